@@ -1,0 +1,3 @@
+//! The tapid command line.
+#![forbid(unsafe_code)]
+fn main() {}

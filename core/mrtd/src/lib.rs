@@ -1,0 +1,9 @@
+//! ICAO Doc 9303 eMRTD terminal side: MRZ and access keys, BAC, PACE, secure messaging,
+//! LDS files, chip/active authentication and passive authentication.
+//!
+//! Protocol logic is pure over bytes; the reader [`session`] drives it over a
+//! [`tapid_card::CardTransport`].
+#![forbid(unsafe_code)]
+
+pub mod crypto;
+pub mod pa;

@@ -1,0 +1,1 @@
+//! Passive authentication: EF.SOD, CSCA trust stores, master lists, certificate validation.
