@@ -1,0 +1,2 @@
+//! One module per command group. Each exposes a clap `Args`/`Subcommand` type and a `run`
+//! function returning the process exit code.
