@@ -1,2 +1,4 @@
-//! placeholder
+//! A software eMRTD chip.
 #![forbid(unsafe_code)]
+
+pub mod pki;
