@@ -1,2 +1,23 @@
-//! placeholder
+//! Identity-app flows in the style of Sweden's BankID app, pure and I/O-free:
+//! animated QR payloads, autostart launch URLs, the RP API v6 order model and its user
+//! messages (RFA1–RFA23, Swedish and English), matching the identity holder against passport
+//! data, push approval with an offline OCRA code, and the platform support policy.
+//!
+//! Time and randomness are always parameters, so every flow is deterministic under test.
 #![forbid(unsafe_code)]
+
+// TEMP pub mod approval;
+// TEMP pub mod autostart;
+pub mod date;
+pub mod error;
+// TEMP pub mod holder_match;
+// TEMP pub mod messages;
+// TEMP pub mod offline_code;
+// TEMP pub mod order;
+pub mod otp;
+// TEMP pub mod personal_number;
+// TEMP pub mod platform;
+pub mod qr;
+// TEMP pub mod transliteration;
+
+pub use error::{Error, Result};
