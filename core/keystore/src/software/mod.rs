@@ -1,0 +1,579 @@
+//! The encrypted software key store: tapid's own store for desktops, tests and the demo.
+//!
+//! # Layout
+//! One directory holds two files (see [`format`] for their contents):
+//! * `tapid-keystore.json`: the store. An Argon2id header (costs and per-store salt), a
+//!   *verifier* (AES-256-GCM of a constant) that checks the security code without touching any
+//!   private key, the attempt counter, and per key its alias, policy, public key, the private
+//!   scalar sealed with AES-256-GCM under the key derived from the security code (associated
+//!   data: purpose, format version, store id, alias and public key), and the identity
+//!   credential issued by the service. Several identities live side by side under their aliases.
+//! * `tapid-keystore.attempts`: a second copy of the attempt counter, tied to the store by its
+//!   random id.
+//!
+//! Both files carry a SHA-256 checksum and are only ever replaced with
+//! [`storage::atomic_write`](crate::storage::atomic_write) (write temp, fsync, rename, fsync
+//! directory), so a crash leaves the old or the new file. A damaged, truncated or foreign file
+//! is reported as [`KeyStoreError::Corrupted`] and never recreated silently.
+//!
+//! # Security code and lockout
+//! Every use of a private key (sign, generate, change of code) costs an attempt *before* the
+//! code is checked: the counter file is written with the attempt counted, then the code is
+//! tried, and only a right code resets it. Killing the app during the (slow) check therefore
+//! gives no free guess. A wrong code is also recorded in the store file. The effective count is
+//! the larger of the two files; at `max_attempts` (5 by default) wrong codes the store is
+//! blocked for good ([`KeyStoreError::Blocked`]), the right code included, across restarts.
+//!
+//! # Threat model
+//! * Deleting the counter file is detected ([`Corruption::CounterFileMissing`]) and the store
+//!   refuses to work; deleting the store file deletes the keys, so there is nothing left to
+//!   guess at. Replacing the counter file with another store's is detected by the store id.
+//! * Out of scope for a software store: an attacker with write access to the files who restores
+//!   an older copy of both files or rewrites them with a recomputed checksum (the checksum
+//!   detects accidents, it is not a MAC; a key derived from the salt in the same file would be
+//!   no better). Such an attacker can also copy the file and guess short codes offline, slowed
+//!   only by Argon2id. The hardware key stores reached through the bindings are the defence
+//!   against that; this store is for desktops, tests and demos.
+//! * One process uses a store at a time; within a process, operations are serialised.
+//!
+//! The work (Argon2id, file I/O) runs synchronously inside the async methods; an app on an
+//! async runtime should call them from a blocking-capable task.
+
+pub mod container;
+pub mod format;
+pub mod kdf;
+pub mod seal;
+pub mod signing_key;
+
+use std::fmt;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use async_trait::async_trait;
+use rand_core::CryptoRng;
+use zeroize::Zeroizing;
+
+use self::format::{CounterState, KeyEntry, MAX_ALLOWED_ATTEMPTS, MAX_CREDENTIAL_LEN, MAX_KEYS};
+use self::format::{STORE_ID_LEN, StoreState, VERSION};
+use self::kdf::{KdfParams, SALT_LEN};
+use self::seal::{Binding, Sealed, VERIFIER_PLAINTEXT};
+use crate::alias::KeyAlias;
+use crate::error::{Corruption, KeyStoreError, Result};
+use crate::keystore::{KeyInfo, KeyStore};
+use crate::policy::{Capabilities, ProtectionPolicy};
+use crate::public_key::PublicKey;
+use crate::security_code::SecurityCode;
+use crate::signature::EcdsaSignature;
+use crate::storage::{self, FileSystem, StdFs};
+
+/// Name of the store file in the store's directory.
+pub const STORE_FILE: &str = "tapid-keystore.json";
+/// Name of the attempt-counter file in the store's directory.
+pub const COUNTER_FILE: &str = "tapid-keystore.attempts";
+
+/// Settings fixed when a store is created and recorded in its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// Argon2id costs for deriving the key-encryption key from the security code.
+    pub kdf: KdfParams,
+    /// Wrong security codes allowed before the store blocks (1..=100).
+    pub max_attempts: u32,
+}
+
+impl StoreOptions {
+    /// Wrong codes allowed by default, as in BankID.
+    pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self {
+            kdf: KdfParams::DEFAULT,
+            max_attempts: Self::DEFAULT_MAX_ATTEMPTS,
+        }
+    }
+}
+
+/// The attempt counter as the app shows it ("2 attempts left", "blocked").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LockStatus {
+    /// Wrong codes since the last right one.
+    pub failed_attempts: u32,
+    /// Wrong codes allowed before blocking.
+    pub max_attempts: u32,
+}
+
+impl LockStatus {
+    /// Wrong codes still accepted before the store blocks.
+    #[must_use]
+    pub fn attempts_left(&self) -> u32 {
+        self.max_attempts.saturating_sub(self.failed_attempts)
+    }
+
+    /// The store is blocked (the BankID "blocked" state).
+    #[must_use]
+    pub fn is_blocked(&self) -> bool {
+        self.attempts_left() == 0
+    }
+}
+
+/// Both files of a store as read and validated from disk.
+struct Loaded {
+    state: StoreState,
+    counter: CounterState,
+}
+
+impl Loaded {
+    fn status(&self) -> LockStatus {
+        LockStatus {
+            failed_attempts: self.state.failed_attempts.max(self.counter.failed_attempts),
+            max_attempts: self.state.max_attempts,
+        }
+    }
+}
+
+/// The state an operation holds exclusively: the injected randomness.
+struct Inner {
+    rng: Box<dyn CryptoRng + Send>,
+}
+
+/// tapid's encrypted software key store (see the module documentation for format and threat
+/// model). Every operation re-reads the files, so several instances over the same directory
+/// agree on keys and attempt counts.
+pub struct SoftwareKeyStore {
+    fs: Box<dyn FileSystem>,
+    inner: Mutex<Inner>,
+}
+
+impl fmt::Debug for SoftwareKeyStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SoftwareKeyStore").finish_non_exhaustive()
+    }
+}
+
+fn check_policy(policy: ProtectionPolicy) -> Result<()> {
+    if policy.user_presence {
+        return Err(KeyStoreError::UnsupportedPolicy {
+            reason: "the software store cannot require user presence",
+        });
+    }
+    if !policy.security_code {
+        return Err(KeyStoreError::UnsupportedPolicy {
+            reason: "the software store protects every key with the security code",
+        });
+    }
+    Ok(())
+}
+
+fn sealing_failed() -> KeyStoreError {
+    KeyStoreError::Internal("AES-GCM sealing failed")
+}
+
+fn new_verifier(
+    kek: &[u8; 32],
+    rng: &mut (dyn CryptoRng + Send),
+    store_id: &[u8; STORE_ID_LEN],
+) -> Result<Sealed> {
+    seal::seal(
+        kek,
+        rng,
+        VERSION,
+        store_id,
+        Binding::Verifier,
+        VERIFIER_PLAINTEXT,
+    )
+    .ok_or_else(sealing_failed)
+}
+
+impl SoftwareKeyStore {
+    /// Creates a new store protected by `code`. Refuses if a store file exists (even a
+    /// corrupted one); a counter file left without a store is replaced.
+    ///
+    /// # Errors
+    /// `StoreExists`, `InvalidOptions`, storage errors.
+    pub fn create(
+        fs: impl FileSystem + 'static,
+        rng: impl CryptoRng + Send + 'static,
+        code: &SecurityCode,
+        options: StoreOptions,
+    ) -> Result<Self> {
+        options.kdf.validate()?;
+        if options.max_attempts == 0 || options.max_attempts > MAX_ALLOWED_ATTEMPTS {
+            return Err(KeyStoreError::InvalidOptions {
+                reason: "max_attempts must be 1..=100",
+            });
+        }
+        let store = Self {
+            fs: Box::new(fs),
+            inner: Mutex::new(Inner { rng: Box::new(rng) }),
+        };
+        let mut inner = store.lock();
+        if storage::read(&*store.fs, STORE_FILE)?.is_some() {
+            return Err(KeyStoreError::StoreExists);
+        }
+        let mut store_id = [0u8; STORE_ID_LEN];
+        let mut salt = [0u8; SALT_LEN];
+        inner.rng.fill_bytes(&mut store_id);
+        inner.rng.fill_bytes(&mut salt);
+        let kek = options.kdf.derive(code, &salt)?;
+        let state = StoreState {
+            store_id,
+            kdf: options.kdf,
+            salt,
+            max_attempts: options.max_attempts,
+            failed_attempts: 0,
+            verifier: new_verifier(&kek, &mut *inner.rng, &store_id)?,
+            keys: Default::default(),
+        };
+        // Counter first: a crash before the store file is written leaves no store, and the
+        // orphan counter is replaced by the next create.
+        store.write_counter(&CounterState {
+            store_id,
+            failed_attempts: 0,
+        })?;
+        store.write_store(&state)?;
+        drop(inner);
+        Ok(store)
+    }
+
+    /// Opens an existing store and checks both files.
+    ///
+    /// # Errors
+    /// `StoreNotFound`, `Corrupted`, storage errors.
+    pub fn open(
+        fs: impl FileSystem + 'static,
+        rng: impl CryptoRng + Send + 'static,
+    ) -> Result<Self> {
+        let store = Self {
+            fs: Box::new(fs),
+            inner: Mutex::new(Inner { rng: Box::new(rng) }),
+        };
+        store.load()?;
+        Ok(store)
+    }
+
+    /// Creates a store in directory `dir` (created if missing) with the system RNG.
+    ///
+    /// # Errors
+    /// As [`Self::create`], plus failure to create the directory.
+    pub fn create_in_dir(dir: &Path, code: &SecurityCode, options: StoreOptions) -> Result<Self> {
+        std::fs::create_dir_all(dir).map_err(|e| KeyStoreError::Io {
+            step: crate::error::IoStep::WriteTemp,
+            kind: e.kind(),
+        })?;
+        Self::create(
+            StdFs::new(dir),
+            rand_core::UnwrapErr(getrandom::SysRng),
+            code,
+            options,
+        )
+    }
+
+    /// Opens the store in directory `dir` with the system RNG.
+    ///
+    /// # Errors
+    /// As [`Self::open`].
+    pub fn open_dir(dir: &Path) -> Result<Self> {
+        Self::open(StdFs::new(dir), rand_core::UnwrapErr(getrandom::SysRng))
+    }
+
+    /// Removes the store and its counter (e.g. after it was blocked, to start over with a new
+    /// identity). The store file goes first, so a crash in between leaves no usable keys.
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub fn destroy(self) -> Result<()> {
+        storage::remove(&*self.fs, STORE_FILE)?;
+        storage::remove(&*self.fs, COUNTER_FILE)
+    }
+
+    /// The attempt counter: attempts left and whether the store is blocked.
+    ///
+    /// # Errors
+    /// `StoreNotFound`, `Corrupted`, storage errors.
+    pub fn lock_status(&self) -> Result<LockStatus> {
+        let _guard = self.lock();
+        Ok(self.load()?.status())
+    }
+
+    /// The Argon2id costs recorded in the store.
+    ///
+    /// # Errors
+    /// `StoreNotFound`, `Corrupted`, storage errors.
+    pub fn kdf_params(&self) -> Result<KdfParams> {
+        let _guard = self.lock();
+        Ok(self.load()?.state.kdf)
+    }
+
+    /// Changes the security code: checks `old` (costing an attempt if wrong), then re-wraps the
+    /// verifier and every key under a key derived from `new` with a fresh salt, in one write.
+    ///
+    /// # Errors
+    /// `WrongSecurityCode`, `Blocked`, `Corrupted`, storage errors.
+    pub fn change_security_code(&self, old: &SecurityCode, new: &SecurityCode) -> Result<()> {
+        let mut inner = self.lock();
+        let mut loaded = self.load()?;
+        let old_kek = self.unlock(&mut loaded, Some(old))?;
+        let state = &mut loaded.state;
+        let mut salt = [0u8; SALT_LEN];
+        inner.rng.fill_bytes(&mut salt);
+        let new_kek = state.kdf.derive(new, &salt)?;
+        let store_id = state.store_id;
+        for (alias, entry) in &mut state.keys {
+            let sec1 = entry.public_key.to_sec1();
+            let binding = Binding::Key {
+                alias: alias.as_str(),
+                public_key: &sec1,
+            };
+            let secret = seal::open(&old_kek, VERSION, &store_id, binding, &entry.wrapped)
+                .ok_or(Corruption::KeyUnwrapFailed)?;
+            entry.wrapped = seal::seal(
+                &new_kek,
+                &mut *inner.rng,
+                VERSION,
+                &store_id,
+                binding,
+                &secret,
+            )
+            .ok_or_else(sealing_failed)?;
+        }
+        state.salt = salt;
+        state.verifier = new_verifier(&new_kek, &mut *inner.rng, &store_id)?;
+        self.commit(&mut loaded, true)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic elsewhere cannot leave stale state here: every operation re-reads the files.
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn load(&self) -> Result<Loaded> {
+        let store = storage::read(&*self.fs, STORE_FILE)?.ok_or(KeyStoreError::StoreNotFound)?;
+        let state = StoreState::decode(&store)?;
+        let counter =
+            storage::read(&*self.fs, COUNTER_FILE)?.ok_or(Corruption::CounterFileMissing)?;
+        let counter = CounterState::decode(&counter)?;
+        if counter.store_id != state.store_id {
+            return Err(Corruption::CounterFileMismatch.into());
+        }
+        Ok(Loaded { state, counter })
+    }
+
+    fn write_store(&self, state: &StoreState) -> Result<()> {
+        storage::atomic_write(&*self.fs, STORE_FILE, &state.encode()?)
+    }
+
+    fn write_counter(&self, counter: &CounterState) -> Result<()> {
+        storage::atomic_write(&*self.fs, COUNTER_FILE, &counter.encode()?)
+    }
+
+    /// Checks the security code and returns the key-encryption key. The attempt is recorded
+    /// before the check; on success the caller must [`Self::commit`] to reset the counter.
+    fn unlock(
+        &self,
+        loaded: &mut Loaded,
+        code: Option<&SecurityCode>,
+    ) -> Result<Zeroizing<[u8; 32]>> {
+        let code = code.ok_or(KeyStoreError::SecurityCodeRequired)?;
+        let status = loaded.status();
+        if status.is_blocked() {
+            return Err(KeyStoreError::Blocked);
+        }
+        let pending = status.failed_attempts.saturating_add(1);
+        loaded.counter.failed_attempts = pending;
+        self.write_counter(&loaded.counter)?;
+
+        let state = &mut loaded.state;
+        let kek = state.kdf.derive(code, &state.salt)?;
+        let opened = seal::open(
+            &kek,
+            VERSION,
+            &state.store_id,
+            Binding::Verifier,
+            &state.verifier,
+        );
+        if opened.is_some_and(|plain| plain.as_slice() == VERIFIER_PLAINTEXT) {
+            return Ok(kek);
+        }
+        state.failed_attempts = pending;
+        self.write_store(state)?;
+        let attempts_left = state.max_attempts.saturating_sub(pending);
+        if attempts_left == 0 {
+            Err(KeyStoreError::Blocked)
+        } else {
+            Err(KeyStoreError::WrongSecurityCode { attempts_left })
+        }
+    }
+
+    /// After a right code: writes the store if it changed or still records old failures, then
+    /// resets the counter file.
+    fn commit(&self, loaded: &mut Loaded, changed: bool) -> Result<()> {
+        if changed || loaded.state.failed_attempts != 0 {
+            loaded.state.failed_attempts = 0;
+            self.write_store(&loaded.state)?;
+        }
+        loaded.counter.failed_attempts = 0;
+        self.write_counter(&loaded.counter)
+    }
+
+    fn entry<'a>(loaded: &'a Loaded, alias: &KeyAlias) -> Result<&'a KeyEntry> {
+        loaded
+            .state
+            .keys
+            .get(alias)
+            .ok_or_else(|| KeyStoreError::NotFound {
+                alias: alias.to_string(),
+            })
+    }
+
+    fn generate_sync(
+        &self,
+        alias: &KeyAlias,
+        policy: ProtectionPolicy,
+        code: Option<&SecurityCode>,
+    ) -> Result<PublicKey> {
+        check_policy(policy)?;
+        let mut inner = self.lock();
+        let mut loaded = self.load()?;
+        if loaded.state.keys.contains_key(alias) {
+            return Err(KeyStoreError::AlreadyExists {
+                alias: alias.to_string(),
+            });
+        }
+        if loaded.state.keys.len() >= MAX_KEYS {
+            return Err(KeyStoreError::StoreFull { max: MAX_KEYS });
+        }
+        let kek = self.unlock(&mut loaded, code)?;
+        let (secret, public_key) = signing_key::generate(&mut *inner.rng);
+        let sec1 = public_key.to_sec1();
+        let binding = Binding::Key {
+            alias: alias.as_str(),
+            public_key: &sec1,
+        };
+        let store_id = loaded.state.store_id;
+        let wrapped = seal::seal(&kek, &mut *inner.rng, VERSION, &store_id, binding, &*secret)
+            .ok_or_else(sealing_failed)?;
+        let entry = KeyEntry {
+            policy,
+            public_key,
+            wrapped,
+            credential: None,
+        };
+        loaded.state.keys.insert(alias.clone(), entry);
+        self.commit(&mut loaded, true)?;
+        Ok(public_key)
+    }
+
+    fn sign_sync(
+        &self,
+        alias: &KeyAlias,
+        message: &[u8],
+        code: Option<&SecurityCode>,
+    ) -> Result<EcdsaSignature> {
+        let _guard = self.lock();
+        let mut loaded = self.load()?;
+        let entry = Self::entry(&loaded, alias)?.clone();
+        let kek = self.unlock(&mut loaded, code)?;
+        let sec1 = entry.public_key.to_sec1();
+        let binding = Binding::Key {
+            alias: alias.as_str(),
+            public_key: &sec1,
+        };
+        let secret = seal::open(
+            &kek,
+            VERSION,
+            &loaded.state.store_id,
+            binding,
+            &entry.wrapped,
+        )
+        .ok_or(Corruption::KeyUnwrapFailed)?;
+        let signature = signing_key::sign(&secret, &entry.public_key, message)?;
+        self.commit(&mut loaded, false)?;
+        Ok(signature)
+    }
+
+    fn modify(&self, alias: &KeyAlias, change: impl FnOnce(&mut StoreState)) -> Result<()> {
+        let _guard = self.lock();
+        let mut loaded = self.load()?;
+        Self::entry(&loaded, alias)?;
+        change(&mut loaded.state);
+        self.write_store(&loaded.state)
+    }
+}
+
+#[async_trait]
+impl KeyStore for SoftwareKeyStore {
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            hardware_backed: false,
+            secure_hardware: None,
+            user_presence: false,
+            security_code: true,
+        }
+    }
+
+    async fn generate(
+        &self,
+        alias: &KeyAlias,
+        policy: ProtectionPolicy,
+        code: Option<&SecurityCode>,
+    ) -> Result<PublicKey> {
+        self.generate_sync(alias, policy, code)
+    }
+
+    async fn public_key(&self, alias: &KeyAlias) -> Result<PublicKey> {
+        let _guard = self.lock();
+        Ok(Self::entry(&self.load()?, alias)?.public_key)
+    }
+
+    async fn sign(
+        &self,
+        alias: &KeyAlias,
+        message: &[u8],
+        code: Option<&SecurityCode>,
+    ) -> Result<EcdsaSignature> {
+        self.sign_sync(alias, message, code)
+    }
+
+    async fn delete(&self, alias: &KeyAlias) -> Result<()> {
+        self.modify(alias, |state| {
+            state.keys.remove(alias);
+        })
+    }
+
+    async fn list(&self) -> Result<Vec<KeyInfo>> {
+        let _guard = self.lock();
+        Ok(self
+            .load()?
+            .state
+            .keys
+            .into_iter()
+            .map(|(alias, entry)| KeyInfo {
+                alias,
+                policy: entry.policy,
+                public_key: entry.public_key,
+                has_credential: entry.credential.is_some(),
+            })
+            .collect())
+    }
+
+    async fn set_credential(&self, alias: &KeyAlias, credential: &[u8]) -> Result<()> {
+        if credential.len() > MAX_CREDENTIAL_LEN {
+            return Err(KeyStoreError::CredentialTooLarge {
+                max: MAX_CREDENTIAL_LEN,
+            });
+        }
+        self.modify(alias, |state| {
+            if let Some(entry) = state.keys.get_mut(alias) {
+                entry.credential = Some(credential.to_vec());
+            }
+        })
+    }
+
+    async fn credential(&self, alias: &KeyAlias) -> Result<Option<Vec<u8>>> {
+        let _guard = self.lock();
+        Ok(Self::entry(&self.load()?, alias)?.credential.clone())
+    }
+}
