@@ -144,7 +144,7 @@ impl serde::Serialize for Date {
 
 /// Whether `year` is a Gregorian leap year.
 pub fn is_leap_year(year: u16) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
 }
 
 /// Number of days in `month` of `year` (0 for an invalid month).

@@ -11,9 +11,9 @@
 pub mod date;
 pub mod error;
 // TEMP pub mod holder_match;
-// TEMP pub mod messages;
-// TEMP pub mod offline_code;
-// TEMP pub mod order;
+pub mod messages;
+pub mod offline_code;
+pub mod order;
 pub mod otp;
 // TEMP pub mod personal_number;
 // TEMP pub mod platform;

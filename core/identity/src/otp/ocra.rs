@@ -338,7 +338,7 @@ mod tests {
     }
 
     fn q(d: u64) -> String {
-        format!("{}", d.to_string().repeat(8))
+        d.to_string().repeat(8)
     }
 
     #[test]
