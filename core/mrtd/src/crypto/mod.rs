@@ -1,1 +1,51 @@
-//! Shared cryptography for the terminal and the chip side: curves, DH groups, domain parameters.
+//! Shared cryptography for the terminal and the chip side: curves, DH groups, domain
+//! parameters, EC and DH arithmetic, ECDSA and the PACE mapping math.
+//!
+//! # Backends
+//!
+//! [`EcGroup`] offers one API over two implementations. P-256, P-384, P-521,
+//! brainpoolP256r1 and brainpoolP384r1 use the RustCrypto crates (`p256`, `p384`, `p521`,
+//! `bp256`, `bp384`). Every other curve (P-192, P-224, brainpool 192/224/320/512) and any
+//! explicit parameter set that is not a named curve uses the generic short-Weierstrass code
+//! in this module, over `crypto-bigint` with the modulus chosen at runtime. Explicit
+//! parameters equal to a named curve are recognised and routed to the named curve.
+//!
+//! # Constant time: what holds and what does not
+//!
+//! * Secret-scalar multiplication in the generic backend is a Montgomery ladder over a fixed
+//!   number of steps (the bit length of n) using complete projective addition formulas
+//!   (no exceptional cases, no branches on point values) and constant-time conditional
+//!   swaps; the final affine conversion uses `crypto-bigint`'s constant-time inversion.
+//!   Scalars are reduced mod n with constant-time division. The crate backends use the
+//!   crates' constant-time multiplication.
+//! * DH exponentiation uses `crypto-bigint`'s fixed-window `pow`, which is constant time in
+//!   the exponent value for a fixed exponent width.
+//! * Field operations inherit `crypto-bigint`'s guarantees; heap allocation happens on every
+//!   operation, with sizes that depend only on public parameters.
+//! * Not constant time, by design: point decoding and validation (public data),
+//!   `*_vartime` functions (public scalars: signature verification, subgroup checks),
+//!   the rejection loop of random scalar generation (leaks only the number of rejected
+//!   draws, which are discarded), and the Integrated Mapping point encoding's final square
+//!   root selection, which branches on a value derived from the (secret) nonce — as the
+//!   standard's algorithm does; its timing reveals one bit per session about the mapped
+//!   generator, not about keys.
+//! * No protection is claimed against power or electromagnetic side channels or fault
+//!   injection; this code runs on the terminal (phone) side.
+
+mod crate_backend;
+mod curves;
+mod dh_group;
+mod ec_group;
+mod ec_params;
+mod ec_point;
+pub mod ecdsa;
+mod error;
+mod field;
+mod weierstrass;
+
+pub use curves::{CurveConsts, NamedCurve};
+pub use dh_group::StandardDhGroup;
+pub use ec_group::{Backend, EcGroup};
+pub use ec_params::{EcCurve, EcCurveParams};
+pub use ec_point::{EcKeyPair, EcPoint, EcPrivateKey};
+pub use error::CryptoError;
