@@ -15,9 +15,9 @@ pub mod messages;
 pub mod offline_code;
 pub mod order;
 pub mod otp;
-// TEMP pub mod personal_number;
+pub mod personal_number;
 // TEMP pub mod platform;
 pub mod qr;
-// TEMP pub mod transliteration;
+pub mod transliteration;
 
 pub use error::{Error, Result};
