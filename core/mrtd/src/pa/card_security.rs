@@ -1,0 +1,47 @@
+//! EF.CardSecurity: a SignedData whose content is the chip's signed SecurityInfos (incl. the
+//! chip-authentication public keys PACE-CAM relies on). Verified like EF.SOD.
+
+use super::{certificate::Certificate, error::PaError, oid, signed_data::SignedData, tlv};
+
+/// A parsed EF.CardSecurity.
+#[derive(Debug, Clone)]
+pub struct CardSecurity {
+    signed: SignedData,
+}
+
+impl CardSecurity {
+    /// Parses EF.CardSecurity (a ContentInfo, DER or BER; trailing padding ignored).
+    pub fn parse(bytes: &[u8]) -> Result<Self, PaError> {
+        let signed = SignedData::parse(tlv::parse_first(bytes)?.raw)?;
+        signed.require_content_type(
+            oid::SECURITY_OBJECT,
+            "0.4.0.127.0.7.3.2.1 (id-SecurityObject)",
+        )?;
+        Ok(Self { signed })
+    }
+
+    /// The DER `SecurityInfos` the signature covers (for the SecurityInfos parser).
+    pub fn security_infos(&self) -> &[u8] {
+        &self.signed.content
+    }
+
+    /// The signer certificate embedded in the file.
+    pub fn signer_certificate(&self) -> Result<&Certificate, PaError> {
+        self.signed.signer_certificate()
+    }
+
+    /// The signingTime signed attribute, Unix seconds.
+    pub fn signing_time(&self) -> Option<i64> {
+        self.signed
+            .signer_info()
+            .ok()?
+            .signed_attrs
+            .as_ref()?
+            .signing_time
+    }
+
+    /// The underlying SignedData.
+    pub fn signed_data(&self) -> &SignedData {
+        &self.signed
+    }
+}
