@@ -10,7 +10,7 @@
 // TEMP pub mod autostart;
 pub mod date;
 pub mod error;
-// TEMP pub mod holder_match;
+pub mod holder_match;
 pub mod messages;
 pub mod offline_code;
 pub mod order;

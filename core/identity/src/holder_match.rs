@@ -1,0 +1,567 @@
+//! Does this passport or national ID card belong to the identity holder? Compares the holder's
+//! personal number, names and date of birth with the document's MRZ (DG1) and DG11, and checks
+//! that the document is a valid Swedish passport or ID card. The result lists every field with
+//! whether it matched and why, without repeating the personal data itself.
+
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::personal_number::PersonalNumber;
+use crate::transliteration::{normalize_mrz_field, to_mrz};
+
+/// The identity holder as the identity service knows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentityHolder {
+    /// Personal identity number or coordination number.
+    pub personal_number: PersonalNumber,
+    /// Given names in national characters, space-separated.
+    pub given_names: String,
+    /// Surname in national characters.
+    pub surname: String,
+    /// Date of birth, if known separately (otherwise taken from the personal number).
+    pub date_of_birth: Option<Date>,
+}
+
+/// The MRZ layout, which fixes the capacity of the name field (for truncation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum MrzFormat {
+    /// ID-1 cards: 3 × 30 characters, name field 30.
+    Td1,
+    /// ID-2: 2 × 36, name field 31.
+    Td2,
+    /// Passport books: 2 × 44, name field 39.
+    Td3,
+}
+
+impl MrzFormat {
+    /// Characters available for `PRIMARY<<SECONDARY`.
+    pub fn name_capacity(self) -> usize {
+        match self {
+            Self::Td1 => 30,
+            Self::Td2 => 31,
+            Self::Td3 => 39,
+        }
+    }
+}
+
+/// The passport side, as read from the chip (DG1 MRZ fields and optional DG11 fields).
+/// Defined here so this crate does not depend on the reader crate.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct PassportHolderData {
+    /// MRZ layout; `None` infers it from the document code (P → TD3, I/A/C → TD1).
+    pub format: Option<MrzFormat>,
+    /// Document code (`P`, `PP`, `I`, `ID` …).
+    pub document_code: String,
+    /// Issuing state (`SWE`).
+    pub issuing_state: String,
+    /// Primary identifier (surname), components separated by `<` or spaces.
+    pub primary_identifier: String,
+    /// Secondary identifier (given names).
+    pub secondary_identifier: String,
+    /// Document number.
+    pub document_number: String,
+    /// Nationality.
+    pub nationality: String,
+    /// Date of birth: `YYMMDD` (MRZ) or `YYYY-MM-DD`.
+    pub date_of_birth: String,
+    /// Date of expiry: `YYMMDD` (MRZ) or `YYYY-MM-DD`.
+    pub date_of_expiry: String,
+    /// Optional data (TD3 personal number field; TD1 line 1 optional data).
+    pub optional_data: String,
+    /// TD1 line 2 optional data, if any.
+    pub optional_data_2: String,
+    /// DG11 full name (`SURNAME<<GIVEN<NAMES`), untruncated.
+    pub dg11_full_name: Option<String>,
+    /// DG11 personal number.
+    pub dg11_personal_number: Option<String>,
+    /// DG11 full date of birth (`YYYYMMDD` or `YYYY-MM-DD`).
+    pub dg11_full_date_of_birth: Option<String>,
+}
+
+impl std::fmt::Debug for PassportHolderData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PassportHolderData")
+            .field("document_code", &self.document_code)
+            .field("issuing_state", &self.issuing_state)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Which comparison a [`FieldCheck`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Field {
+    /// Document type and issuing state.
+    Document,
+    /// Document validity.
+    Expiry,
+    /// Personal identity number.
+    PersonalNumber,
+    /// Surname.
+    Surname,
+    /// Given names.
+    GivenNames,
+    /// Date of birth.
+    DateOfBirth,
+}
+
+/// Whether the field matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Outcome {
+    /// Matched.
+    Match,
+    /// Did not match.
+    Mismatch,
+    /// The document does not carry the field, or it could not be read.
+    Unavailable,
+}
+
+/// Why a field got its outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum Reason {
+    /// Identical.
+    Exact,
+    /// Identical after ICAO 9303-3 transliteration.
+    Transliterated,
+    /// Identical after dropping diacritics (the issuer did not use ICAO transliteration).
+    SimpleTransliteration,
+    /// The MRZ name field is full and the MRZ holds a permitted truncation of the name.
+    Truncated,
+    /// Coordination number (day + 60) matched.
+    CoordinationNumber,
+    /// A Swedish passport.
+    SwedishPassport,
+    /// A Swedish national ID card.
+    SwedishIdCard,
+    /// Valid on the check date.
+    Valid,
+    /// The values differ.
+    Different,
+    /// The document's MRZ and DG11 disagree with each other.
+    SourcesDisagree,
+    /// The field is not in the document.
+    NotInDocument,
+    /// The document's value could not be parsed.
+    Unreadable,
+    /// The document has expired.
+    Expired,
+    /// Issued by another state (only Swedish documents are accepted).
+    NotSwedish,
+    /// Neither a passport nor an ID card.
+    UnsupportedDocumentType,
+    /// The holder's name contains characters that cannot be transliterated.
+    Untransliterable,
+}
+
+/// Where the compared document value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Source {
+    /// The MRZ (DG1).
+    Mrz,
+    /// DG11.
+    Dg11,
+    /// Both, agreeing.
+    MrzAndDg11,
+    /// Not applicable.
+    None,
+}
+
+/// One field's result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldCheck {
+    /// The field.
+    pub field: Field,
+    /// Matched or not.
+    pub outcome: Outcome,
+    /// Why.
+    pub reason: Reason,
+    /// Which document data was compared.
+    pub source: Source,
+}
+
+/// The result of [`match_holder`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HolderMatch {
+    /// True only if every field matched.
+    pub matched: bool,
+    /// Every field's result, in a fixed order.
+    pub fields: Vec<FieldCheck>,
+}
+
+impl HolderMatch {
+    /// The result for one field.
+    pub fn field(&self, field: Field) -> Option<&FieldCheck> {
+        self.fields.iter().find(|f| f.field == field)
+    }
+
+    /// The fields that did not match (mismatched or unavailable).
+    pub fn failures(&self) -> impl Iterator<Item = &FieldCheck> {
+        self.fields.iter().filter(|f| f.outcome != Outcome::Match)
+    }
+}
+
+/// Compares the holder with the document on `today`.
+pub fn match_holder(holder: &IdentityHolder, doc: &PassportHolderData, today: Date) -> HolderMatch {
+    let (mrz_primary, mrz_secondary) = (
+        normalize_mrz_field(&doc.primary_identifier),
+        normalize_mrz_field(&doc.secondary_identifier),
+    );
+    let format = doc
+        .format
+        .unwrap_or_else(|| infer_format(&doc.document_code));
+    let mrz_full = mrz_name_is_full(&mrz_primary, &mrz_secondary, format);
+    let dg11_name = doc.dg11_full_name.as_deref().map(split_full_name);
+
+    let fields = vec![
+        check_document(doc),
+        check_expiry(doc, today),
+        check_personal_number(holder, doc, today),
+        check_name(
+            Field::Surname,
+            &holder.surname,
+            &mrz_primary,
+            mrz_full,
+            dg11_name.as_ref().map(|n| n.0.as_str()),
+        ),
+        check_name(
+            Field::GivenNames,
+            &holder.given_names,
+            &mrz_secondary,
+            mrz_full,
+            dg11_name.as_ref().map(|n| n.1.as_str()),
+        ),
+        check_birth_date(holder, doc, today),
+    ];
+    HolderMatch {
+        matched: fields.iter().all(|f| f.outcome == Outcome::Match),
+        fields,
+    }
+}
+
+fn check(field: Field, outcome: Outcome, reason: Reason, source: Source) -> FieldCheck {
+    FieldCheck {
+        field,
+        outcome,
+        reason,
+        source,
+    }
+}
+
+fn infer_format(code: &str) -> MrzFormat {
+    match code.chars().next() {
+        Some('P') => MrzFormat::Td3,
+        _ => MrzFormat::Td1,
+    }
+}
+
+fn check_document(doc: &PassportHolderData) -> FieldCheck {
+    let code = doc.document_code.trim_end_matches('<');
+    let kind = match code.chars().next() {
+        Some('P') => Some(Reason::SwedishPassport),
+        Some('I') => Some(Reason::SwedishIdCard),
+        _ => None,
+    };
+    match kind {
+        None => check(
+            Field::Document,
+            Outcome::Mismatch,
+            Reason::UnsupportedDocumentType,
+            Source::Mrz,
+        ),
+        Some(_) if doc.issuing_state != "SWE" => check(
+            Field::Document,
+            Outcome::Mismatch,
+            Reason::NotSwedish,
+            Source::Mrz,
+        ),
+        Some(reason) => check(Field::Document, Outcome::Match, reason, Source::Mrz),
+    }
+}
+
+fn check_expiry(doc: &PassportHolderData, today: Date) -> FieldCheck {
+    match Date::parse_flexible(&doc.date_of_expiry, today.add_years(50)) {
+        Err(_) => check(
+            Field::Expiry,
+            Outcome::Unavailable,
+            Reason::Unreadable,
+            Source::Mrz,
+        ),
+        Ok(expiry) if expiry < today => check(
+            Field::Expiry,
+            Outcome::Mismatch,
+            Reason::Expired,
+            Source::Mrz,
+        ),
+        Ok(_) => check(Field::Expiry, Outcome::Match, Reason::Valid, Source::Mrz),
+    }
+}
+
+/// Personal numbers in the MRZ optional data: digit runs of 10 or 12 that validate.
+fn mrz_personal_numbers(doc: &PassportHolderData, today: Date) -> Vec<PersonalNumber> {
+    [doc.optional_data.as_str(), doc.optional_data_2.as_str()]
+        .iter()
+        .flat_map(|field| field.split(|c: char| !c.is_ascii_digit() && c != '-' && c != '+'))
+        .filter_map(|run| PersonalNumber::parse(run, today).ok())
+        .collect()
+}
+
+/// Compares on the ten-digit form; the century is compared when both sides carry it.
+fn same_number(holder: &PersonalNumber, doc: &PersonalNumber) -> bool {
+    holder.to_ten_digits() == doc.to_ten_digits()
+}
+
+fn check_personal_number(
+    holder: &IdentityHolder,
+    doc: &PassportHolderData,
+    today: Date,
+) -> FieldCheck {
+    let reason_ok = if holder.personal_number.is_coordination_number() {
+        Reason::CoordinationNumber
+    } else {
+        Reason::Exact
+    };
+    let mrz = mrz_personal_numbers(doc, today);
+    let dg11 = match doc
+        .dg11_personal_number
+        .as_deref()
+        .map(|s| PersonalNumber::parse(s.trim(), today))
+    {
+        Some(Ok(p)) => Some(Ok(p)),
+        Some(Err(_)) => Some(Err(())),
+        None => None,
+    };
+    let mrz_match = mrz.iter().any(|p| same_number(&holder.personal_number, p));
+    let dg11_full_match = |p: &PersonalNumber| {
+        same_number(&holder.personal_number, p)
+            && doc.dg11_personal_number.as_deref().is_none_or(|raw| {
+                let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+                digits.len() != 12 || digits == holder.personal_number.to_twelve_digits()
+            })
+    };
+    match (mrz.is_empty(), dg11) {
+        (true, None) => check(
+            Field::PersonalNumber,
+            Outcome::Unavailable,
+            Reason::NotInDocument,
+            Source::None,
+        ),
+        (true, Some(Err(()))) => check(
+            Field::PersonalNumber,
+            Outcome::Unavailable,
+            Reason::Unreadable,
+            Source::Dg11,
+        ),
+        (false, None) | (false, Some(Err(()))) => {
+            if mrz_match {
+                check(
+                    Field::PersonalNumber,
+                    Outcome::Match,
+                    reason_ok,
+                    Source::Mrz,
+                )
+            } else {
+                check(
+                    Field::PersonalNumber,
+                    Outcome::Mismatch,
+                    Reason::Different,
+                    Source::Mrz,
+                )
+            }
+        }
+        (true, Some(Ok(p))) => {
+            if dg11_full_match(&p) {
+                check(
+                    Field::PersonalNumber,
+                    Outcome::Match,
+                    reason_ok,
+                    Source::Dg11,
+                )
+            } else {
+                check(
+                    Field::PersonalNumber,
+                    Outcome::Mismatch,
+                    Reason::Different,
+                    Source::Dg11,
+                )
+            }
+        }
+        (false, Some(Ok(p))) => {
+            let dg11_match = dg11_full_match(&p);
+            match (mrz_match, dg11_match) {
+                (true, true) => check(
+                    Field::PersonalNumber,
+                    Outcome::Match,
+                    reason_ok,
+                    Source::MrzAndDg11,
+                ),
+                (false, false) if mrz.iter().any(|m| same_number(m, &p)) => check(
+                    Field::PersonalNumber,
+                    Outcome::Mismatch,
+                    Reason::Different,
+                    Source::MrzAndDg11,
+                ),
+                _ => check(
+                    Field::PersonalNumber,
+                    Outcome::Mismatch,
+                    Reason::SourcesDisagree,
+                    Source::MrzAndDg11,
+                ),
+            }
+        }
+    }
+}
+
+/// Splits a DG11 full name `SURNAME<<GIVEN<NAMES` into normalised parts.
+fn split_full_name(full: &str) -> (String, String) {
+    let full = full.replace(", ", "<<");
+    match full.split_once("<<") {
+        Some((primary, secondary)) => {
+            (normalize_mrz_field(primary), normalize_mrz_field(secondary))
+        }
+        None => (normalize_mrz_field(&full), String::new()),
+    }
+}
+
+fn mrz_name_is_full(primary: &str, secondary: &str, format: MrzFormat) -> bool {
+    let used = if secondary.is_empty() {
+        primary.len()
+    } else {
+        primary.len() + 2 + secondary.len()
+    };
+    used >= format.name_capacity()
+}
+
+/// Whether `mrz` is a permitted truncation of `full`: each MRZ component is a non-empty prefix
+/// of the corresponding component (names cut down, possibly to initials), later ones may be dropped.
+fn is_truncation(mrz: &str, full: &str) -> bool {
+    let full_parts: Vec<&str> = full.split('<').collect();
+    let mrz_parts: Vec<&str> = mrz.split('<').collect();
+    !mrz.is_empty()
+        && mrz_parts.len() <= full_parts.len()
+        && mrz_parts
+            .iter()
+            .zip(&full_parts)
+            .all(|(m, f)| !m.is_empty() && f.starts_with(m))
+}
+
+fn check_name(
+    field: Field,
+    holder_name: &str,
+    mrz: &str,
+    mrz_full: bool,
+    dg11: Option<&str>,
+) -> FieldCheck {
+    let forms = to_mrz(holder_name);
+    if forms.lossy || forms.icao.is_empty() {
+        return check(
+            field,
+            Outcome::Unavailable,
+            Reason::Untransliterable,
+            Source::None,
+        );
+    }
+    let exact_reason = |candidate: &str| {
+        if candidate == forms.icao && forms.icao == forms.simple {
+            Some(Reason::Exact)
+        } else if candidate == forms.icao {
+            Some(Reason::Transliterated)
+        } else if candidate == forms.simple {
+            Some(Reason::SimpleTransliteration)
+        } else {
+            None
+        }
+    };
+    let mrz_reason = exact_reason(mrz).or_else(|| {
+        (mrz_full && (is_truncation(mrz, &forms.icao) || is_truncation(mrz, &forms.simple)))
+            .then_some(Reason::Truncated)
+    });
+    match (mrz_reason, dg11.map(exact_reason)) {
+        (Some(r), None) => check(field, Outcome::Match, r, Source::Mrz),
+        (Some(_), Some(Some(r))) => check(field, Outcome::Match, r, Source::MrzAndDg11),
+        (None, Some(Some(_))) => check(
+            field,
+            Outcome::Mismatch,
+            Reason::SourcesDisagree,
+            Source::MrzAndDg11,
+        ),
+        (Some(_), Some(None)) => check(
+            field,
+            Outcome::Mismatch,
+            Reason::SourcesDisagree,
+            Source::MrzAndDg11,
+        ),
+        (None, Some(None)) => check(
+            field,
+            Outcome::Mismatch,
+            Reason::Different,
+            Source::MrzAndDg11,
+        ),
+        (None, None) if mrz.is_empty() => check(
+            field,
+            Outcome::Unavailable,
+            Reason::NotInDocument,
+            Source::Mrz,
+        ),
+        (None, None) => check(field, Outcome::Mismatch, Reason::Different, Source::Mrz),
+    }
+}
+
+fn check_birth_date(holder: &IdentityHolder, doc: &PassportHolderData, today: Date) -> FieldCheck {
+    let expected = holder
+        .date_of_birth
+        .unwrap_or_else(|| holder.personal_number.birth_date());
+    let yymmdd = format!(
+        "{:02}{:02}{:02}",
+        expected.year() % 100,
+        expected.month(),
+        expected.day()
+    );
+    let mrz = match doc.date_of_birth.len() {
+        6 if doc.date_of_birth.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(doc.date_of_birth == yymmdd)
+        }
+        _ => Date::parse_flexible(&doc.date_of_birth, today)
+            .ok()
+            .map(|d| d == expected),
+    };
+    let dg11 = doc.dg11_full_date_of_birth.as_deref().map(|s| {
+        Date::parse_flexible(s.trim(), today)
+            .ok()
+            .map(|d| d == expected)
+    });
+    let field = Field::DateOfBirth;
+    match (mrz, dg11.flatten()) {
+        (Some(true), Some(true)) => check(field, Outcome::Match, Reason::Exact, Source::MrzAndDg11),
+        (Some(true), None) => check(field, Outcome::Match, Reason::Exact, Source::Mrz),
+        (None, Some(true)) => check(field, Outcome::Match, Reason::Exact, Source::Dg11),
+        (Some(false), Some(false)) => check(
+            field,
+            Outcome::Mismatch,
+            Reason::Different,
+            Source::MrzAndDg11,
+        ),
+        (Some(_), Some(_)) => check(
+            field,
+            Outcome::Mismatch,
+            Reason::SourcesDisagree,
+            Source::MrzAndDg11,
+        ),
+        (Some(false), None) => check(field, Outcome::Mismatch, Reason::Different, Source::Mrz),
+        (None, Some(false)) => check(field, Outcome::Mismatch, Reason::Different, Source::Dg11),
+        (None, None) => check(
+            field,
+            Outcome::Unavailable,
+            Reason::Unreadable,
+            Source::None,
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests;
