@@ -62,7 +62,7 @@ impl KdfParams {
     ///
     /// # Errors
     /// [`KeyStoreError::InvalidOptions`] when the parameters are out of range.
-    pub fn derive(
+    pub(crate) fn derive(
         &self,
         code: &SecurityCode,
         salt: &[u8; SALT_LEN],

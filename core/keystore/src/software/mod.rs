@@ -1,7 +1,7 @@
 //! The encrypted software key store: tapid's own store for desktops, tests and the demo.
 //!
 //! # Layout
-//! One directory holds two files (see [`format`] for their contents):
+//! One directory holds two files (the `format` module documents their exact contents):
 //! * `tapid-keystore.json`: the store. An Argon2id header (costs and per-store salt), a
 //!   *verifier* (AES-256-GCM of a constant) that checks the security code without touching any
 //!   private key, the attempt counter, and per key its alias, policy, public key, the private
@@ -39,11 +39,11 @@
 //! The work (Argon2id, file I/O) runs synchronously inside the async methods; an app on an
 //! async runtime should call them from a blocking-capable task.
 
-pub mod container;
-pub mod format;
+pub(crate) mod container;
+pub(crate) mod format;
 pub mod kdf;
-pub mod seal;
-pub mod signing_key;
+pub(crate) mod seal;
+pub(crate) mod signing_key;
 
 use std::fmt;
 use std::path::Path;
