@@ -6,5 +6,8 @@
 #![forbid(unsafe_code)]
 
 pub mod crypto;
+pub mod kdf;
 pub mod mrz;
 pub mod pa;
+pub mod secure_messaging;
+pub mod symmetric;
