@@ -123,6 +123,8 @@ pub enum IoStep {
     SyncDir,
     /// Removing a file.
     Remove,
+    /// Creating the store's directory.
+    CreateDir,
 }
 
 impl fmt::Display for IoStep {
@@ -134,6 +136,7 @@ impl fmt::Display for IoStep {
             Self::Rename => "rename",
             Self::SyncDir => "fsync of the directory",
             Self::Remove => "remove",
+            Self::CreateDir => "creation of the directory",
         })
     }
 }

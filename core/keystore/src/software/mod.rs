@@ -42,95 +42,33 @@
 pub(crate) mod container;
 pub(crate) mod format;
 pub mod kdf;
+mod lockout;
+mod operations;
+mod options;
 pub(crate) mod seal;
 pub(crate) mod signing_key;
+
+pub use options::{LockStatus, StoreOptions};
 
 use std::fmt;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
-use async_trait::async_trait;
 use rand_core::CryptoRng;
-use zeroize::Zeroizing;
 
-use self::format::{CounterState, KeyEntry, MAX_ALLOWED_ATTEMPTS, MAX_CREDENTIAL_LEN, MAX_KEYS};
-use self::format::{STORE_ID_LEN, StoreState, VERSION};
+use self::format::{CounterState, MAX_ALLOWED_ATTEMPTS, STORE_ID_LEN, StoreState, VERSION};
 use self::kdf::{KdfParams, SALT_LEN};
+use self::lockout::Loaded;
+use self::operations::sealing_failed;
 use self::seal::{Binding, Sealed, VERIFIER_PLAINTEXT};
-use crate::alias::KeyAlias;
-use crate::error::{Corruption, KeyStoreError, Result};
-use crate::keystore::{KeyInfo, KeyStore};
-use crate::policy::{Capabilities, ProtectionPolicy};
-use crate::public_key::PublicKey;
+use crate::error::{Corruption, IoStep, KeyStoreError, Result};
 use crate::security_code::SecurityCode;
-use crate::signature::EcdsaSignature;
 use crate::storage::{self, FileSystem, StdFs};
 
 /// Name of the store file in the store's directory.
 pub const STORE_FILE: &str = "tapid-keystore.json";
 /// Name of the attempt-counter file in the store's directory.
 pub const COUNTER_FILE: &str = "tapid-keystore.attempts";
-
-/// Settings fixed when a store is created and recorded in its file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StoreOptions {
-    /// Argon2id costs for deriving the key-encryption key from the security code.
-    pub kdf: KdfParams,
-    /// Wrong security codes allowed before the store blocks (1..=100).
-    pub max_attempts: u32,
-}
-
-impl StoreOptions {
-    /// Wrong codes allowed by default, as in BankID.
-    pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
-}
-
-impl Default for StoreOptions {
-    fn default() -> Self {
-        Self {
-            kdf: KdfParams::DEFAULT,
-            max_attempts: Self::DEFAULT_MAX_ATTEMPTS,
-        }
-    }
-}
-
-/// The attempt counter as the app shows it ("2 attempts left", "blocked").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LockStatus {
-    /// Wrong codes since the last right one.
-    pub failed_attempts: u32,
-    /// Wrong codes allowed before blocking.
-    pub max_attempts: u32,
-}
-
-impl LockStatus {
-    /// Wrong codes still accepted before the store blocks.
-    #[must_use]
-    pub fn attempts_left(&self) -> u32 {
-        self.max_attempts.saturating_sub(self.failed_attempts)
-    }
-
-    /// The store is blocked (the BankID "blocked" state).
-    #[must_use]
-    pub fn is_blocked(&self) -> bool {
-        self.attempts_left() == 0
-    }
-}
-
-/// Both files of a store as read and validated from disk.
-struct Loaded {
-    state: StoreState,
-    counter: CounterState,
-}
-
-impl Loaded {
-    fn status(&self) -> LockStatus {
-        LockStatus {
-            failed_attempts: self.state.failed_attempts.max(self.counter.failed_attempts),
-            max_attempts: self.state.max_attempts,
-        }
-    }
-}
 
 /// The state an operation holds exclusively: the injected randomness.
 struct Inner {
@@ -149,24 +87,6 @@ impl fmt::Debug for SoftwareKeyStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SoftwareKeyStore").finish_non_exhaustive()
     }
-}
-
-fn check_policy(policy: ProtectionPolicy) -> Result<()> {
-    if policy.user_presence {
-        return Err(KeyStoreError::UnsupportedPolicy {
-            reason: "the software store cannot require user presence",
-        });
-    }
-    if !policy.security_code {
-        return Err(KeyStoreError::UnsupportedPolicy {
-            reason: "the software store protects every key with the security code",
-        });
-    }
-    Ok(())
-}
-
-fn sealing_failed() -> KeyStoreError {
-    KeyStoreError::Internal("AES-GCM sealing failed")
 }
 
 fn new_verifier(
@@ -258,7 +178,7 @@ impl SoftwareKeyStore {
     /// As [`Self::create`], plus failure to create the directory.
     pub fn create_in_dir(dir: &Path, code: &SecurityCode, options: StoreOptions) -> Result<Self> {
         std::fs::create_dir_all(dir).map_err(|e| KeyStoreError::Io {
-            step: crate::error::IoStep::WriteTemp,
+            step: IoStep::CreateDir,
             kind: e.kind(),
         })?;
         Self::create(
@@ -367,213 +287,5 @@ impl SoftwareKeyStore {
 
     fn write_counter(&self, counter: &CounterState) -> Result<()> {
         storage::atomic_write(&*self.fs, COUNTER_FILE, &counter.encode()?)
-    }
-
-    /// Checks the security code and returns the key-encryption key. The attempt is recorded
-    /// before the check; on success the caller must [`Self::commit`] to reset the counter.
-    fn unlock(
-        &self,
-        loaded: &mut Loaded,
-        code: Option<&SecurityCode>,
-    ) -> Result<Zeroizing<[u8; 32]>> {
-        let code = code.ok_or(KeyStoreError::SecurityCodeRequired)?;
-        let status = loaded.status();
-        if status.is_blocked() {
-            return Err(KeyStoreError::Blocked);
-        }
-        let pending = status.failed_attempts.saturating_add(1);
-        loaded.counter.failed_attempts = pending;
-        self.write_counter(&loaded.counter)?;
-
-        let state = &mut loaded.state;
-        let kek = state.kdf.derive(code, &state.salt)?;
-        let opened = seal::open(
-            &kek,
-            VERSION,
-            &state.store_id,
-            Binding::Verifier,
-            &state.verifier,
-        );
-        if opened.is_some_and(|plain| plain.as_slice() == VERIFIER_PLAINTEXT) {
-            return Ok(kek);
-        }
-        state.failed_attempts = pending;
-        self.write_store(state)?;
-        let attempts_left = state.max_attempts.saturating_sub(pending);
-        if attempts_left == 0 {
-            Err(KeyStoreError::Blocked)
-        } else {
-            Err(KeyStoreError::WrongSecurityCode { attempts_left })
-        }
-    }
-
-    /// After a right code: writes the store if it changed or still records old failures, then
-    /// resets the counter file.
-    fn commit(&self, loaded: &mut Loaded, changed: bool) -> Result<()> {
-        if changed || loaded.state.failed_attempts != 0 {
-            loaded.state.failed_attempts = 0;
-            self.write_store(&loaded.state)?;
-        }
-        loaded.counter.failed_attempts = 0;
-        self.write_counter(&loaded.counter)
-    }
-
-    fn entry<'a>(loaded: &'a Loaded, alias: &KeyAlias) -> Result<&'a KeyEntry> {
-        loaded
-            .state
-            .keys
-            .get(alias)
-            .ok_or_else(|| KeyStoreError::NotFound {
-                alias: alias.to_string(),
-            })
-    }
-
-    fn generate_sync(
-        &self,
-        alias: &KeyAlias,
-        policy: ProtectionPolicy,
-        code: Option<&SecurityCode>,
-    ) -> Result<PublicKey> {
-        check_policy(policy)?;
-        let mut inner = self.lock();
-        let mut loaded = self.load()?;
-        if loaded.state.keys.contains_key(alias) {
-            return Err(KeyStoreError::AlreadyExists {
-                alias: alias.to_string(),
-            });
-        }
-        if loaded.state.keys.len() >= MAX_KEYS {
-            return Err(KeyStoreError::StoreFull { max: MAX_KEYS });
-        }
-        let kek = self.unlock(&mut loaded, code)?;
-        let (secret, public_key) = signing_key::generate(&mut *inner.rng);
-        let sec1 = public_key.to_sec1();
-        let binding = Binding::Key {
-            alias: alias.as_str(),
-            public_key: &sec1,
-        };
-        let store_id = loaded.state.store_id;
-        let wrapped = seal::seal(&kek, &mut *inner.rng, VERSION, &store_id, binding, &*secret)
-            .ok_or_else(sealing_failed)?;
-        let entry = KeyEntry {
-            policy,
-            public_key,
-            wrapped,
-            credential: None,
-        };
-        loaded.state.keys.insert(alias.clone(), entry);
-        self.commit(&mut loaded, true)?;
-        Ok(public_key)
-    }
-
-    fn sign_sync(
-        &self,
-        alias: &KeyAlias,
-        message: &[u8],
-        code: Option<&SecurityCode>,
-    ) -> Result<EcdsaSignature> {
-        let _guard = self.lock();
-        let mut loaded = self.load()?;
-        let entry = Self::entry(&loaded, alias)?.clone();
-        let kek = self.unlock(&mut loaded, code)?;
-        let sec1 = entry.public_key.to_sec1();
-        let binding = Binding::Key {
-            alias: alias.as_str(),
-            public_key: &sec1,
-        };
-        let secret = seal::open(
-            &kek,
-            VERSION,
-            &loaded.state.store_id,
-            binding,
-            &entry.wrapped,
-        )
-        .ok_or(Corruption::KeyUnwrapFailed)?;
-        let signature = signing_key::sign(&secret, &entry.public_key, message)?;
-        self.commit(&mut loaded, false)?;
-        Ok(signature)
-    }
-
-    fn modify(&self, alias: &KeyAlias, change: impl FnOnce(&mut StoreState)) -> Result<()> {
-        let _guard = self.lock();
-        let mut loaded = self.load()?;
-        Self::entry(&loaded, alias)?;
-        change(&mut loaded.state);
-        self.write_store(&loaded.state)
-    }
-}
-
-#[async_trait]
-impl KeyStore for SoftwareKeyStore {
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            hardware_backed: false,
-            secure_hardware: None,
-            user_presence: false,
-            security_code: true,
-        }
-    }
-
-    async fn generate(
-        &self,
-        alias: &KeyAlias,
-        policy: ProtectionPolicy,
-        code: Option<&SecurityCode>,
-    ) -> Result<PublicKey> {
-        self.generate_sync(alias, policy, code)
-    }
-
-    async fn public_key(&self, alias: &KeyAlias) -> Result<PublicKey> {
-        let _guard = self.lock();
-        Ok(Self::entry(&self.load()?, alias)?.public_key)
-    }
-
-    async fn sign(
-        &self,
-        alias: &KeyAlias,
-        message: &[u8],
-        code: Option<&SecurityCode>,
-    ) -> Result<EcdsaSignature> {
-        self.sign_sync(alias, message, code)
-    }
-
-    async fn delete(&self, alias: &KeyAlias) -> Result<()> {
-        self.modify(alias, |state| {
-            state.keys.remove(alias);
-        })
-    }
-
-    async fn list(&self) -> Result<Vec<KeyInfo>> {
-        let _guard = self.lock();
-        Ok(self
-            .load()?
-            .state
-            .keys
-            .into_iter()
-            .map(|(alias, entry)| KeyInfo {
-                alias,
-                policy: entry.policy,
-                public_key: entry.public_key,
-                has_credential: entry.credential.is_some(),
-            })
-            .collect())
-    }
-
-    async fn set_credential(&self, alias: &KeyAlias, credential: &[u8]) -> Result<()> {
-        if credential.len() > MAX_CREDENTIAL_LEN {
-            return Err(KeyStoreError::CredentialTooLarge {
-                max: MAX_CREDENTIAL_LEN,
-            });
-        }
-        self.modify(alias, |state| {
-            if let Some(entry) = state.keys.get_mut(alias) {
-                entry.credential = Some(credential.to_vec());
-            }
-        })
-    }
-
-    async fn credential(&self, alias: &KeyAlias) -> Result<Option<Vec<u8>>> {
-        let _guard = self.lock();
-        Ok(Self::entry(&self.load()?, alias)?.credential.clone())
     }
 }
