@@ -12,7 +12,7 @@
 //!   random id.
 //!
 //! Both files carry a SHA-256 checksum and are only ever replaced with
-//! [`storage::atomic_write`](crate::storage::atomic_write) (write temp, fsync, rename, fsync
+//! [`storage::atomic_write`] (write temp, fsync, rename, fsync
 //! directory), so a crash leaves the old or the new file. A damaged, truncated or foreign file
 //! is reported as [`KeyStoreError::Corrupted`] and never recreated silently.
 //!
