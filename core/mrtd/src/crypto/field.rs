@@ -84,11 +84,6 @@ impl PrimeField {
         self.uint_to_bytes(self.modulus.as_ref())
     }
 
-    /// The Montgomery parameters (for exponentiation helpers).
-    pub(crate) fn params(&self) -> &BoxedMontyParams {
-        &self.params
-    }
-
     /// Zero.
     pub(crate) fn zero(&self) -> BoxedMontyForm {
         BoxedMontyForm::zero(&self.params)
@@ -167,24 +162,6 @@ impl PrimeField {
     /// Constant-time inversion; `None` for zero.
     pub(crate) fn invert(&self, e: &BoxedMontyForm) -> CtOption<BoxedMontyForm> {
         e.invert()
-    }
-
-    /// Square root for `p ≡ 3 (mod 4)`: `e^((p+1)/4)`, checked by squaring. `None` if `e` is a
-    /// non-residue or the modulus is not `3 mod 4`.
-    pub(crate) fn sqrt_3mod4(&self, e: &BoxedMontyForm) -> Option<BoxedMontyForm> {
-        let m = self.modulus.as_ref();
-        if !m.bit_vartime(1) {
-            return None;
-        }
-        let exp = m
-            .wrapping_add(&BoxedUint::one().resize_unchecked(self.precision()))
-            .shr_vartime(2)?;
-        let r = e.pow(&exp);
-        if bool::from(crypto_bigint::CtEq::ct_eq(&r.square(), e)) {
-            Some(r)
-        } else {
-            None
-        }
     }
 
     /// `true` if `p ≡ 3 (mod 4)`.

@@ -25,27 +25,37 @@
 //! * Not constant time, by design: point decoding and validation (public data),
 //!   `*_vartime` functions (public scalars: signature verification, subgroup checks),
 //!   the rejection loop of random scalar generation (leaks only the number of rejected
-//!   draws, which are discarded), and the Integrated Mapping point encoding's final square
-//!   root selection, which branches on a value derived from the (secret) nonce — as the
-//!   standard's algorithm does; its timing reveals one bit per session about the mapped
-//!   generator, not about keys.
+//!   draws, which are discarded). The Integrated Mapping point encoding computes both
+//!   candidate points and selects one in constant time.
+//! * DH public-value validation and the IM exponent `(p−1)/q` use variable-time
+//!   arithmetic on public values only.
 //! * No protection is claimed against power or electromagnetic side channels or fault
 //!   injection; this code runs on the terminal (phone) side.
 
 mod crate_backend;
 mod curves;
+mod dh;
 mod dh_group;
+mod domain;
 mod ec_group;
 mod ec_params;
 mod ec_point;
 pub mod ecdsa;
 mod error;
 mod field;
+mod im_prf;
+pub mod pace_map;
 mod weierstrass;
 
 pub use curves::{CurveConsts, NamedCurve};
+pub use dh::{DhGroup, DhKeyPair, DhPrivateKey};
 pub use dh_group::StandardDhGroup;
+pub use domain::{
+    DomainParameters, OID_DH_KEY_AGREEMENT, OID_DH_PUBLIC_NUMBER, OID_EC_PUBLIC_KEY, OID_PK_DH,
+    OID_PK_ECDH, OID_PRIME_FIELD, OID_STANDARDIZED_DOMAIN_PARAMETERS,
+};
 pub use ec_group::{Backend, EcGroup};
 pub use ec_params::{EcCurve, EcCurveParams};
 pub use ec_point::{EcKeyPair, EcPoint, EcPrivateKey};
 pub use error::CryptoError;
+pub use im_prf::{ImCipher, im_prf};
