@@ -18,8 +18,9 @@ pub const SECRET_LEN: usize = 32;
 pub fn generate(rng: &mut (impl CryptoRng + ?Sized)) -> (Zeroizing<[u8; SECRET_LEN]>, PublicKey) {
     let secret = p256::SecretKey::generate_from_rng(rng);
     let public = PublicKey::from(secret.public_key());
+    let field_bytes = Zeroizing::new(secret.to_bytes());
     let mut bytes = Zeroizing::new([0u8; SECRET_LEN]);
-    bytes.copy_from_slice(&secret.to_bytes());
+    bytes.copy_from_slice(&field_bytes);
     (bytes, public)
 }
 
