@@ -7,7 +7,7 @@
 #![forbid(unsafe_code)]
 
 // TEMP pub mod approval;
-// TEMP pub mod autostart;
+pub mod autostart;
 pub mod date;
 pub mod error;
 pub mod holder_match;
