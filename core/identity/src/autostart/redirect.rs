@@ -112,10 +112,10 @@ impl RedirectPolicy {
             if host.is_empty() {
                 return Err(RedirectRejection::MissingHost);
             }
-            if let Some(allowed) = &self.allowed_hosts {
-                if !allowed.iter().any(|h| h.eq_ignore_ascii_case(host)) {
-                    return Err(RedirectRejection::HostNotAllowed);
-                }
+            if let Some(allowed) = &self.allowed_hosts
+                && !allowed.iter().any(|h| h.eq_ignore_ascii_case(host))
+            {
+                return Err(RedirectRejection::HostNotAllowed);
             }
             return Ok(());
         }

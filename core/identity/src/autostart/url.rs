@@ -151,14 +151,14 @@ impl fmt::Display for LaunchUrl {
 fn split_base(url: &str) -> Result<(LaunchKind, &str)> {
     for kind in [LaunchKind::Scheme, LaunchKind::UniversalLink] {
         let base = kind.base();
-        if let Some((head, rest)) = url.split_at_checked(base.len()) {
-            if head.eq_ignore_ascii_case(base) {
-                return match rest.strip_prefix('?') {
-                    Some(q) => Ok((kind, q)),
-                    None if rest.is_empty() => Err(Error::AutostartTokenMissing),
-                    None => Err(Error::LaunchUrlSyntax("expected ? after the base")),
-                };
-            }
+        if let Some((head, rest)) = url.split_at_checked(base.len())
+            && head.eq_ignore_ascii_case(base)
+        {
+            return match rest.strip_prefix('?') {
+                Some(q) => Ok((kind, q)),
+                None if rest.is_empty() => Err(Error::AutostartTokenMissing),
+                None => Err(Error::LaunchUrlSyntax("expected ? after the base")),
+            };
         }
     }
     // `bankid://?…` / `https://app.bankid.com?…` without the path slash are common typos.
