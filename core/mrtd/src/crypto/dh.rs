@@ -131,7 +131,7 @@ impl DhGroup {
         let p_minus_1 = self
             .p
             .modulus()
-            .wrapping_sub(&BoxedUint::one().resize_unchecked_to(self.p.precision()));
+            .wrapping_sub(BoxedUint::one().resize_unchecked_to(self.p.precision()));
         if v.cmp_vartime(&two).is_lt() || v.cmp_vartime(&p_minus_1).is_ge() {
             return Err(CryptoError::InvalidDhValue);
         }
@@ -232,7 +232,7 @@ impl DhGroup {
         let p_minus_1 = self
             .p
             .modulus()
-            .wrapping_sub(&BoxedUint::one().resize_unchecked_to(self.p.precision()));
+            .wrapping_sub(BoxedUint::one().resize_unchecked_to(self.p.precision()));
         let q_wide = q.modulus().resize_unchecked_to(self.p.precision());
         let nz = NonZero::new(q_wide)
             .into_option()

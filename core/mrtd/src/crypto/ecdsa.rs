@@ -47,7 +47,7 @@ impl Signature {
 
     /// Parses the plain format `r ‖ s` (BSI TR-03111; AA-ECDSA), each half of equal length.
     pub fn from_plain(bytes: &[u8]) -> Result<Self, CryptoError> {
-        if bytes.is_empty() || bytes.len() % 2 != 0 {
+        if bytes.is_empty() || !bytes.len().is_multiple_of(2) {
             return Err(CryptoError::MalformedSignature);
         }
         let (r, s) = bytes

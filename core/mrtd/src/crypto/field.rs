@@ -95,7 +95,7 @@ impl PrimeField {
     }
 
     /// A small constant.
-    pub(crate) fn from_u64(&self, v: u64) -> BoxedMontyForm {
+    pub(crate) fn small(&self, v: u64) -> BoxedMontyForm {
         let u = BoxedUint::from(v).resize_unchecked(self.precision());
         self.elem_from_uint_reduced(&u)
     }
@@ -130,8 +130,7 @@ impl PrimeField {
     /// `u < modulus`, in constant time.
     pub(crate) fn ct_lt_modulus(&self, u: &BoxedUint) -> Choice {
         let u = u.resize_unchecked(self.precision());
-        let (_, borrow) = u.borrowing_sub(self.modulus.as_ref(), crypto_bigint::Limb::ZERO);
-        Choice::from_u64_nz(borrow.0 as u64)
+        crypto_bigint::CtLt::ct_lt(&u, self.modulus.as_ref())
     }
 
     /// A field element from an integer already known to be `< modulus`.

@@ -93,7 +93,7 @@ fn cbc_zero_iv<C: BlockCipherEncrypt + KeyInit>(
         actual: key.len(),
     })?;
     let bs = C::block_size();
-    if data.len() % bs != 0 {
+    if !data.len().is_multiple_of(bs) {
         return Err(CryptoError::InvalidLength {
             expected: data.len().div_ceil(bs) * bs,
             actual: data.len(),

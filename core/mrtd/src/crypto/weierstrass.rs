@@ -66,15 +66,15 @@ impl GenericCurve {
         let b = field
             .elem_checked(b)
             .map_err(|_| CryptoError::MalformedParameters("coefficient b out of range"))?;
-        let four_a3 = field.from_u64(4).mul(&a.square().mul(&a));
-        let t27_b2 = field.from_u64(27).mul(&b.square());
+        let four_a3 = field.small(4).mul(&a.square().mul(&a));
+        let t27_b2 = field.small(27).mul(&b.square());
         if bool::from(four_a3.add(&t27_b2).is_zero()) {
             return Err(CryptoError::MalformedParameters("singular curve"));
         }
         if cofactor == 0 {
             return Err(CryptoError::MalformedParameters("cofactor is zero"));
         }
-        let b3 = field.from_u64(3).mul(&b);
+        let b3 = field.small(3).mul(&b);
         let gx = field
             .elem_checked(gx)
             .map_err(|_| CryptoError::MalformedParameters("base point x out of range"))?;
@@ -316,5 +316,60 @@ impl GenericCurve {
     pub(crate) fn neg(&self, p: &Affine) -> Affine {
         let n = Self::neg_proj(&self.lift(p));
         Affine { x: n.x, y: n.y }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::{EcCurveParams, NamedCurve};
+
+    fn curve(c: NamedCurve, cofactor: u64) -> GenericCurve {
+        let p = EcCurveParams::named(c);
+        GenericCurve::new(p.p(), p.a(), p.b(), p.gx(), p.gy(), p.n(), cofactor).unwrap()
+    }
+
+    #[test]
+    fn order_times_base_point_is_identity_unreduced() {
+        for c in NamedCurve::ALL {
+            let curve = curve(c, 1);
+            let n = curve.order.modulus().clone();
+            assert_eq!(
+                curve.mul_ct(&n, &curve.g).unwrap_err(),
+                CryptoError::Identity
+            );
+            assert_eq!(
+                curve.mul_vartime(&n, &curve.g).unwrap_err(),
+                CryptoError::Identity
+            );
+            let n_minus_1 = n.wrapping_sub(BoxedUint::one().resize_unchecked(n.bits_precision()));
+            let p = curve.mul_ct(&n_minus_1, &curve.g).unwrap();
+            let neg = curve.neg(&curve.g);
+            assert_eq!(
+                curve.affine_to_bytes(&p),
+                curve.affine_to_bytes(&neg),
+                "{c:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn cofactor_check_accepts_subgroup_points() {
+        let curve = curve(NamedCurve::BrainpoolP192r1, 2);
+        curve.check_subgroup(&curve.g).unwrap();
+    }
+
+    #[test]
+    fn singular_and_off_curve_parameters_are_rejected() {
+        let p = EcCurveParams::named(NamedCurve::P256);
+        let zero = vec![0u8; 32];
+        assert_eq!(
+            GenericCurve::new(p.p(), &zero, &zero, p.gx(), p.gy(), p.n(), 1).unwrap_err(),
+            CryptoError::MalformedParameters("singular curve")
+        );
+        assert_eq!(
+            GenericCurve::new(p.p(), p.a(), p.b(), p.gy(), p.gx(), p.n(), 1).unwrap_err(),
+            CryptoError::MalformedParameters("base point not on curve")
+        );
     }
 }
