@@ -6,7 +6,7 @@
 //! Time and randomness are always parameters, so every flow is deterministic under test.
 #![forbid(unsafe_code)]
 
-// TEMP pub mod approval;
+pub mod approval;
 pub mod autostart;
 pub mod date;
 pub mod error;
@@ -16,7 +16,7 @@ pub mod offline_code;
 pub mod order;
 pub mod otp;
 pub mod personal_number;
-// TEMP pub mod platform;
+pub mod platform;
 pub mod qr;
 pub mod transliteration;
 
