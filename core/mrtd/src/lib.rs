@@ -1,14 +1,16 @@
 //! ICAO Doc 9303 eMRTD terminal side: MRZ and access keys, BAC, PACE, secure messaging,
 //! LDS files, chip/active authentication and passive authentication.
 //!
-//! Protocol logic is pure over bytes; the reader [`session`] drives it over a
+//! Protocol logic is pure over bytes; the [`reader`] session drives it over a
 //! [`tapid_card::CardTransport`].
 #![forbid(unsafe_code)]
 
 pub mod bac;
 pub mod crypto;
 pub mod kdf;
+pub mod lds;
 pub mod mrz;
 pub mod pa;
+pub mod reader;
 pub mod secure_messaging;
 pub mod symmetric;

@@ -1,0 +1,106 @@
+//! Errors of a passport read. Each names what failed; none carries key material, MRZ data
+//! or APDU payloads.
+
+use tapid_card::{StatusWord, TransportError, tlv::TlvError};
+
+use crate::bac::BacError;
+use crate::lds::dg1::Dg1Error;
+use crate::secure_messaging::SmError;
+
+/// What the reader did when the link broke, so a resumed read can continue from there.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Files read completely, with their bytes.
+    pub complete: Vec<(String, usize)>,
+    /// The file being read and how many of its bytes had arrived.
+    pub partial: Option<(String, usize)>,
+}
+
+/// Why a read failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReadError {
+    /// The chip refused the access key (wrong MRZ or CAN).
+    #[error("access denied: the chip rejected the access key")]
+    AccessDenied,
+    /// The link to the card failed.
+    #[error("transport: {0}")]
+    Transport(#[from] TransportError),
+    /// Secure messaging failed (bad MAC, malformed objects, plaintext answer).
+    #[error("secure messaging: {0}")]
+    SecureMessaging(#[from] SmError),
+    /// BAC failed for a reason other than a wrong key.
+    #[error("BAC: {0}")]
+    Bac(BacError),
+    /// The chip answered a command with an error status.
+    #[error("{command} failed: status {sw}")]
+    Chip {
+        /// The command that failed.
+        command: &'static str,
+        /// The status word.
+        sw: StatusWord,
+    },
+    /// A response had the wrong shape.
+    #[error("{command}: malformed response")]
+    MalformedResponse {
+        /// The command whose answer was malformed.
+        command: &'static str,
+    },
+    /// A file is not well-formed BER-TLV.
+    #[error("{file}: malformed: {source}")]
+    MalformedFile {
+        /// File name.
+        file: String,
+        /// The TLV problem.
+        source: TlvError,
+    },
+    /// A file ended before the length its header announced.
+    #[error("{file}: the chip returned {got} bytes but the header announces {declared}")]
+    FileTruncated {
+        /// File name.
+        file: String,
+        /// Bytes the header declares.
+        declared: usize,
+        /// Bytes actually returned.
+        got: usize,
+    },
+    /// A file header announces a size beyond what any eMRTD file may have.
+    #[error("{file}: declared size {declared} exceeds the limit of {limit} bytes")]
+    FileTooLarge {
+        /// File name.
+        file: String,
+        /// Declared size.
+        declared: usize,
+        /// The reader's limit.
+        limit: usize,
+    },
+    /// DG1 does not parse.
+    #[error("DG1: {0}")]
+    Dg1(#[from] Dg1Error),
+    /// The link was lost; `progress` says how far the read got.
+    #[error("link lost after reading {} files", progress.complete.len())]
+    LinkLost {
+        /// What had been read.
+        progress: Progress,
+    },
+}
+
+impl ReadError {
+    /// A short machine-readable code for reports and exit messages.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::AccessDenied => "access_denied",
+            Self::Transport(_) => "transport",
+            Self::SecureMessaging(SmError::BadMac) => "sm_bad_mac",
+            Self::SecureMessaging(_) => "secure_messaging",
+            Self::Bac(_) => "bac",
+            Self::Chip { .. } => "chip_status",
+            Self::MalformedResponse { .. } => "malformed_response",
+            Self::MalformedFile { .. } => "malformed_file",
+            Self::FileTruncated { .. } => "file_truncated",
+            Self::FileTooLarge { .. } => "file_too_large",
+            Self::Dg1(_) => "dg1",
+            Self::LinkLost { .. } => "link_lost",
+        }
+    }
+}

@@ -1,0 +1,260 @@
+//! Selecting and reading elementary files: SELECT by FID, READ BINARY in the largest block
+//! that fits, odd-INS READ BINARY past offset 32 767, and the file length taken from the TLV
+//! header so no byte is read twice.
+
+use tapid_card::tlv::{self, Tag, Tlv};
+use tapid_card::{CardTransport, CommandApdu, StatusWord};
+
+use super::channel::Channel;
+use super::error::ReadError;
+use crate::lds::{EMRTD_AID, ElementaryFile};
+
+/// Largest block under secure messaging with short APDUs: 223 data bytes pad to 224, and
+/// DO'87' + DO'99' + DO'8E' then still fit a 256-byte response (9303-11 §9.8).
+pub const SHORT_SM_BLOCK: usize = 223;
+/// Bytes of secure messaging framing a response may add around the data (DO'87' header,
+/// indicator, padding, DO'99', DO'8E').
+const SM_OVERHEAD: usize = 48;
+/// Largest file a reader accepts; guards against absurd length fields.
+pub const MAX_FILE_SIZE: usize = 1 << 20;
+/// Largest offset READ BINARY with even INS can address (15 bits).
+const MAX_EVEN_OFFSET: usize = 0x7FFF;
+/// Bytes read first to learn a file's length: tag (≤ 3) and length (≤ 5).
+const HEADER_PROBE: usize = 8;
+/// Short block sizes tried in turn when a chip refuses a read length.
+const FALLBACK_BLOCKS: [usize; 3] = [160, 128, 64];
+
+/// How large each READ BINARY is, adapting to what the chip accepts.
+#[derive(Debug, Clone)]
+pub struct ReadPolicy {
+    extended: bool,
+    extended_block: usize,
+    short_block: usize,
+    max_read: usize,
+}
+
+impl ReadPolicy {
+    /// A policy for a transport; `allow_extended` is the caller's choice, honoured only if
+    /// the transport supports extended length.
+    pub fn new(
+        channel_extended: bool,
+        max_response_len: usize,
+        allow_extended: bool,
+        max_block: Option<usize>,
+    ) -> Self {
+        let extended = allow_extended && channel_extended && max_response_len > 258;
+        let cap = max_block.unwrap_or(usize::MAX);
+        let extended_block = max_response_len
+            .saturating_sub(SM_OVERHEAD)
+            .min(65_536 - SM_OVERHEAD)
+            .min(cap);
+        Self {
+            extended,
+            extended_block,
+            short_block: SHORT_SM_BLOCK.min(cap).max(1),
+            max_read: 0,
+        }
+    }
+
+    /// Whether extended length is (still) in use.
+    pub fn extended(&self) -> bool {
+        self.extended
+    }
+
+    /// The largest block actually read so far.
+    pub fn max_read(&self) -> usize {
+        self.max_read
+    }
+
+    fn block(&self) -> usize {
+        if self.extended {
+            self.extended_block
+        } else {
+            self.short_block
+        }
+    }
+
+    /// The chip refused a length: give up extended length first, then shrink short blocks.
+    fn fall_back(&mut self) -> bool {
+        if self.extended {
+            self.extended = false;
+            return true;
+        }
+        match FALLBACK_BLOCKS.iter().find(|b| **b < self.short_block) {
+            Some(b) => {
+                self.short_block = *b;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// SELECT the eMRTD application by AID.
+pub async fn select_application<T: CardTransport + ?Sized>(
+    ch: &mut Channel<'_, T>,
+) -> Result<(), ReadError> {
+    let cmd = CommandApdu::new(0x00, 0xA4, 0x04, 0x0C).with_data(EMRTD_AID.to_vec());
+    let resp = ch.exchange(&cmd, false).await?;
+    if !resp.sw.is_success() {
+        return Err(ReadError::Chip {
+            command: "SELECT eMRTD application",
+            sw: resp.sw,
+        });
+    }
+    Ok(())
+}
+
+/// SELECT an EF by its file identifier; `Ok(false)` when the chip says it does not exist.
+pub async fn select_file<T: CardTransport + ?Sized>(
+    ch: &mut Channel<'_, T>,
+    ef: ElementaryFile,
+) -> Result<bool, ReadError> {
+    let cmd = CommandApdu::new(0x00, 0xA4, 0x02, 0x0C).with_data(ef.fid().to_be_bytes().to_vec());
+    let resp = ch.exchange(&cmd, false).await?;
+    match resp.sw {
+        StatusWord::SUCCESS => Ok(true),
+        StatusWord::FILE_NOT_FOUND => Ok(false),
+        sw => Err(ReadError::Chip {
+            command: "SELECT file",
+            sw,
+        }),
+    }
+}
+
+struct Block {
+    data: Vec<u8>,
+    sw: StatusWord,
+}
+
+async fn read_binary<T: CardTransport + ?Sized>(
+    ch: &mut Channel<'_, T>,
+    offset: usize,
+    ne: usize,
+    extended: bool,
+) -> Result<Block, ReadError> {
+    if offset <= MAX_EVEN_OFFSET {
+        let [p1, p2] = (offset as u16).to_be_bytes();
+        let resp = ch
+            .exchange(&CommandApdu::new(0x00, 0xB0, p1, p2).with_ne(ne), extended)
+            .await?;
+        return Ok(Block {
+            data: resp.data,
+            sw: resp.sw,
+        });
+    }
+    // Odd INS: the offset travels in DO'54', the data comes back in DO'53'.
+    let off = (offset as u32).to_be_bytes();
+    let off = off
+        .iter()
+        .skip_while(|b| **b == 0)
+        .copied()
+        .collect::<Vec<u8>>();
+    let cmd = CommandApdu::new(0x00, 0xB1, 0x00, 0x00)
+        .with_data(tlv::encode(Tag(0x54), &off))
+        .with_ne(ne + 4);
+    let resp = ch.exchange(&cmd, extended).await?;
+    if resp.data.is_empty() {
+        return Ok(Block {
+            data: Vec::new(),
+            sw: resp.sw,
+        });
+    }
+    let obj =
+        Tlv::parse_tagged(&resp.data, Tag(0x53)).map_err(|_| ReadError::MalformedResponse {
+            command: "READ BINARY (odd INS)",
+        })?;
+    Ok(Block {
+        data: obj.value.to_vec(),
+        sw: resp.sw,
+    })
+}
+
+/// Reads the currently selected file completely. `on_bytes` is told the running total.
+pub async fn read_selected<T: CardTransport + ?Sized>(
+    ch: &mut Channel<'_, T>,
+    ef: ElementaryFile,
+    policy: &mut ReadPolicy,
+    on_bytes: &mut (dyn FnMut(usize, usize) + Send),
+) -> Result<Vec<u8>, ReadError> {
+    let name = ef.name();
+    let mut buf: Vec<u8> = Vec::new();
+    let mut total: Option<usize> = None;
+    let mut exact_ne: Option<usize> = None;
+    loop {
+        let want = match total {
+            None => HEADER_PROBE,
+            Some(t) if buf.len() >= t => break,
+            Some(t) => (t - buf.len()).min(policy.block()),
+        };
+        let ne = exact_ne.take().unwrap_or(want);
+        let extended = policy.extended() && ne > 256 - 4;
+        let block = read_binary(ch, buf.len(), ne, extended).await?;
+        match block.sw {
+            StatusWord::SUCCESS | StatusWord::END_OF_FILE => {
+                if block.data.is_empty() {
+                    if total.is_none() {
+                        return Err(ReadError::MalformedFile {
+                            file: name,
+                            source: tlv::TlvError::TruncatedTag,
+                        });
+                    }
+                    break;
+                }
+                policy.max_read = policy.max_read.max(block.data.len());
+                buf.extend_from_slice(&block.data);
+                if total.is_none() {
+                    total = tlv::total_len_from_header(&buf).map_err(|source| {
+                        ReadError::MalformedFile {
+                            file: name.clone(),
+                            source,
+                        }
+                    })?;
+                    match total {
+                        Some(t) if t > MAX_FILE_SIZE => {
+                            return Err(ReadError::FileTooLarge {
+                                file: name,
+                                declared: t,
+                                limit: MAX_FILE_SIZE,
+                            });
+                        }
+                        Some(_) => {}
+                        None if block.sw == StatusWord::END_OF_FILE => {
+                            return Err(ReadError::MalformedFile {
+                                file: name,
+                                source: tlv::TlvError::TruncatedLength,
+                            });
+                        }
+                        None => {}
+                    }
+                }
+                if let Some(t) = total {
+                    buf.truncate(t);
+                    on_bytes(buf.len(), t);
+                }
+                if block.sw == StatusWord::END_OF_FILE {
+                    break;
+                }
+            }
+            sw if sw.correct_le().is_some() && exact_ne.is_none() => exact_ne = sw.correct_le(),
+            StatusWord::WRONG_LENGTH | StatusWord::WRONG_P1P2 | StatusWord::INCORRECT_P1P2
+                if total.is_some() && policy.fall_back() => {}
+            sw => {
+                return Err(ReadError::Chip {
+                    command: "READ BINARY",
+                    sw,
+                });
+            }
+        }
+    }
+    let declared = total.unwrap_or(buf.len());
+    if buf.len() < declared {
+        return Err(ReadError::FileTruncated {
+            file: name,
+            declared,
+            got: buf.len(),
+        });
+    }
+    Tlv::parse_exact(&buf).map_err(|source| ReadError::MalformedFile { file: name, source })?;
+    Ok(buf)
+}

@@ -1,0 +1,12 @@
+//! Reading a passport over a [`tapid_card::CardTransport`]: the command channel, file reading,
+//! the session that ties access control and reading together, and the report.
+
+pub mod channel;
+pub mod error;
+pub mod files;
+pub mod report;
+pub mod session;
+
+pub use error::{Progress, ReadError};
+pub use report::Report;
+pub use session::{ProgressEvent, ReadOptions, ReadOutcome, read};
