@@ -1,6 +1,7 @@
 //! Object identifiers used by passive authentication.
 
-use const_oid::ObjectIdentifier as Oid;
+/// The OID type (re-exported so users of these constants need no const-oid dependency).
+pub use const_oid::ObjectIdentifier as Oid;
 
 /// id-signedData (RFC 5652).
 pub const SIGNED_DATA: Oid = Oid::new_unwrap("1.2.840.113549.1.7.2");
@@ -86,3 +87,16 @@ pub const BRAINPOOL_P384R1: Oid = Oid::new_unwrap("1.3.36.3.3.2.8.1.1.11");
 
 /// id-at-countryName.
 pub const COUNTRY_NAME: Oid = Oid::new_unwrap("2.5.4.6");
+
+/// id-at-commonName.
+pub const COMMON_NAME: Oid = Oid::new_unwrap("2.5.4.3");
+/// id-at-organizationName.
+pub const ORGANIZATION_NAME: Oid = Oid::new_unwrap("2.5.4.10");
+/// id-ce-subjectKeyIdentifier.
+pub const EXT_SUBJECT_KEY_ID: Oid = Oid::new_unwrap("2.5.29.14");
+/// id-ce-keyUsage.
+pub const EXT_KEY_USAGE: Oid = Oid::new_unwrap("2.5.29.15");
+/// id-ce-basicConstraints.
+pub const EXT_BASIC_CONSTRAINTS: Oid = Oid::new_unwrap("2.5.29.19");
+/// id-ce-authorityKeyIdentifier.
+pub const EXT_AUTHORITY_KEY_ID: Oid = Oid::new_unwrap("2.5.29.35");
