@@ -189,3 +189,15 @@ fn dh_public_values_are_validated() {
         );
     }
 }
+
+#[test]
+fn domain_parameters_yield_groups() {
+    let ec = DomainParameters::from_standardized_id(14).unwrap();
+    let g = ec.ec_group().unwrap();
+    assert_eq!(g.named_curve(), Some(NamedCurve::BrainpoolP320r1));
+    assert_eq!(g.field_len(), 40);
+    assert!(matches!(ec.dh_group(), Err(CryptoError::Unsupported(_))));
+    let dh = DomainParameters::from_standardized_id(2).unwrap();
+    assert_eq!(dh.dh_group().unwrap().p_len(), 256);
+    assert!(matches!(dh.ec_group(), Err(CryptoError::Unsupported(_))));
+}

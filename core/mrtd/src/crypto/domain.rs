@@ -8,6 +8,7 @@ use super::CryptoError;
 use super::curves::NamedCurve;
 use super::dh::DhGroup;
 use super::dh_group::StandardDhGroup;
+use super::ec_group::EcGroup;
 use super::ec_params::{EcCurve, EcCurveParams};
 
 /// `id-ecPublicKey` (X9.62).
@@ -143,6 +144,22 @@ impl DomainParameters {
                 Self::from_standardized_id(id)
             }
             other => Err(CryptoError::UnknownParameters(other.to_owned())),
+        }
+    }
+
+    /// The EC group (standard generator) for EC parameters.
+    pub fn ec_group(&self) -> Result<EcGroup, CryptoError> {
+        match self {
+            DomainParameters::Ec(c) => EcGroup::new(c),
+            DomainParameters::Dh(_) => Err(CryptoError::Unsupported("DH parameters, not EC")),
+        }
+    }
+
+    /// The DH group for DH parameters.
+    pub fn dh_group(&self) -> Result<DhGroup, CryptoError> {
+        match self {
+            DomainParameters::Dh(g) => Ok(g.clone()),
+            DomainParameters::Ec(_) => Err(CryptoError::Unsupported("EC parameters, not DH")),
         }
     }
 

@@ -103,14 +103,19 @@ impl PrimeField {
     /// Parses big-endian bytes of any length as an integer with this field's precision,
     /// requiring the value to be `< modulus`. Variable time in the length only.
     pub(crate) fn uint_checked(&self, bytes: &[u8]) -> Result<BoxedUint, CryptoError> {
-        let trimmed = trim_leading_zeros(bytes);
-        if trimmed.len() > self.len {
+        // Only bytes beyond the field width are inspected individually, so a fixed-width
+        // (secret) input is parsed without data-dependent branches until the final range check.
+        let excess = bytes.len().saturating_sub(self.len);
+        let (prefix, body) = bytes
+            .split_at_checked(excess)
+            .ok_or(CryptoError::InvalidScalar)?;
+        if prefix.iter().any(|b| *b != 0) {
             return Err(CryptoError::InvalidLength {
                 expected: self.len,
-                actual: trimmed.len(),
+                actual: trim_leading_zeros(bytes).len(),
             });
         }
-        let u = BoxedUint::from_be_slice(trimmed, self.precision())
+        let u = BoxedUint::from_be_slice(body, self.precision())
             .map_err(|_| CryptoError::MalformedParameters("integer encoding"))?;
         if bool::from(self.ct_lt_modulus(&u)) {
             Ok(u)

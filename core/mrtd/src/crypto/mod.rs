@@ -29,6 +29,9 @@
 //!   candidate points and selects one in constant time.
 //! * DH public-value validation and the IM exponent `(p−1)/q` use variable-time
 //!   arithmetic on public values only.
+//! * Zeroization: private keys, shared secrets and the ladder's intermediate points are
+//!   wiped on drop; temporaries allocated inside `crypto-bigint` and the curve crates are
+//!   not under this crate's control.
 //! * No protection is claimed against power or electromagnetic side channels or fault
 //!   injection; this code runs on the terminal (phone) side.
 

@@ -13,6 +13,7 @@
 
 use crypto_bigint::modular::BoxedMontyForm;
 use crypto_bigint::{BoxedUint, Choice, CtEq, CtSelect, Resize};
+use zeroize::Zeroize;
 
 use super::CryptoError;
 use super::field::PrimeField;
@@ -23,6 +24,15 @@ pub(crate) struct Projective {
     x: BoxedMontyForm,
     y: BoxedMontyForm,
     z: BoxedMontyForm,
+}
+
+impl Drop for Projective {
+    /// Ladder intermediates are multiples of P by prefixes of the secret scalar: wipe them.
+    fn drop(&mut self) {
+        self.x.zeroize();
+        self.y.zeroize();
+        self.z.zeroize();
+    }
 }
 
 /// A finite affine point with field-element coordinates.
@@ -230,14 +240,6 @@ impl GenericCurve {
         }
     }
 
-    fn neg_proj(p: &Projective) -> Projective {
-        Projective {
-            x: p.x.clone(),
-            y: p.y.neg(),
-            z: p.z.clone(),
-        }
-    }
-
     /// Swaps `r0` and `r1` when `swap` is set, without branching on it.
     fn cswap(r0: &mut Projective, r1: &mut Projective, swap: Choice) {
         let n0 = Projective {
@@ -314,8 +316,10 @@ impl GenericCurve {
 
     /// `−P`.
     pub(crate) fn neg(&self, p: &Affine) -> Affine {
-        let n = Self::neg_proj(&self.lift(p));
-        Affine { x: n.x, y: n.y }
+        Affine {
+            x: p.x.clone(),
+            y: p.y.neg(),
+        }
     }
 }
 
