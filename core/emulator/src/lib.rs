@@ -1,4 +1,39 @@
-//! A software eMRTD chip.
+//! A software eMRTD chip: profiles with their LDS files and test-PKI signatures, the chip's
+//! command processor with BAC and secure messaging, and an in-process transport.
 #![forbid(unsafe_code)]
 
+pub mod chip;
+pub mod files;
+pub mod lds_builder;
 pub mod pki;
+pub mod profile;
+pub mod transport;
+
+pub use chip::{Chip, ChipConfig};
+pub use profile::{Profile, ProfileInfo};
+pub use transport::EmulatorTransport;
+
+/// Errors setting up an emulated chip.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EmulatorError {
+    /// No profile of that name.
+    #[error("unknown emulator profile {0:?} (see `tapid emulate --list-profiles`)")]
+    UnknownProfile(String),
+    /// The profile's MRZ does not parse.
+    #[error("profile MRZ: {0}")]
+    Mrz(#[from] tapid_mrtd::mrz::MrzError),
+    /// The test PKI failed.
+    #[error("test PKI: {0}")]
+    Pki(#[from] pki::PkiError),
+}
+
+/// Builds an in-process transport serving profile `name`.
+pub fn transport(
+    name: &str,
+    config: ChipConfig,
+    seed: &[u8],
+) -> Result<EmulatorTransport, EmulatorError> {
+    let profile = Profile::named(name)?;
+    Ok(EmulatorTransport::new(Chip::new(&profile, config, seed)?))
+}

@@ -1,0 +1,290 @@
+//! The chip's command processor: ISO 7816-4 and ICAO 9303-11 commands, access control and
+//! secure messaging, with the status words a real chip gives for every wrong request.
+
+use tapid_card::tlv::{self, Tag, Tlv};
+use tapid_card::{CommandApdu, ResponseApdu, StatusWord};
+use tapid_mrtd::bac::{BacChip, DocumentKeys};
+use tapid_mrtd::lds::EMRTD_AID;
+use tapid_mrtd::mrz::MrzKey;
+use tapid_mrtd::secure_messaging::SecureChannel;
+
+use crate::files::FileSystem;
+use crate::pki::drbg::SeededRng;
+use crate::profile::{AccessConfig, Profile};
+
+/// Chip settings that are not part of the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChipConfig {
+    /// Whether the chip accepts extended-length APDUs.
+    pub extended_length: bool,
+}
+
+impl Default for ChipConfig {
+    fn default() -> Self {
+        Self {
+            extended_length: true,
+        }
+    }
+}
+
+enum Auth {
+    None,
+    Challenge([u8; 8]),
+    Secure(SecureChannel),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Selection {
+    MasterFile,
+    Application,
+    File { master: bool, fid: u16 },
+}
+
+/// A software eMRTD chip.
+pub struct Chip {
+    files: FileSystem,
+    access: AccessConfig,
+    mrz_key: MrzKey,
+    config: ChipConfig,
+    rng: SeededRng,
+    auth: Auth,
+    selection: Selection,
+}
+
+fn sw(sw: StatusWord) -> ResponseApdu {
+    ResponseApdu::status(sw)
+}
+
+impl Chip {
+    /// A chip serving `profile`; `seed` makes its random challenges reproducible.
+    pub fn new(
+        profile: &Profile,
+        config: ChipConfig,
+        seed: &[u8],
+    ) -> Result<Self, crate::EmulatorError> {
+        Ok(Self {
+            files: profile.files.clone(),
+            access: profile.access.clone(),
+            mrz_key: profile.mrz_key()?,
+            config,
+            rng: SeededRng::new(seed),
+            auth: Auth::None,
+            selection: Selection::MasterFile,
+        })
+    }
+
+    /// Whether the chip accepts extended length.
+    pub fn config(&self) -> ChipConfig {
+        self.config
+    }
+
+    /// Power cycle: access rights and selection are lost.
+    pub fn reset(&mut self) {
+        self.auth = Auth::None;
+        self.selection = Selection::MasterFile;
+    }
+
+    /// Processes one command APDU and returns the response bytes.
+    pub fn process(&mut self, raw: &[u8]) -> Vec<u8> {
+        let Ok(cmd) = CommandApdu::parse(raw) else {
+            return sw(StatusWord::WRONG_LENGTH).to_bytes();
+        };
+        let extended = raw.len() > 5 && raw.get(4) == Some(&0);
+        if extended && !self.config.extended_length {
+            return sw(StatusWord::WRONG_LENGTH).to_bytes();
+        }
+        if let Auth::Secure(_) = self.auth {
+            return self.process_secure(&cmd).to_bytes();
+        }
+        if cmd.cla & 0x0C != 0 {
+            return sw(StatusWord::SM_NOT_SUPPORTED).to_bytes();
+        }
+        self.handle(&cmd, false).to_bytes()
+    }
+
+    fn process_secure(&mut self, cmd: &CommandApdu) -> ResponseApdu {
+        if cmd.cla & 0x0C != 0x0C {
+            // A plain command ends the secure session (ISO 7816-4 §10.2).
+            self.reset();
+            return sw(StatusWord::SM_OBJECTS_MISSING);
+        }
+        let plain = match &mut self.auth {
+            Auth::Secure(sm) => sm.unprotect_command(cmd),
+            _ => return sw(StatusWord::CONDITIONS_NOT_SATISFIED),
+        };
+        let plain = match plain {
+            Ok(p) => p,
+            Err(_) => {
+                self.reset();
+                return sw(StatusWord::SM_OBJECTS_INCORRECT);
+            }
+        };
+        let resp = self.handle(&plain, true);
+        match &mut self.auth {
+            Auth::Secure(sm) => match sm.protect_response(&resp, plain.ins & 1 == 1) {
+                Ok(r) => r,
+                Err(_) => sw(StatusWord::NO_PRECISE_DIAGNOSIS),
+            },
+            // The command itself ended the session (e.g. a new GET CHALLENGE).
+            _ => resp,
+        }
+    }
+
+    fn handle(&mut self, cmd: &CommandApdu, secure: bool) -> ResponseApdu {
+        if cmd.cla & !0x0C != 0 {
+            return sw(StatusWord::CLA_NOT_SUPPORTED);
+        }
+        match cmd.ins {
+            0xA4 => self.select(cmd, secure),
+            0x84 => self.get_challenge(cmd),
+            0x82 => self.external_authenticate(cmd),
+            0xB0 | 0xB1 => self.read_binary(cmd, secure),
+            _ => sw(StatusWord::INS_NOT_SUPPORTED),
+        }
+    }
+
+    fn select(&mut self, cmd: &CommandApdu, secure: bool) -> ResponseApdu {
+        match (cmd.p1, cmd.p2 & 0xF3) {
+            (0x04, 0x00) => {
+                if cmd.data == EMRTD_AID {
+                    self.selection = Selection::Application;
+                    sw(StatusWord::SUCCESS)
+                } else {
+                    sw(StatusWord::FILE_NOT_FOUND)
+                }
+            }
+            (0x00 | 0x02, 0x00) => {
+                let Ok(fid) = <[u8; 2]>::try_from(cmd.data.as_slice()) else {
+                    return sw(StatusWord::LC_INCONSISTENT_WITH_P1P2);
+                };
+                let fid = u16::from_be_bytes(fid);
+                if fid == 0x3F00 {
+                    self.selection = Selection::MasterFile;
+                    return sw(StatusWord::SUCCESS);
+                }
+                let in_app = matches!(
+                    self.selection,
+                    Selection::Application | Selection::File { master: false, .. }
+                );
+                let exists = if in_app {
+                    self.files.application(fid).is_some()
+                } else {
+                    self.files.master(fid).is_some()
+                };
+                if !exists {
+                    return sw(StatusWord::FILE_NOT_FOUND);
+                }
+                // Application files (and EF.CardSecurity) need access control first.
+                let open = !in_app && fid == 0x011C;
+                if !open && !secure {
+                    return sw(StatusWord::SECURITY_STATUS_NOT_SATISFIED);
+                }
+                self.selection = Selection::File {
+                    master: !in_app,
+                    fid,
+                };
+                sw(StatusWord::SUCCESS)
+            }
+            _ => sw(StatusWord::INCORRECT_P1P2),
+        }
+    }
+
+    fn get_challenge(&mut self, cmd: &CommandApdu) -> ResponseApdu {
+        if self.access != AccessConfig::Bac {
+            return sw(StatusWord::REFERENCED_DATA_NOT_FOUND);
+        }
+        if cmd.ne != Some(8) {
+            return sw(StatusWord::WRONG_LENGTH);
+        }
+        let mut rnd = [0u8; 8];
+        rand_core::Rng::fill_bytes(&mut self.rng, &mut rnd);
+        self.auth = Auth::Challenge(rnd);
+        ResponseApdu::new(rnd.to_vec(), StatusWord::SUCCESS)
+    }
+
+    fn external_authenticate(&mut self, cmd: &CommandApdu) -> ResponseApdu {
+        let Auth::Challenge(rnd_ic) = self.auth else {
+            return sw(StatusWord::CONDITIONS_NOT_SATISFIED);
+        };
+        self.auth = Auth::None;
+        if cmd.data.len() != 40 {
+            return sw(StatusWord::WRONG_LENGTH);
+        }
+        let chip = BacChip::new(DocumentKeys::derive(&self.mrz_key), rnd_ic);
+        let mut k_ic = [0u8; 16];
+        rand_core::Rng::fill_bytes(&mut self.rng, &mut k_ic);
+        match chip.authenticate(&cmd.data, &k_ic) {
+            Ok((data, sm)) => {
+                self.auth = Auth::Secure(sm);
+                ResponseApdu::new(data, StatusWord::SUCCESS)
+            }
+            Err(_) => sw(StatusWord::AUTHENTICATION_FAILED),
+        }
+    }
+
+    fn read_binary(&mut self, cmd: &CommandApdu, secure: bool) -> ResponseApdu {
+        let odd = cmd.ins == 0xB1;
+        let (offset, target) = if odd {
+            let Ok(obj) = Tlv::parse_tagged(&cmd.data, Tag(0x54)) else {
+                return sw(StatusWord::WRONG_DATA);
+            };
+            if obj.value.is_empty() || obj.value.len() > 3 {
+                return sw(StatusWord::WRONG_DATA);
+            }
+            let off = obj
+                .value
+                .iter()
+                .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+            (off, None)
+        } else if cmd.p1 & 0x80 != 0 {
+            (usize::from(cmd.p2), Some(cmd.p1 & 0x1F))
+        } else {
+            (usize::from(u16::from_be_bytes([cmd.p1, cmd.p2])), None)
+        };
+        if let Some(sfi) = target {
+            match self.files.application_by_sfi(sfi) {
+                Some(fid)
+                    if matches!(
+                        self.selection,
+                        Selection::Application | Selection::File { master: false, .. }
+                    ) =>
+                {
+                    if !secure {
+                        return sw(StatusWord::SECURITY_STATUS_NOT_SATISFIED);
+                    }
+                    self.selection = Selection::File { master: false, fid };
+                }
+                _ => return sw(StatusWord::FILE_NOT_FOUND),
+            }
+        }
+        let Selection::File { master, fid } = self.selection else {
+            return sw(StatusWord::COMMAND_NOT_ALLOWED);
+        };
+        let file = if master {
+            self.files.master(fid)
+        } else {
+            self.files.application(fid)
+        };
+        let Some(file) = file else {
+            return sw(StatusWord::FILE_NOT_FOUND);
+        };
+        if offset > file.len() {
+            return sw(StatusWord::WRONG_P1P2);
+        }
+        let ne = cmd.ne.unwrap_or(256);
+        let room = if odd { ne.saturating_sub(4) } else { ne };
+        let end = offset.saturating_add(room).min(file.len());
+        let chunk = file.get(offset..end).unwrap_or_default();
+        let status = if end - offset < room {
+            StatusWord::END_OF_FILE
+        } else {
+            StatusWord::SUCCESS
+        };
+        let data = if odd {
+            tlv::encode(Tag(0x53), chunk)
+        } else {
+            chunk.to_vec()
+        };
+        ResponseApdu::new(data, status)
+    }
+}

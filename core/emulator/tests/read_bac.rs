@@ -1,0 +1,169 @@
+//! End-to-end reads of the `bac` profile through the in-process emulator.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_docs
+)]
+
+use std::collections::BTreeMap;
+
+use tapid_card::transcript::{Recorder, Transcript};
+use tapid_card::{CardTransport, TransportCapabilities};
+use tapid_emulator::pki::drbg::SeededRng;
+use tapid_emulator::{ChipConfig, transport};
+use tapid_mrtd::lds::{DataGroup, ElementaryFile};
+use tapid_mrtd::mrz::{AccessKey, MrzKey};
+use tapid_mrtd::reader::{ReadError, ReadOptions, read};
+
+fn key() -> AccessKey {
+    AccessKey::Mrz(MrzKey::new("L898902C3", "740812", "120415").unwrap())
+}
+
+async fn read_with(config: ChipConfig) -> tapid_mrtd::reader::ReadOutcome {
+    let mut t = transport("bac", config, b"chip").unwrap();
+    let mut rng = SeededRng::new(b"terminal");
+    read(
+        &mut t,
+        &key(),
+        &ReadOptions::default(),
+        &mut rng,
+        &mut |_| {},
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn reads_the_specimen() {
+    let out = read_with(ChipConfig::default()).await;
+    let r = &out.report;
+    assert_eq!(r.access.protocol, "BAC");
+    assert_eq!(r.document.document_number, "L898902C3");
+    assert_eq!(r.document.primary_identifier, "ERIKSSON");
+    assert_eq!(r.document.secondary_identifier, "ANNA MARIA");
+    assert_eq!(r.document.date_of_birth, "1974-08-12");
+    assert_eq!(r.document.date_of_expiry, "2012-04-15");
+    assert_eq!(r.document.sex, "F");
+    assert_eq!(r.document.optional_data, "ZE184226B");
+    assert!(r.files["DG2"].size > 20_000);
+    assert!(out.files.contains_key(&ElementaryFile::Sod));
+    assert_eq!(r.lds.as_ref().unwrap().data_groups, vec![1, 2]);
+    let json = serde_json::to_value(r).unwrap();
+    assert_eq!(json["access"]["cipher"], "3DES");
+    assert_eq!(json["files"]["DG1"]["size"], 93);
+}
+
+#[tokio::test]
+async fn extended_length_cuts_apdus() {
+    let ext = read_with(ChipConfig {
+        extended_length: true,
+    })
+    .await
+    .report;
+    let short = read_with(ChipConfig {
+        extended_length: false,
+    })
+    .await
+    .report;
+    assert!(ext.transport.extended_length);
+    assert!(!short.transport.extended_length);
+    assert_eq!(short.transport.max_read, 223);
+    let dg2 = short.files["DG2"].size;
+    // Short reads: DG2 alone needs ceil((size - 8) / 223) blocks.
+    assert!(short.transport.apdus >= dg2.div_ceil(223));
+    assert!(
+        ext.transport.apdus < 20,
+        "extended read took {} APDUs",
+        ext.transport.apdus
+    );
+    assert!(ext.transport.max_read > 20_000);
+}
+
+#[tokio::test]
+async fn wrong_mrz_is_access_denied() {
+    let mut t = transport("bac", ChipConfig::default(), b"chip").unwrap();
+    let wrong = AccessKey::Mrz(MrzKey::new("L898902C3", "740812", "120416").unwrap());
+    let err = read(
+        &mut t,
+        &wrong,
+        &ReadOptions::default(),
+        &mut SeededRng::new(b"t"),
+        &mut |_| {},
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, ReadError::AccessDenied), "{err}");
+}
+
+#[tokio::test]
+async fn recorded_session_replays_identically() {
+    let inner = transport("bac", ChipConfig::default(), b"chip").unwrap();
+    let rec = Recorder::new(inner.capabilities(), BTreeMap::new());
+    let mut t = rec.transport(inner);
+    let mut rng = rec.rng(SeededRng::new(b"terminal"));
+    let first = read(
+        &mut t,
+        &key(),
+        &ReadOptions::default(),
+        &mut rng,
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+
+    let transcript = Transcript::parse(&rec.to_jsonl()).unwrap();
+    let mut rt = transcript.transport();
+    let mut rrng = transcript.rng();
+    let again = read(
+        &mut rt,
+        &key(),
+        &ReadOptions::default(),
+        &mut rrng,
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(first.report, again.report);
+    assert_eq!(first.files, again.files);
+    assert!(rt.is_finished());
+    assert_eq!(
+        transcript.header.capabilities,
+        TransportCapabilities::EXTENDED
+    );
+}
+
+#[tokio::test]
+async fn only_requested_groups_are_read() {
+    let mut t = transport("bac", ChipConfig::default(), b"chip").unwrap();
+    let opts = ReadOptions {
+        data_groups: vec![],
+        ..ReadOptions::default()
+    };
+    let out = read(
+        &mut t,
+        &key(),
+        &opts,
+        &mut SeededRng::new(b"t"),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    assert!(!out.files.contains_key(&ElementaryFile::Dg(DataGroup::DG2)));
+    let opts = ReadOptions {
+        data_groups: vec![DataGroup::new(11).unwrap()],
+        ..ReadOptions::default()
+    };
+    let mut t = transport("bac", ChipConfig::default(), b"chip").unwrap();
+    let out = read(
+        &mut t,
+        &key(),
+        &opts,
+        &mut SeededRng::new(b"t"),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(out.report.absent, vec!["DG11".to_owned()]);
+}
