@@ -17,10 +17,18 @@ struct Cli {
 
 /// Every command group registers here with one variant and one arm in [`run`].
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Passive authentication offline: EF.SOD, data groups, EF.CardSecurity against CSCAs.
+    Verify(cmd::verify::Args),
+    /// Inspect and verify a CSCA master list.
+    Masterlist(cmd::masterlist::Args),
+}
 
 fn run(command: Command) -> ExitCode {
-    match command {}
+    match command {
+        Command::Verify(args) => cmd::verify::run(args),
+        Command::Masterlist(args) => cmd::masterlist::run(args),
+    }
 }
 
 fn main() -> ExitCode {

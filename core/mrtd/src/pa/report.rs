@@ -86,7 +86,9 @@ pub struct SignerReport {
     /// Whether the signer certificate has expired by `now` (informational: see the policy in
     /// [`crate::pa::verify`]).
     pub signer_expired_now: Option<bool>,
-    /// Why a check failed (empty when both hold).
+    /// Why a check failed (`None` when both hold); serialised as `detail` because the
+    /// report that flattens this struct has its own `reason`.
+    #[serde(rename = "detail")]
     pub reason: Option<String>,
 }
 
