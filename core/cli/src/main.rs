@@ -18,16 +18,34 @@ struct Cli {
 /// Every command group registers here with one variant and one arm in [`run`].
 #[derive(Subcommand)]
 enum Command {
+    /// Read a passport chip (the built-in emulator) and print the verification report.
+    Read(cmd::read::Args),
+    /// Re-run a recorded read from its JSONL transcript and print the same report.
+    Replay(cmd::replay::Args),
     /// Passive authentication offline: EF.SOD, data groups, EF.CardSecurity against CSCAs.
     Verify(cmd::verify::Args),
     /// Inspect and verify a CSCA master list.
     Masterlist(cmd::masterlist::Args),
+    /// Animated QR payloads: generate (relying party) and parse (app).
+    Qr(cmd::qr::QrArgs),
+    /// Same-device autostart launch URLs: build and parse.
+    Autostart(cmd::autostart::AutostartArgs),
+    /// Offline 8-digit challenge/response codes (OCRA): respond and verify.
+    Code(cmd::code::CodeArgs),
+    /// The recommended user message (RFA) for an order status and hint code.
+    Message(cmd::message::MessageArgs),
 }
 
 fn run(command: Command) -> ExitCode {
     match command {
+        Command::Read(args) => cmd::read::run(args),
+        Command::Replay(args) => cmd::replay::run(args),
         Command::Verify(args) => cmd::verify::run(args),
         Command::Masterlist(args) => cmd::masterlist::run(args),
+        Command::Qr(args) => cmd::qr::run(args),
+        Command::Autostart(args) => cmd::autostart::run(args),
+        Command::Code(args) => cmd::code::run(args),
+        Command::Message(args) => cmd::message::run(args),
     }
 }
 

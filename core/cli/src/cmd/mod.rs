@@ -1,4 +1,11 @@
 //! One module per command group. Each exposes a clap `Args`/`Subcommand` type and a `run`
 //! function returning the process exit code.
+pub mod autostart;
+pub mod code;
 pub mod masterlist;
+pub mod message;
+pub mod passport;
+pub mod qr;
+pub mod read;
+pub mod replay;
 pub mod verify;
