@@ -36,7 +36,7 @@ pub fn dg2(image: &[u8], kind: FaceImageType, width: u16, height: u16) -> Vec<u8
     // Facial record: header (20 bytes) + image information (12 bytes) + image.
     let block_len = (20 + 12 + image.len()) as u32;
     let mut fac = Vec::with_capacity(image.len() + 64);
-    fac.extend_from_slice(b"FAC\0010\0");
+    fac.extend_from_slice(b"FAC\x00010\x00");
     fac.extend_from_slice(&(14 + block_len).to_be_bytes());
     fac.extend_from_slice(&1u16.to_be_bytes()); // number of facial images
     fac.extend_from_slice(&block_len.to_be_bytes());
@@ -80,7 +80,7 @@ mod tests {
         let group = Tlv::parse_tagged(outer.value, Tag(0x7F61)).unwrap();
         let inst = group.require(Tag(0x7F60)).unwrap();
         let data = inst.require(Tag(0x5F2E)).unwrap();
-        assert!(data.value.starts_with(b"FAC\0010\0"));
+        assert!(data.value.starts_with(b"FAC\x00010\x00"));
         assert!(data.value.ends_with(&[0xFF, 0xD8, 0xFF, 0xD9]));
         assert_eq!(
             ef_com(&[1, 2]),

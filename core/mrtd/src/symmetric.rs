@@ -102,7 +102,7 @@ fn check(alg: CipherAlg, key: &[u8], data: &[u8]) -> Result<(), SymmetricError> 
     if key.len() != alg.key_len() {
         return Err(SymmetricError::KeyLength);
     }
-    if data.len() % alg.block_size() != 0 {
+    if !data.len().is_multiple_of(alg.block_size()) {
         return Err(SymmetricError::NotBlockAligned);
     }
     Ok(())
@@ -203,7 +203,7 @@ pub fn mac(alg: CipherAlg, key: &[u8], data: &[u8]) -> Result<[u8; 8], Symmetric
     }
     match alg {
         CipherAlg::Tdes => {
-            if data.len() % 8 != 0 {
+            if !data.len().is_multiple_of(8) {
                 return Err(SymmetricError::NotBlockAligned);
             }
             let mut m = <retail_mac::RetailMac<des::Des> as KeyInit>::new_from_slice(key)

@@ -152,10 +152,8 @@ async fn run_async(args: Args) -> ExitCode {
         Ok(o) => o,
         Err(e) => return passport::read_failed(&e),
     };
-    if let Some(dir) = &args.out {
-        if let Err(e) = passport::write_out(dir, &outcome) {
-            return fail(e);
-        }
+    if let Some(Err(e)) = args.out.as_deref().map(|dir| passport::write_out(dir, &outcome)) {
+        return fail(e);
     }
     passport::print_report(&outcome.report, args.json);
     passport::completed(&outcome.report)
