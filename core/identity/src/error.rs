@@ -24,13 +24,27 @@ pub enum ForeignQrKind {
     Text,
 }
 
+impl std::fmt::Display for ForeignQrKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Empty => "it is empty",
+            Self::WebAddress => "it is a web address",
+            Self::StaticAutostart => {
+                "it is a retired static start code; scan the moving QR code instead"
+            }
+            Self::OtherUri => "it is another kind of code (such as Wi-Fi, e-mail or phone)",
+            Self::Text => "it contains plain text",
+        })
+    }
+}
+
 /// Every way an operation of this crate can fail.
 #[derive(Debug, Clone, PartialEq, Eq, ThisError)]
 #[non_exhaustive]
 pub enum Error {
     // ---- QR ----
     /// The scanned code is not an order QR code at all.
-    #[error("the scanned code is not an identification QR code ({0:?})")]
+    #[error("the scanned code is not an identification QR code: {0}")]
     QrForeign(ForeignQrKind),
     /// The payload exceeds the maximum length of an order QR code.
     #[error("QR payload is {len} bytes, more than the maximum {max}")]

@@ -8,6 +8,9 @@ use std::fmt;
 use crate::date::Date;
 use crate::error::{Error, Result};
 
+/// Earliest accepted birth year (the register began in 1947 with people then alive).
+const MIN_YEAR: u16 = 1840;
+
 /// A validated personal identity number or coordination number. `Debug` does not reveal it.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PersonalNumber {
@@ -21,32 +24,38 @@ impl PersonalNumber {
     /// Parses any accepted form. `today` resolves the century of the ten-digit forms: `-` (or no
     /// separator) means younger than 100 on `today`, `+` means 100 or older.
     pub fn parse(s: &str, today: Date) -> Result<Self> {
-        if s.len() > 13 || !s.is_ascii() {
-            return Err(Error::PersonalNumberFormat);
+        let p = Self::parse_inner(s, Some(today))?;
+        if p.birth_date > today {
+            return Err(Error::PersonalNumberDate);
         }
-        let (digits, separator) = split_separator(s)?;
-        match digits.len() {
-            12 => {
-                let year = number(digits.get(0..4))?;
-                let rest = digits.get(2..).ok_or(Error::PersonalNumberFormat)?;
-                let year = u16::try_from(year).map_err(|_| Error::PersonalNumberDate)?;
-                Self::from_ten(rest, |_, _, _| Ok(year))
-            }
-            10 => Self::from_ten(&digits, |yy, month, day| {
-                century_year(yy, month, day, separator == Some('+'), today)
-            }),
-            _ => Err(Error::PersonalNumberFormat),
-        }
+        Ok(p)
     }
 
     /// Parses only the forms that carry the century (12 digits, optionally `YYYYMMDD-NNNC`).
     pub fn parse_full(s: &str) -> Result<Self> {
-        let (digits, _) = split_separator(s)?;
-        if digits.len() != 12 {
+        Self::parse_inner(s, None)
+    }
+
+    fn parse_inner(s: &str, today: Option<Date>) -> Result<Self> {
+        if s.len() > 13 || !s.is_ascii() {
             return Err(Error::PersonalNumberFormat);
         }
-        // The century is in the digits, so `today` is irrelevant.
-        Self::parse(s, Date::new(2000, 1, 1)?)
+        let (digits, separator) = split_separator(s)?;
+        match (digits.len(), today) {
+            (12, _) => {
+                let year = number(digits.get(0..4))?;
+                let rest = digits.get(2..).ok_or(Error::PersonalNumberFormat)?;
+                let year = u16::try_from(year).map_err(|_| Error::PersonalNumberDate)?;
+                if year < MIN_YEAR {
+                    return Err(Error::PersonalNumberDate);
+                }
+                Self::from_ten(rest, |_, _, _| Ok(year))
+            }
+            (10, Some(today)) => Self::from_ten(&digits, |yy, month, day| {
+                century_year(yy, month, day, separator == Some('+'), today)
+            }),
+            _ => Err(Error::PersonalNumberFormat),
+        }
     }
 
     fn from_ten(ten: &str, year_of: impl Fn(u16, u8, u8) -> Result<u16>) -> Result<Self> {

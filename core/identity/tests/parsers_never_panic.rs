@@ -84,7 +84,9 @@ proptest! {
         if let Ok(p) = PersonalNumber::parse(&near, today()) {
             let again = PersonalNumber::parse(&p.to_twelve_digits(), today()).unwrap();
             prop_assert_eq!(again, p);
-            prop_assert_eq!(PersonalNumber::parse(&p.to_separated(today()), today()).unwrap(), p);
+            if p.birth_date().add_years(200) > today() {
+                prop_assert_eq!(PersonalNumber::parse(&p.to_separated(today()), today()).unwrap(), p);
+            }
         }
     }
 

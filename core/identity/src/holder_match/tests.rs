@@ -414,7 +414,7 @@ fn dg11_is_used_and_cross_checked() {
     assert_eq!(m.field(Field::Surname).unwrap().source, Source::MrzAndDg11);
 
     // Same ten digits but another century in DG11: not the holder.
-    doc.dg11_personal_number = Some("20811218-9876".into());
+    doc.dg11_personal_number = Some("18811218-9876".into());
     assert_eq!(
         outcome(&match_holder(&h, &doc, today()), Field::PersonalNumber).0,
         Outcome::Mismatch
