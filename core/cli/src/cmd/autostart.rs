@@ -43,33 +43,49 @@ enum AutostartCommand {
 }
 
 fn policy(schemes: &[String]) -> RedirectPolicy {
-    schemes.iter().fold(RedirectPolicy::new(), |p, s| p.with_app_scheme(s))
+    schemes
+        .iter()
+        .fold(RedirectPolicy::new(), |p, s| p.with_app_scheme(s))
 }
 
 /// Runs `tapid autostart …`.
 pub fn run(args: AutostartArgs) -> ExitCode {
     let result = match args.command {
-        AutostartCommand::Build { token, platform, redirect, allow_scheme } => {
-            LaunchUrl::for_platform(platform, &token, redirect.as_deref(), &policy(&allow_scheme)).map(|url| {
-                if redirect.is_some() && url.redirect == Redirect::Null {
-                    eprintln!("note: {platform:?} returns by itself; redirect=null is used");
-                }
-                url.to_string()
-            })
-        }
-        AutostartCommand::Parse { url, json, allow_scheme } => {
-            LaunchUrl::parse(&url, &policy(&allow_scheme)).map(|u| {
-                if json {
-                    serde_json::to_string(&u).unwrap_or_default()
-                } else {
-                    let redirect = match &u.redirect {
-                        Redirect::Null => "null".to_owned(),
-                        Redirect::Url(r) => r.clone(),
-                    };
-                    format!("kind: {:?}\nautostarttoken: {}\nredirect: {redirect}", u.kind, u.autostart_token)
-                }
-            })
-        }
+        AutostartCommand::Build {
+            token,
+            platform,
+            redirect,
+            allow_scheme,
+        } => LaunchUrl::for_platform(
+            platform,
+            &token,
+            redirect.as_deref(),
+            &policy(&allow_scheme),
+        )
+        .map(|url| {
+            if redirect.is_some() && url.redirect == Redirect::Null {
+                eprintln!("note: {platform:?} returns by itself; redirect=null is used");
+            }
+            url.to_string()
+        }),
+        AutostartCommand::Parse {
+            url,
+            json,
+            allow_scheme,
+        } => LaunchUrl::parse(&url, &policy(&allow_scheme)).map(|u| {
+            if json {
+                serde_json::to_string(&u).unwrap_or_default()
+            } else {
+                let redirect = match &u.redirect {
+                    Redirect::Null => "null".to_owned(),
+                    Redirect::Url(r) => r.clone(),
+                };
+                format!(
+                    "kind: {:?}\nautostarttoken: {}\nredirect: {redirect}",
+                    u.kind, u.autostart_token
+                )
+            }
+        }),
     };
     match result {
         Ok(out) => {

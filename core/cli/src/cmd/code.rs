@@ -47,20 +47,36 @@ enum CodeCommand {
 }
 
 fn now_or(time: Option<u64>) -> u64 {
-    time.unwrap_or_else(|| SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0))
+    time.unwrap_or_else(|| {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)
+    })
 }
 
 /// Runs `tapid code …`.
 pub fn run(args: CodeArgs) -> ExitCode {
     let result = match args.command {
-        CodeCommand::Respond { key, challenge, time } => OfflineKey::from_hex(&key).and_then(|k| {
+        CodeCommand::Respond {
+            key,
+            challenge,
+            time,
+        } => OfflineKey::from_hex(&key).and_then(|k| {
             let ch = Challenge::parse(&challenge)?;
             offline_code::respond(&k, &ch, now_or(time))
         }),
-        CodeCommand::Verify { key, challenge, response, time } => OfflineKey::from_hex(&key).and_then(|k| {
+        CodeCommand::Verify {
+            key,
+            challenge,
+            response,
+            time,
+        } => OfflineKey::from_hex(&key).and_then(|k| {
             let now = now_or(time);
             let mut pending = PendingChallenge::new(Challenge::parse(&challenge)?, now);
-            pending.verify(&k, &response, now, 0).map(|v| format!("ok (step offset {:+})", v.step_offset))
+            pending
+                .verify(&k, &response, now, 0)
+                .map(|v| format!("ok (step offset {:+})", v.step_offset))
         }),
     };
     match result {

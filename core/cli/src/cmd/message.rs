@@ -54,7 +54,13 @@ pub fn run(args: MessageArgs) -> ExitCode {
     } else {
         let status = OrderStatus::from(args.status.as_str());
         let hint = args.hint.as_deref().map(HintCode::from);
-        decide(CollectOutcome::Status { status: &status, hint: hint.as_ref() }, ctx)
+        decide(
+            CollectOutcome::Status {
+                status: &status,
+                hint: hint.as_ref(),
+            },
+            ctx,
+        )
     };
     let (id, text) = match decision {
         Decision::Show(rfa) => (Some(rfa.id()), Some(rfa.text(lang))),
@@ -66,7 +72,9 @@ pub fn run(args: MessageArgs) -> ExitCode {
     } else {
         match (decision, id, text) {
             (Decision::Show(_), Some(id), Some(text)) => println!("{id}: {text}"),
-            (Decision::Internal, ..) => println!("internal: no user message (log the error, do not retry)"),
+            (Decision::Internal, ..) => {
+                println!("internal: no user message (log the error, do not retry)")
+            }
             (Decision::RetrySilently, ..) => println!("retry: try again without telling the user"),
             _ => println!("none: the order is complete"),
         }

@@ -39,14 +39,21 @@ enum QrCommand {
 /// Runs `tapid qr …`.
 pub fn run(args: QrArgs) -> ExitCode {
     let result = match args.command {
-        QrCommand::Generate { token, secret, time } => QrStartSecret::new(&secret)
+        QrCommand::Generate {
+            token,
+            secret,
+            time,
+        } => QrStartSecret::new(&secret)
             .and_then(|s| qr::generate(&token, &s, time))
             .map(|p| p.to_string()),
         QrCommand::Parse { payload, json } => QrPayload::parse(&payload).and_then(|p| {
             if json {
                 serde_json::to_string(&p).map_err(|_| tapid_identity::Error::QrStructure)
             } else {
-                Ok(format!("qrStartToken: {}\ntime: {}\nqrAuthCode: {}", p.qr_start_token, p.time, p.qr_auth_code))
+                Ok(format!(
+                    "qrStartToken: {}\ntime: {}\nqrAuthCode: {}",
+                    p.qr_start_token, p.time, p.qr_auth_code
+                ))
             }
         }),
     };
