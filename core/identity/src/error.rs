@@ -97,6 +97,12 @@ pub enum Error {
         /// Accepted lead.
         max_secs: u64,
     },
+    /// The order was already picked up by a client; its QR code is no longer valid.
+    #[error("the order has already been started; this QR code is no longer valid")]
+    QrOrderPickedUp,
+    /// The pickup window (about 30 s) has passed; the order is about to fail with `startFailed`.
+    #[error("the QR code has expired; start again")]
+    QrPickupWindowClosed,
     /// The QR start secret is empty or not printable ASCII.
     #[error("QR start secret must be non-empty printable ASCII")]
     QrSecret,

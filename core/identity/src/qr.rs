@@ -201,6 +201,46 @@ pub fn verify(
     }
 }
 
+/// Seconds after the order started during which a client must pick it up (then `startFailed`).
+pub const PICKUP_WINDOW_SECS: u64 = 30;
+
+/// The identity service's view of one order's QR code, for checking a scan.
+#[derive(Debug, Clone)]
+pub struct QrOrder {
+    /// The order's public QR start token.
+    pub qr_start_token: String,
+    /// The order's secret.
+    pub secret: QrStartSecret,
+    /// Whether a client already picked the order up (a QR code is then no longer accepted).
+    pub picked_up: bool,
+}
+
+impl QrOrder {
+    /// Checks a scan at `elapsed_secs` after the order started: the order must still be open
+    /// (not picked up, within the pickup window) and the frame must verify.
+    pub fn check_scan(
+        &self,
+        payload: &QrPayload,
+        elapsed_secs: u64,
+        window: QrWindow,
+    ) -> Result<QrVerified> {
+        let verified = verify(
+            payload,
+            &self.qr_start_token,
+            &self.secret,
+            elapsed_secs,
+            window,
+        )?;
+        if self.picked_up {
+            return Err(Error::QrOrderPickedUp);
+        }
+        if elapsed_secs > PICKUP_WINDOW_SECS {
+            return Err(Error::QrPickupWindowClosed);
+        }
+        Ok(verified)
+    }
+}
+
 fn validate_token(token: &str) -> Result<()> {
     if token.len() == TOKEN_LEN && token.bytes().all(|b| is_lower_hex(b) || b == b'-') {
         Ok(())
@@ -398,6 +438,33 @@ mod tests {
         forged.time = 11;
         assert_eq!(
             verify(&forged, TOKEN, &s, 11, w),
+            Err(Error::QrAuthCodeMismatch)
+        );
+    }
+
+    #[test]
+    fn order_must_be_open() {
+        let mut order = QrOrder {
+            qr_start_token: TOKEN.into(),
+            secret: secret(),
+            picked_up: false,
+        };
+        let w = QrWindow::default();
+        let frame = generate(TOKEN, &secret(), 29).unwrap();
+        assert!(order.check_scan(&frame, 30, w).is_ok());
+        let late = generate(TOKEN, &secret(), 31).unwrap();
+        assert_eq!(
+            order.check_scan(&late, 31, w),
+            Err(Error::QrPickupWindowClosed)
+        );
+        order.picked_up = true;
+        assert_eq!(order.check_scan(&frame, 30, w), Err(Error::QrOrderPickedUp));
+        let forged = QrPayload {
+            qr_auth_code: "0".repeat(64),
+            ..frame
+        };
+        assert_eq!(
+            order.check_scan(&forged, 30, w),
             Err(Error::QrAuthCodeMismatch)
         );
     }
