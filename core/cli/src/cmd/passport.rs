@@ -25,6 +25,34 @@ pub mod meta {
     pub const YEAR: &str = "options.current_year";
     /// The emulator profile, when one was read.
     pub const PROFILE: &str = "emulator.profile";
+    /// Trust store paths, separated by newlines.
+    pub const TRUST: &str = "options.trust";
+    /// The verification time (Unix seconds).
+    pub const NOW: &str = "options.now";
+}
+
+/// Loads every `--trust` path (master list, certificate, folder, CRL) into one store.
+pub fn load_trust(
+    paths: &[std::path::PathBuf],
+) -> Result<Option<tapid_mrtd::pa::TrustStore>, String> {
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    let mut store = tapid_mrtd::pa::TrustStore::new();
+    for p in paths {
+        store
+            .add_path(p)
+            .map_err(|e| format!("--trust {}: {e}", p.display()))?;
+    }
+    Ok(Some(store))
+}
+
+/// Seconds since the Unix epoch.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 /// Parses the access key options; `None` when neither was given.
@@ -150,7 +178,11 @@ pub fn print_report(report: &Report, json: bool) {
         println!("  absent        {}", report.absent.join(", "));
     }
     let pa = &report.passive_authentication;
-    println!("  passive auth  {} ({})", pa.status, pa.reason);
+    let status = serde_json::to_value(pa.status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    println!("  passive auth  {status} ({})", pa.reason);
     let t = &report.transport;
     println!(
         "  transport     {} APDUs, {} B sent, {} B received, max read {} B, extended length {}",
@@ -189,14 +221,17 @@ pub fn read_failed(e: &ReadError) -> std::process::ExitCode {
 
 /// The exit code for a completed read: 0 only when every check that ran passed.
 pub fn completed(report: &Report) -> std::process::ExitCode {
-    match report.passive_authentication.status.as_str() {
-        "valid" | "not_performed" => std::process::ExitCode::SUCCESS,
-        status => {
-            eprintln!(
-                "tapid: passive authentication {status}: {}",
-                report.passive_authentication.reason
-            );
+    use tapid_mrtd::pa::PaStatus;
+    let pa = &report.passive_authentication;
+    match pa.status {
+        PaStatus::Valid | PaStatus::NotPerformed => std::process::ExitCode::SUCCESS,
+        PaStatus::Untrusted => {
+            eprintln!("tapid: passive authentication untrusted: {}", pa.reason);
             std::process::ExitCode::from(5)
+        }
+        _ => {
+            eprintln!("tapid: passive authentication invalid: {}", pa.reason);
+            std::process::ExitCode::from(6)
         }
     }
 }

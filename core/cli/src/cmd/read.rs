@@ -37,6 +37,10 @@ pub struct Args {
     /// Write every raw file and report.json into this directory.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Trust anchors for passive authentication: a master list, a CSCA certificate (DER/PEM),
+    /// a folder of them, or a CRL. Repeatable.
+    #[arg(long, value_name = "PATH")]
+    trust: Vec<PathBuf>,
     /// Record the session (APDUs and the terminal's random bytes) as a JSONL transcript.
     #[arg(long, value_name = "FILE")]
     record: Option<PathBuf>,
@@ -97,6 +101,11 @@ async fn run_async(args: Args) -> ExitCode {
         Ok(o) => o,
         Err(e) => return fail(e),
     };
+    let trust = match passport::load_trust(&args.trust) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    let now = passport::unix_now();
     let config = ChipConfig {
         extended_length: !args.no_extended_length,
     };
@@ -129,6 +138,11 @@ async fn run_async(args: Args) -> ExitCode {
         );
         m.insert(meta::YEAR.to_owned(), options.current_year.to_string());
         m.insert(meta::PROFILE.to_owned(), args.emulator.clone());
+        m.insert(meta::NOW.to_owned(), now.to_string());
+        if !args.trust.is_empty() {
+            let paths: Vec<String> = args.trust.iter().map(|p| p.display().to_string()).collect();
+            m.insert(meta::TRUST.to_owned(), paths.join("\n"));
+        }
         let rec = Recorder::new(chip.capabilities(), m);
         let mut t = rec.transport(chip);
         let mut rng = rec.rng(passport::system_rng());
@@ -148,11 +162,18 @@ async fn run_async(args: Args) -> ExitCode {
         )
         .await
     };
-    let outcome = match outcome {
+    let mut outcome = match outcome {
         Ok(o) => o,
         Err(e) => return passport::read_failed(&e),
     };
-    if let Some(Err(e)) = args.out.as_deref().map(|dir| passport::write_out(dir, &outcome)) {
+    if let Some(trust) = &trust {
+        tapid_mrtd::reader::verify_passive(&mut outcome, trust, now);
+    }
+    if let Some(Err(e)) = args
+        .out
+        .as_deref()
+        .map(|dir| passport::write_out(dir, &outcome))
+    {
         return fail(e);
     }
     passport::print_report(&outcome.report, args.json);

@@ -23,6 +23,9 @@ pub struct Args {
     /// Override the recorded CAN.
     #[arg(long)]
     can: Option<String>,
+    /// Trust anchors for passive authentication (default: the paths recorded with the session).
+    #[arg(long, value_name = "PATH")]
+    trust: Vec<PathBuf>,
 }
 
 /// Runs `tapid replay`.
@@ -79,10 +82,27 @@ async fn run_async(args: Args) -> ExitCode {
             .unwrap_or_else(passport::current_year),
         ..ReadOptions::default()
     };
+    let trust_paths: Vec<PathBuf> = if args.trust.is_empty() {
+        get(meta::TRUST)
+            .map(|t| t.lines().map(PathBuf::from).collect())
+            .unwrap_or_default()
+    } else {
+        args.trust.clone()
+    };
+    let trust = match passport::load_trust(&trust_paths) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    let now = get(meta::NOW)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(passport::unix_now);
     let mut t = transcript.transport();
     let mut rng = transcript.rng();
     match passport::run_read(&mut t, &key, &options, &mut rng, args.json).await {
-        Ok(outcome) => {
+        Ok(mut outcome) => {
+            if let Some(trust) = &trust {
+                tapid_mrtd::reader::verify_passive(&mut outcome, trust, now);
+            }
             if !t.is_finished() {
                 return fail(format!(
                     "replay ended before the transcript: {} recorded exchanges were not used",

@@ -6,7 +6,9 @@ pub mod error;
 pub mod files;
 pub mod report;
 pub mod session;
+pub mod verification;
 
 pub use error::{Progress, ReadError};
 pub use report::Report;
 pub use session::{ProgressEvent, ReadOptions, ReadOutcome, read};
+pub use verification::verify_passive;

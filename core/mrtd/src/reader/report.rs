@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::lds::com::EfCom;
 use crate::mrz::Mrz;
+use crate::pa::PaReport;
 use crate::symmetric::CipherAlg;
 
 /// How the chip was opened.
@@ -105,15 +106,6 @@ pub struct TransportReport {
     pub extended_length: bool,
 }
 
-/// The result of one check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CheckReport {
-    /// `valid`, `untrusted`, `invalid`, `not_performed` (passive authentication) and the like.
-    pub status: String,
-    /// Why, in words.
-    pub reason: String,
-}
-
 /// Everything a read established.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
@@ -128,8 +120,8 @@ pub struct Report {
     pub files: BTreeMap<String, FileReport>,
     /// Data groups asked for that the chip does not have.
     pub absent: Vec<String>,
-    /// Passive authentication.
-    pub passive_authentication: CheckReport,
+    /// Passive authentication (`not_performed` until [`super::verify_passive`] runs).
+    pub passive_authentication: PaReport,
     /// Traffic.
     pub transport: TransportReport,
 }

@@ -7,14 +7,13 @@ use tapid_card::{CardTransport, StatusWord, TransportError};
 use super::channel::Channel;
 use super::error::{Progress, ReadError};
 use super::files::{self, ReadPolicy};
-use super::report::{
-    AccessReport, CheckReport, DocumentReport, FileReport, Report, TransportReport,
-};
+use super::report::{AccessReport, DocumentReport, FileReport, Report, TransportReport};
 use crate::bac::{self, BacError, BacTerminal, DocumentKeys};
 use crate::lds::com::EfCom;
 use crate::lds::dg1::Dg1;
 use crate::lds::{DataGroup, ElementaryFile};
 use crate::mrz::AccessKey;
+use crate::pa::PaReport;
 use crate::symmetric::CipherAlg;
 
 /// What to read and how.
@@ -198,10 +197,7 @@ where
             })
             .collect(),
         absent,
-        passive_authentication: CheckReport {
-            status: "not_performed".into(),
-            reason: "no trust store given".into(),
-        },
+        passive_authentication: PaReport::not_performed("no trust store given"),
         transport: TransportReport {
             apdus: stats.apdus,
             bytes_sent: stats.bytes_sent,

@@ -1,0 +1,43 @@
+//! Checks run over the files of a completed read: passive authentication of EF.SOD and every
+//! data group read, against a trust store.
+
+use crate::lds::ElementaryFile;
+use crate::pa::{self, HashStatus, PaReport, TrustStore};
+
+use super::session::ReadOutcome;
+
+/// Runs passive authentication over `outcome`'s files and records the verdict and each data
+/// group's hash result in its report. `now` is Unix seconds.
+pub fn verify_passive(outcome: &mut ReadOutcome, trust: &TrustStore, now: i64) {
+    let Some(sod) = outcome.files.get(&ElementaryFile::Sod) else {
+        outcome.report.passive_authentication = PaReport::not_performed("the chip has no EF.SOD");
+        return;
+    };
+    let groups: Vec<(u8, &[u8])> = outcome
+        .files
+        .iter()
+        .filter_map(|(ef, bytes)| match ef {
+            ElementaryFile::Dg(dg) => Some((dg.number(), bytes.as_slice())),
+            _ => None,
+        })
+        .collect();
+    let card_security = outcome
+        .files
+        .get(&ElementaryFile::CardSecurity)
+        .map(Vec::as_slice);
+    let state = outcome.report.document.issuing_state.clone();
+    let report = pa::verify(sod, &groups, card_security, trust, Some(&state), now);
+    for (name, file) in outcome.report.files.iter_mut() {
+        if let Some(h) = report.files.get(name) {
+            file.hash = Some(
+                match h.hash {
+                    HashStatus::Match => "match",
+                    HashStatus::Mismatch => "mismatch",
+                    HashStatus::NotInSod => "not_in_sod",
+                }
+                .to_owned(),
+            );
+        }
+    }
+    outcome.report.passive_authentication = report;
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what tapid needs on a Debian machine, idempotently: nothing is installed twice and
+# `apt-get update` runs only when a package is missing.
+set -euo pipefail
+
+packages=(pkg-config libpcsclite-dev pcscd vsmartcard-vpcd pcsc-tools)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  echo "setup: installing ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "setup: a Rust toolchain (cargo, rustc >= 1.92) is required" >&2
+  exit 1
+fi
