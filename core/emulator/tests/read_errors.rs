@@ -1,0 +1,228 @@
+//! A scripted transport between reader and chip that damages one response: every kind of damage
+//! must give its own precise error, never a panic and never a report.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_docs
+)]
+
+use async_trait::async_trait;
+use tapid_card::{CardTransport, StatusWord, TransportCapabilities, TransportError};
+use tapid_emulator::pki::drbg::SeededRng;
+use tapid_emulator::{ChipConfig, EmulatorTransport, transport};
+use tapid_mrtd::mrz::{AccessKey, MrzKey};
+use tapid_mrtd::reader::{ReadError, ReadOptions, read};
+use tapid_mrtd::secure_messaging::SmError;
+
+#[derive(Clone, Copy, Debug)]
+enum Damage {
+    FlipMacByte,
+    DropBytes,
+    ShortData,
+    Garbage,
+    OnlyStatus(u16),
+    OneByte,
+    LinkLost,
+}
+
+/// Passes exchanges through, damaging the answer to exchange number `at`.
+struct Scripted {
+    inner: EmulatorTransport,
+    at: usize,
+    n: usize,
+    damage: Damage,
+}
+
+#[async_trait]
+impl CardTransport for Scripted {
+    async fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
+        let mut r = self.inner.transmit(command).await?;
+        let n = self.n;
+        self.n += 1;
+        if n != self.at {
+            return Ok(r);
+        }
+        match self.damage {
+            Damage::FlipMacByte => {
+                let i = r.len() - 3;
+                r[i] ^= 0x01;
+            }
+            Damage::DropBytes => {
+                r.drain(4..9);
+            }
+            Damage::ShortData => {
+                let sw = r.split_off(r.len() - 2);
+                r.truncate(r.len().saturating_sub(3));
+                r.extend(sw);
+            }
+            Damage::Garbage => {
+                let sw = r.split_off(r.len() - 2);
+                r = (0..r.len())
+                    .map(|i| (i as u8).wrapping_mul(37).wrapping_add(11))
+                    .collect();
+                r.extend(sw);
+            }
+            Damage::OnlyStatus(sw) => r = sw.to_be_bytes().to_vec(),
+            Damage::OneByte => r = vec![0x90],
+            Damage::LinkLost => return Err(TransportError::LinkLost),
+        }
+        Ok(r)
+    }
+
+    fn capabilities(&self) -> TransportCapabilities {
+        self.inner.capabilities()
+    }
+}
+
+async fn read_damaged(at: usize, damage: Damage) -> ReadError {
+    let inner = transport("bac", ChipConfig::default(), b"chip").unwrap();
+    let mut t = Scripted {
+        inner,
+        at,
+        n: 0,
+        damage,
+    };
+    let key = AccessKey::Mrz(MrzKey::new("L898902C3", "740812", "120415").unwrap());
+    read(
+        &mut t,
+        &key,
+        &ReadOptions::default(),
+        &mut SeededRng::new(b"terminal"),
+        &mut |_| {},
+    )
+    .await
+    .expect_err(&format!("{damage:?} at {at} must fail"))
+}
+
+// Exchanges: 0 SELECT application, 1 GET CHALLENGE, 2 EXTERNAL AUTHENTICATE,
+// 3 SELECT EF.COM (first protected), 4 READ BINARY header of EF.COM, …
+const FIRST_READ: usize = 4;
+
+#[tokio::test]
+async fn bad_response_mac() {
+    let e = read_damaged(FIRST_READ, Damage::FlipMacByte).await;
+    assert!(
+        matches!(e, ReadError::SecureMessaging(SmError::BadMac)),
+        "{e}"
+    );
+    assert_eq!(e.code(), "sm_bad_mac");
+    let e = read_damaged(3, Damage::FlipMacByte).await;
+    assert!(
+        matches!(e, ReadError::SecureMessaging(SmError::BadMac)),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn truncated_response() {
+    let e = read_damaged(FIRST_READ, Damage::DropBytes).await;
+    assert!(
+        matches!(
+            e,
+            ReadError::SecureMessaging(SmError::Malformed(_) | SmError::BadMac)
+        ),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn garbage_response() {
+    let e = read_damaged(FIRST_READ, Damage::Garbage).await;
+    assert!(matches!(e, ReadError::SecureMessaging(_)), "{e}");
+}
+
+#[tokio::test]
+async fn plaintext_after_secure_messaging() {
+    let e = read_damaged(FIRST_READ, Damage::OnlyStatus(0x9000)).await;
+    assert!(
+        matches!(e, ReadError::SecureMessaging(SmError::PlaintextResponse)),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn wrong_status_words() {
+    let e = read_damaged(FIRST_READ, Damage::OnlyStatus(0x6982)).await;
+    assert!(
+        matches!(
+            e,
+            ReadError::Chip {
+                command: "READ BINARY",
+                sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED
+            }
+        ),
+        "{e}"
+    );
+    let e = read_damaged(0, Damage::OnlyStatus(0x6A82)).await;
+    assert!(
+        matches!(
+            e,
+            ReadError::Chip {
+                command: "SELECT eMRTD application",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    let e = read_damaged(1, Damage::OnlyStatus(0x6D00)).await;
+    assert!(
+        matches!(
+            e,
+            ReadError::Chip {
+                command: "GET CHALLENGE",
+                sw: StatusWord::INS_NOT_SUPPORTED
+            }
+        ),
+        "{e}"
+    );
+    let e = read_damaged(2, Damage::OnlyStatus(0x6300)).await;
+    assert!(matches!(e, ReadError::AccessDenied), "{e}");
+    let e = read_damaged(3, Damage::OnlyStatus(0x6988)).await;
+    assert!(
+        matches!(
+            e,
+            ReadError::Chip {
+                command: "SELECT file",
+                ..
+            }
+        ),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn malformed_apdus() {
+    let e = read_damaged(1, Damage::ShortData).await;
+    assert!(
+        matches!(
+            e,
+            ReadError::MalformedResponse {
+                command: "GET CHALLENGE"
+            }
+        ),
+        "{e}"
+    );
+    // A same-length but wrong challenge is only caught by the chip's cryptogram check.
+    let e = read_damaged(1, Damage::Garbage).await;
+    assert!(matches!(e, ReadError::AccessDenied), "{e}");
+    let e = read_damaged(2, Damage::Garbage).await;
+    assert!(matches!(e, ReadError::AccessDenied), "{e}");
+    let e = read_damaged(FIRST_READ, Damage::OneByte).await;
+    assert!(
+        matches!(e, ReadError::MalformedResponse { command: "APDU" }),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn link_lost_reports_progress() {
+    let e = read_damaged(8, Damage::LinkLost).await;
+    match e {
+        ReadError::LinkLost { progress } => {
+            assert!(progress.complete.iter().any(|(n, _)| n == "EF.COM"))
+        }
+        other => panic!("{other}"),
+    }
+}
