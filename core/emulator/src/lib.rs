@@ -2,12 +2,14 @@
 //! command processor with BAC and secure messaging, and an in-process transport.
 #![forbid(unsafe_code)]
 
+pub mod atr;
 pub mod chip;
 pub mod files;
 pub mod lds_builder;
 pub mod pki;
 pub mod profile;
 pub mod transport;
+pub mod vpcd;
 
 pub use chip::{Chip, ChipConfig};
 pub use profile::{Profile, ProfileInfo};
