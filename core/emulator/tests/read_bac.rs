@@ -49,7 +49,10 @@ async fn reads_the_specimen() {
     assert_eq!(r.document.optional_data, "ZE184226B");
     assert!(r.files["DG2"].size > 20_000);
     assert!(out.files.contains_key(&ElementaryFile::Sod));
-    assert_eq!(r.lds.as_ref().unwrap().data_groups, vec![1, 2]);
+    // EF.SOD lists DG1 and DG2, so EF.COM is not needed and not read.
+    assert!(r.lds.is_none());
+    assert!(!out.files.contains_key(&ElementaryFile::Com));
+    assert_eq!(r.absent, vec!["DG11", "DG12", "DG14", "DG15"]);
     let json = serde_json::to_value(r).unwrap();
     assert_eq!(json["access"]["cipher"], "3DES");
     assert_eq!(json["files"]["DG1"]["size"], 93);
@@ -166,4 +169,5 @@ async fn only_requested_groups_are_read() {
     .await
     .unwrap();
     assert_eq!(out.report.absent, vec!["DG11".to_owned()]);
+    assert!(!out.files.contains_key(&ElementaryFile::Dg(DataGroup::DG2)));
 }

@@ -25,8 +25,8 @@ pub struct Args {
     /// Card access number (PACE).
     #[arg(long, value_name = "NNNNNN")]
     can: Option<String>,
-    /// Data groups to read besides DG1, comma-separated (default 2).
-    #[arg(long, value_delimiter = ',', value_name = "N,…", default_value = "2")]
+    /// Data groups to read besides DG1 (only those EF.SOD lists are read), comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "N,…", default_value = "2,11,12,14,15")]
     dg: Vec<u8>,
     /// Never use extended-length APDUs (reader and emulated chip).
     #[arg(long)]

@@ -69,7 +69,7 @@ async fn run_async(args: Args) -> ExitCode {
         Err(e) => return fail(e),
     };
     let data_groups: Vec<DataGroup> = get(meta::DATA_GROUPS)
-        .unwrap_or("2")
+        .unwrap_or("2,11,12,14,15")
         .split(',')
         .filter(|s| !s.is_empty())
         .filter_map(|s| s.parse::<u8>().ok().and_then(DataGroup::new))

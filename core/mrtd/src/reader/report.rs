@@ -113,13 +113,15 @@ pub struct Report {
     pub access: AccessReport,
     /// DG1 data.
     pub document: DocumentReport,
-    /// EF.COM, when present.
+    /// EF.COM, when it was read (only without a usable EF.SOD).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lds: Option<EfCom>,
     /// Every file read, by name (`DG1`, `EF.COM`, …).
     pub files: BTreeMap<String, FileReport>,
-    /// Data groups asked for that the chip does not have.
+    /// Data groups asked for that the chip does not have (or EF.SOD does not list).
     pub absent: Vec<String>,
+    /// Data groups the chip refused to give (EAC-protected, e.g. DG3/DG4).
+    pub protected: Vec<String>,
     /// Passive authentication (`not_performed` until [`super::verify_passive`] runs).
     pub passive_authentication: PaReport,
     /// Traffic.

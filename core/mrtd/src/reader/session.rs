@@ -19,7 +19,7 @@ use crate::symmetric::CipherAlg;
 /// What to read and how.
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
-    /// Data groups to read besides DG1 (DG1 is always read).
+    /// Data groups to read besides DG1 (always read); only those EF.SOD lists are read.
     pub data_groups: Vec<DataGroup>,
     /// Use extended length when the transport supports it.
     pub extended_length: bool,
@@ -34,7 +34,7 @@ pub struct ReadOptions {
 impl Default for ReadOptions {
     fn default() -> Self {
         Self {
-            data_groups: vec![DataGroup::DG2],
+            data_groups: [2, 11, 12, 14, 15].into_iter().filter_map(DataGroup::new).collect(),
             extended_length: true,
             max_block: None,
             read_sod: true,
@@ -127,49 +127,52 @@ where
         options.max_block,
     );
     let mut absent = Vec::new();
+    let mut protected = Vec::new();
 
-    let mut wanted = vec![ElementaryFile::Com, ElementaryFile::Dg(DataGroup::DG1)];
-    wanted.extend(
-        options
-            .data_groups
-            .iter()
-            .filter(|dg| **dg != DataGroup::DG1)
-            .map(|dg| ElementaryFile::Dg(*dg)),
-    );
-    if options.read_sod {
-        wanted.push(ElementaryFile::Sod);
-    }
+    // EF.SOD first: it lists the data groups the chip really has (EF.COM is unsigned).
+    let sod = if options.read_sod {
+        read_file(ch, ElementaryFile::Sod, &mut policy, progress, files_read).await?
+    } else {
+        FileState::Absent
+    };
+    let listed: Option<Vec<u8>> = match sod {
+        FileState::Read => files_read
+            .get(&ElementaryFile::Sod)
+            .and_then(|b| crate::pa::Sod::parse(b).ok())
+            .map(|s| s.dg_hashes().iter().map(|(n, _)| *n).collect()),
+        _ => None,
+    };
     let mut com: Option<EfCom> = None;
-    for ef in wanted {
-        if files_read.contains_key(&ef) {
+    let listed = match listed {
+        Some(l) => l,
+        None => {
+            // Without a usable SOD, EF.COM is the only hint of what exists.
+            read_file(ch, ElementaryFile::Com, &mut policy, progress, files_read).await?;
+            com = files_read.get(&ElementaryFile::Com).and_then(|b| EfCom::parse(b).ok());
+            com.as_ref().map(|c| c.data_groups.clone()).unwrap_or_else(|| (1..=16).collect())
+        }
+    };
+
+    let mut wanted: Vec<DataGroup> = vec![DataGroup::DG1];
+    for dg in &options.data_groups {
+        if !wanted.contains(dg) {
+            wanted.push(*dg);
+        }
+    }
+    for dg in wanted {
+        let ef = ElementaryFile::Dg(dg);
+        if dg != DataGroup::DG1 && !listed.contains(&dg.number()) {
+            absent.push(ef.name());
             continue;
         }
-        if !files::select_file(ch, ef).await? {
-            match ef {
-                ElementaryFile::Dg(dg) if dg == DataGroup::DG1 => {
-                    return Err(ReadError::Chip {
-                        command: "SELECT DG1",
-                        sw: StatusWord::FILE_NOT_FOUND,
-                    });
-                }
-                _ => absent.push(ef.name()),
+        match read_file(ch, ef, &mut policy, progress, files_read).await? {
+            FileState::Read => {}
+            FileState::Absent if dg == DataGroup::DG1 => {
+                return Err(ReadError::Chip { command: "SELECT DG1", sw: StatusWord::FILE_NOT_FOUND });
             }
-            continue;
+            FileState::Absent => absent.push(ef.name()),
+            FileState::Protected => protected.push(ef.name()),
         }
-        let name = ef.name();
-        let mut on_bytes = |done: usize, total: usize| {
-            progress(ProgressEvent::Reading {
-                file: name.clone(),
-                done,
-                total,
-            });
-        };
-        let bytes = files::read_selected(ch, ef, &mut policy, &mut on_bytes).await?;
-        if ef == ElementaryFile::Com {
-            com = EfCom::parse(&bytes).ok();
-        }
-        progress(ProgressEvent::FileDone(name));
-        files_read.insert(ef, bytes);
     }
 
     let dg1_bytes = files_read
@@ -197,6 +200,7 @@ where
             })
             .collect(),
         absent,
+        protected,
         passive_authentication: PaReport::not_performed("no trust store given"),
         transport: TransportReport {
             apdus: stats.apdus,
@@ -210,6 +214,50 @@ where
         report,
         files: std::mem::take(files_read),
     })
+}
+
+/// What happened when a file was asked for.
+enum FileState {
+    /// Read completely into `files_read`.
+    Read,
+    /// The chip has no such file.
+    Absent,
+    /// The chip refuses access (EAC-protected data groups such as DG3/DG4).
+    Protected,
+}
+
+async fn read_file<T: CardTransport + ?Sized>(
+    ch: &mut Channel<'_, T>,
+    ef: ElementaryFile,
+    policy: &mut ReadPolicy,
+    progress: &mut (dyn FnMut(ProgressEvent) + Send),
+    files_read: &mut BTreeMap<ElementaryFile, Vec<u8>>,
+) -> Result<FileState, ReadError> {
+    if files_read.contains_key(&ef) {
+        return Ok(FileState::Read);
+    }
+    match files::select_file(ch, ef).await {
+        Ok(true) => {}
+        Ok(false) => return Ok(FileState::Absent),
+        Err(ReadError::Chip { sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED, .. }) => {
+            return Ok(FileState::Protected);
+        }
+        Err(e) => return Err(e),
+    }
+    let name = ef.name();
+    let mut on_bytes = |done: usize, total: usize| {
+        progress(ProgressEvent::Reading { file: name.clone(), done, total });
+    };
+    let bytes = match files::read_selected(ch, ef, policy, &mut on_bytes).await {
+        Ok(b) => b,
+        Err(ReadError::Chip { sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED, .. }) => {
+            return Ok(FileState::Protected);
+        }
+        Err(e) => return Err(e),
+    };
+    progress(ProgressEvent::FileDone(name));
+    files_read.insert(ef, bytes);
+    Ok(FileState::Read)
 }
 
 async fn run_bac<T, R>(
