@@ -152,7 +152,6 @@ fn recorded_session_replays_to_an_identical_report() {
     for f in [
         "DG1.bin",
         "DG2.bin",
-        "EF_COM.bin",
         "EF_SOD.bin",
         "report.json",
     ] {
