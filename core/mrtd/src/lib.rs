@@ -5,6 +5,7 @@
 //! [`tapid_card::CardTransport`].
 #![forbid(unsafe_code)]
 
+pub mod active_authentication;
 pub mod bac;
 pub mod crypto;
 pub mod kdf;

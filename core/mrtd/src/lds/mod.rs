@@ -1,7 +1,10 @@
 //! The Logical Data Structure (ICAO 9303-10): file identifiers and the parsed files.
 
+pub mod biometric;
 pub mod com;
 pub mod dg1;
+pub mod dg2;
+pub mod dg15;
 
 use serde::Serialize;
 
