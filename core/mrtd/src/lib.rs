@@ -7,11 +7,14 @@
 
 pub mod active_authentication;
 pub mod bac;
+pub mod chip_authentication;
 pub mod crypto;
 pub mod kdf;
 pub mod lds;
 pub mod mrz;
+pub mod pace;
 pub mod pa;
 pub mod reader;
 pub mod secure_messaging;
+pub mod security_infos;
 pub mod symmetric;
