@@ -5,6 +5,19 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// Prints a line to stdout. A closed pipe (`tapid … | head`) ends the output quietly instead of
+/// panicking the way `println!` does.
+macro_rules! outln {
+    () => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock());
+    }};
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 mod cmd;
 
 /// tapid: tap your passport, confirm your identity.

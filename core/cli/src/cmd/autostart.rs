@@ -89,7 +89,7 @@ pub fn run(args: AutostartArgs) -> ExitCode {
     };
     match result {
         Ok(out) => {
-            println!("{out}");
+            outln!("{out}");
             ExitCode::SUCCESS
         }
         Err(e) => {

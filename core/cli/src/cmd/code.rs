@@ -81,7 +81,7 @@ pub fn run(args: CodeArgs) -> ExitCode {
     };
     match result {
         Ok(out) => {
-            println!("{out}");
+            outln!("{out}");
             ExitCode::SUCCESS
         }
         Err(e @ Error::ClockSkew { .. }) => {

@@ -45,27 +45,29 @@ pub fn run(args: Args) -> ExitCode {
         Ok(s) => {
             if args.json {
                 match serde_json::to_string_pretty(&s) {
-                    Ok(j) => println!("{j}"),
+                    Ok(j) => outln!("{j}"),
                     Err(e) => {
                         eprintln!("error: {e}");
                         return ExitCode::from(3);
                     }
                 }
             } else {
-                println!(
+                outln!(
                     "{}: {} certificates from {} countries",
-                    s.file, s.certificates, s.countries
+                    s.file,
+                    s.certificates,
+                    s.countries
                 );
-                println!("  signature:    {}", s.signature);
-                println!("  signer chain: {}", s.signer_chain);
+                outln!("  signature:    {}", s.signature);
+                outln!("  signer chain: {}", s.signer_chain);
                 if let Some(signer) = &s.signer {
-                    println!("  signer:       {signer}");
+                    outln!("  signer:       {signer}");
                 }
                 if let Some(reason) = &s.reason {
-                    println!("  reason:       {reason}");
+                    outln!("  reason:       {reason}");
                 }
                 for skipped in &s.skipped {
-                    println!("  skipped #{}: {}", skipped.index, skipped.reason);
+                    outln!("  skipped #{}: {}", skipped.index, skipped.reason);
                 }
             }
             if s.signature == "valid" {

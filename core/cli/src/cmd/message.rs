@@ -68,15 +68,15 @@ pub fn run(args: MessageArgs) -> ExitCode {
     };
     if args.json {
         let out = serde_json::json!({ "decision": decision, "id": id, "text": text, "lang": lang });
-        println!("{out}");
+        outln!("{out}");
     } else {
         match (decision, id, text) {
-            (Decision::Show(_), Some(id), Some(text)) => println!("{id}: {text}"),
+            (Decision::Show(_), Some(id), Some(text)) => outln!("{id}: {text}"),
             (Decision::Internal, ..) => {
-                println!("internal: no user message (log the error, do not retry)")
+                outln!("internal: no user message (log the error, do not retry)")
             }
-            (Decision::RetrySilently, ..) => println!("retry: try again without telling the user"),
-            _ => println!("none: the order is complete"),
+            (Decision::RetrySilently, ..) => outln!("retry: try again without telling the user"),
+            _ => outln!("none: the order is complete"),
         }
     }
     ExitCode::SUCCESS

@@ -131,26 +131,30 @@ where
 pub fn print_report(report: &Report, json: bool) {
     if json {
         match serde_json::to_string_pretty(report) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => outln!("{s}"),
             Err(e) => eprintln!("tapid: cannot encode report: {e}"),
         }
         return;
     }
     let d = &report.document;
     let a = &report.access;
-    println!(
+    outln!(
         "{} {} {}",
-        d.secondary_identifier, d.primary_identifier, d.document_code
+        d.secondary_identifier,
+        d.primary_identifier,
+        d.document_code
     );
-    println!(
+    outln!(
         "  document      {} {} ({})",
-        d.issuing_state, d.document_number, d.format
+        d.issuing_state,
+        d.document_number,
+        d.format
     );
-    println!("  nationality   {}", d.nationality);
-    println!("  born          {}   sex {}", d.date_of_birth, d.sex);
-    println!("  expires       {}", d.date_of_expiry);
+    outln!("  nationality   {}", d.nationality);
+    outln!("  born          {}   sex {}", d.date_of_birth, d.sex);
+    outln!("  expires       {}", d.date_of_expiry);
     if !d.optional_data.is_empty() {
-        println!("  optional data {}", d.optional_data);
+        outln!("  optional data {}", d.optional_data);
     }
     let mut access = format!("{} {} with {}", a.protocol, a.cipher, a.password);
     for extra in [
@@ -164,7 +168,7 @@ pub fn print_report(report: &Report, json: bool) {
         access.push(' ');
         access.push_str(&extra);
     }
-    println!("  access        {access}");
+    outln!("  access        {access}");
     let files: Vec<String> = report
         .files
         .iter()
@@ -173,18 +177,18 @@ pub fn print_report(report: &Report, json: bool) {
             None => format!("{n} {}B", f.size),
         })
         .collect();
-    println!("  files         {}", files.join(", "));
+    outln!("  files         {}", files.join(", "));
     if !report.absent.is_empty() {
-        println!("  absent        {}", report.absent.join(", "));
+        outln!("  absent        {}", report.absent.join(", "));
     }
     let pa = &report.passive_authentication;
     let status = serde_json::to_value(pa.status)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default();
-    println!("  passive auth  {status} ({})", pa.reason);
+    outln!("  passive auth  {status} ({})", pa.reason);
     let t = &report.transport;
-    println!(
+    outln!(
         "  transport     {} APDUs, {} B sent, {} B received, max read {} B, extended length {}",
         t.apdus,
         t.bytes_sent,

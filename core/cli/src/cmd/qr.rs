@@ -59,7 +59,7 @@ pub fn run(args: QrArgs) -> ExitCode {
     };
     match result {
         Ok(out) => {
-            println!("{out}");
+            outln!("{out}");
             ExitCode::SUCCESS
         }
         Err(e) => {

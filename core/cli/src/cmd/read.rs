@@ -26,7 +26,12 @@ pub struct Args {
     #[arg(long, value_name = "NNNNNN")]
     can: Option<String>,
     /// Data groups to read besides DG1 (only those EF.SOD lists are read), comma-separated.
-    #[arg(long, value_delimiter = ',', value_name = "N,…", default_value = "2,11,12,14,15")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "N,…",
+        default_value = "2,11,12,14,15"
+    )]
     dg: Vec<u8>,
     /// Never use extended-length APDUs (reader and emulated chip).
     #[arg(long)]

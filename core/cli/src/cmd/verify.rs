@@ -63,7 +63,7 @@ pub fn run(args: Args) -> ExitCode {
         Ok(report) => {
             if args.json {
                 match serde_json::to_string_pretty(&report) {
-                    Ok(s) => println!("{s}"),
+                    Ok(s) => outln!("{s}"),
                     Err(e) => {
                         eprintln!("error: {e}");
                         return ExitCode::from(3);
@@ -148,22 +148,22 @@ fn show<T: serde::Serialize>(v: &T) -> String {
 }
 
 fn print_text(r: &PaReport) {
-    println!("passive authentication: {}", show(&r.status));
-    println!("  reason:    {}", r.reason);
-    println!("  signature: {}", show(&r.sod.signature));
-    println!("  chain:     {}", show(&r.sod.chain));
+    outln!("passive authentication: {}", show(&r.status));
+    outln!("  reason:    {}", r.reason);
+    outln!("  signature: {}", show(&r.sod.signature));
+    outln!("  chain:     {}", show(&r.sod.chain));
     if let Some(s) = &r.sod.signer {
-        println!("  signer:    {s}");
+        outln!("  signer:    {s}");
     }
     if let Some(c) = &r.sod.csca {
-        println!("  csca:      {c}");
+        outln!("  csca:      {c}");
     }
-    println!("  dgs in sod: {:?}", r.dgs_in_sod);
+    outln!("  dgs in sod: {:?}", r.dgs_in_sod);
     for (name, f) in &r.files {
-        println!("  {name}: {}", show(&f.hash));
+        outln!("  {name}: {}", show(&f.hash));
     }
     if let Some(cs) = &r.card_security {
-        println!(
+        outln!(
             "  card security: {} (signature {}, chain {})",
             show(&cs.status),
             show(&cs.signer.signature),
