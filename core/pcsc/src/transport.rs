@@ -120,18 +120,43 @@ fn card_status(card: &Card) -> Result<(Vec<u8>, Option<Protocol>), PcscError> {
     Ok((st.atr().to_vec(), st.protocol2()))
 }
 
-/// A transmit error, with "the card is gone" recognised behind the driver's generic codes.
-fn classify_transmit(card: &Card, e: pcsc::Error) -> PcscError {
-    let err = PcscError::from_pcsc("transmit", e);
-    if !matches!(err, PcscError::Pcsc { .. }) {
-        return err;
-    }
+/// How long a failed exchange waits for PC/SC to notice that the card left: pcscd polls the
+/// reader for presence (every 400 ms for drivers without card-event notification).
+const REMOVAL_GRACE: Duration = Duration::from_millis(1200);
+const REMOVAL_POLL: Duration = Duration::from_millis(100);
+
+/// Whether PC/SC now sees the card as gone.
+fn card_gone(card: &Card) -> bool {
     match card.status2_owned() {
         Err(pcsc::Error::RemovedCard | pcsc::Error::NoSmartcard | pcsc::Error::UnpoweredCard) => {
-            PcscError::CardRemoved
+            true
         }
-        Ok(st) if st.status().contains(Status::ABSENT) => PcscError::CardRemoved,
-        _ => err,
+        Ok(st) => st.status().contains(Status::ABSENT),
+        Err(_) => false,
+    }
+}
+
+/// A transmit error, with "the card is gone" recognised behind the driver's generic codes: a
+/// card leaving mid-exchange first shows as a failed transaction (`SCARD_E_NOT_TRANSACTED`,
+/// a communication error) and only a presence poll later as a removal.
+fn classify_transmit(card: &Card, e: pcsc::Error) -> PcscError {
+    let err = PcscError::from_pcsc("transmit", e);
+    let link_failure = matches!(
+        e,
+        pcsc::Error::NotTransacted | pcsc::Error::CommError | pcsc::Error::CommDataLost
+    );
+    if !link_failure {
+        return err;
+    }
+    let deadline = std::time::Instant::now() + REMOVAL_GRACE;
+    loop {
+        if card_gone(card) {
+            return PcscError::CardRemoved;
+        }
+        if std::time::Instant::now() >= deadline {
+            return err;
+        }
+        std::thread::sleep(REMOVAL_POLL);
     }
 }
 
