@@ -33,6 +33,10 @@ struct Cli {
 enum Command {
     /// Read a passport chip (the built-in emulator) and print the verification report.
     Read(cmd::read::Args),
+    /// List the PC/SC readers and whether a card is on each.
+    Readers(cmd::readers::Args),
+    /// Serve an emulated chip on pcscd's virtual reader (vpcd), or list the profiles.
+    Emulate(cmd::emulate::Args),
     /// Re-run a recorded read from its JSONL transcript and print the same report.
     Replay(cmd::replay::Args),
     /// Passive authentication offline: EF.SOD, data groups, EF.CardSecurity against CSCAs.
@@ -52,6 +56,8 @@ enum Command {
 fn run(command: Command) -> ExitCode {
     match command {
         Command::Read(args) => cmd::read::run(args),
+        Command::Readers(args) => cmd::readers::run(args),
+        Command::Emulate(args) => cmd::emulate::run(args),
         Command::Replay(args) => cmd::replay::run(args),
         Command::Verify(args) => cmd::verify::run(args),
         Command::Masterlist(args) => cmd::masterlist::run(args),

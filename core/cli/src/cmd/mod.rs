@@ -2,10 +2,12 @@
 //! function returning the process exit code.
 pub mod autostart;
 pub mod code;
+pub mod emulate;
 pub mod masterlist;
 pub mod message;
 pub mod passport;
 pub mod qr;
 pub mod read;
+pub mod readers;
 pub mod replay;
 pub mod verify;

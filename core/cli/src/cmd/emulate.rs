@@ -1,0 +1,174 @@
+//! `tapid emulate`: serve an emulated chip on pcscd's vpcd virtual reader until stopped, or
+//! list the emulator's profiles.
+
+use std::process::ExitCode;
+
+use tapid_emulator::vpcd::{self, Control, VirtualCard, VpcdEvent};
+use tapid_emulator::{Chip, ChipConfig, Profile, profile};
+
+use super::passport;
+
+/// Run the emulated chip on a virtual PC/SC reader.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Print the emulator's profiles (name, protocol, parameters, cipher, CAN, description).
+    #[arg(long)]
+    list_profiles: bool,
+    /// With --list-profiles: print JSON.
+    #[arg(long, requires = "list_profiles")]
+    json: bool,
+    /// The profile to serve.
+    #[arg(long, value_name = "PROFILE", default_value = "bac")]
+    profile: String,
+    /// Insert the chip in pcscd's vpcd reader at HOST:PORT (default 127.0.0.1:35963, the
+    /// reader "Virtual PCD 00 00"; 35964 is "… 00 01"). Runs until Ctrl-C or SIGTERM.
+    #[arg(
+        long,
+        value_name = "HOST:PORT",
+        num_args = 0..=1,
+        default_missing_value = vpcd::DEFAULT_ADDR,
+        conflicts_with = "list_profiles"
+    )]
+    vpcd: Option<String>,
+    /// The chip refuses extended-length APDUs (and its ATR does not advertise them).
+    #[arg(long)]
+    no_extended_length: bool,
+}
+
+/// Runs `tapid emulate`.
+pub fn run(args: Args) -> ExitCode {
+    if args.list_profiles {
+        return list_profiles(args.json);
+    }
+    let Some(addr) = args.vpcd.clone() else {
+        eprintln!("tapid: nothing to do: give --vpcd [HOST:PORT] or --list-profiles");
+        return ExitCode::from(2);
+    };
+    match passport::runtime() {
+        Ok(rt) => rt.block_on(serve(args, addr)),
+        Err(e) => {
+            eprintln!("tapid: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn list_profiles(json: bool) -> ExitCode {
+    let profiles = profile::list();
+    if json {
+        return match serde_json::to_string_pretty(&profiles) {
+            Ok(s) => {
+                println!("{s}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("tapid: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let rows: Vec<[String; 6]> = profiles
+        .iter()
+        .map(|p| {
+            [
+                p.name.to_owned(),
+                p.protocol.to_owned(),
+                p.parameters.to_owned(),
+                p.cipher.to_owned(),
+                p.can.unwrap_or("-").to_owned(),
+                p.description.to_owned(),
+            ]
+        })
+        .collect();
+    let header = [
+        "NAME",
+        "PROTOCOL",
+        "PARAMETERS",
+        "CIPHER",
+        "CAN",
+        "DESCRIPTION",
+    ]
+    .map(String::from);
+    let mut widths = header.clone().map(|h| h.len());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    for row in std::iter::once(&header).chain(&rows) {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, w)| format!("{cell:<w$}"))
+            .collect();
+        println!("{}", cells.join("  ").trim_end());
+    }
+    ExitCode::SUCCESS
+}
+
+async fn serve(args: Args, addr: String) -> ExitCode {
+    let profile = match Profile::named(&args.profile) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("tapid: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let config = ChipConfig {
+        extended_length: !args.no_extended_length,
+    };
+    let mut seed = [0u8; 16];
+    rand_core::Rng::fill_bytes(&mut passport::system_rng(), &mut seed);
+    let chip = match Chip::new(&profile, config, &seed) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("tapid: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut card = VirtualCard::new(chip);
+    eprintln!(
+        "tapid: emulating profile {:?} on vpcd {addr} (ATR {}); Ctrl-C to stop",
+        profile.name,
+        hex::encode_upper(card.atr())
+    );
+    let shutdown = async {
+        match shutdown_signal().await {
+            Ok(name) => eprintln!("tapid: {name}: removing the card"),
+            Err(e) => eprintln!("tapid: cannot wait for signals: {e}"),
+        }
+    };
+    vpcd::run(&mut card, &addr, vpcd::DEFAULT_RETRY, shutdown, &mut report).await;
+    ExitCode::SUCCESS
+}
+
+fn report(event: VpcdEvent) {
+    match event {
+        VpcdEvent::Connected(addr) => eprintln!("tapid: card inserted (connected to {addr})"),
+        VpcdEvent::Waiting(why) => {
+            eprintln!("tapid: waiting for pcscd's vpcd reader ({why}); retrying")
+        }
+        VpcdEvent::Disconnected => eprintln!("tapid: the reader closed the link; reconnecting"),
+        VpcdEvent::LinkError(why) => eprintln!("tapid: link error ({why}); reconnecting"),
+        VpcdEvent::Control(Control::PowerOn) => eprintln!("tapid: power on"),
+        VpcdEvent::Control(Control::PowerOff) => eprintln!("tapid: power off"),
+        VpcdEvent::Control(Control::Reset) => eprintln!("tapid: reset"),
+        VpcdEvent::Control(_) | _ => {}
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM with the signal's name.
+async fn shutdown_signal() -> std::io::Result<&'static str> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r.map(|()| "interrupted"),
+            _ = term.recv() => Ok("terminated"),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await.map(|()| "interrupted")
+    }
+}
