@@ -93,12 +93,18 @@ async fn read_damaged(at: usize, damage: Damage) -> ReadError {
         &mut |_| {},
     )
     .await
-    .expect_err(&format!("{damage:?} at {at} must fail"))
+    .err()
+    .unwrap_or_else(|| panic!("{damage:?} at {at} must fail"))
 }
 
-// Exchanges: 0 SELECT application, 1 GET CHALLENGE, 2 EXTERNAL AUTHENTICATE,
-// 3 SELECT EF.COM (first protected), 4 READ BINARY header of EF.COM, …
-const FIRST_READ: usize = 4;
+// Exchanges: 0 SELECT EF.CardAccess (absent on a BAC chip), 1 SELECT application,
+// 2 GET CHALLENGE, 3 EXTERNAL AUTHENTICATE, 4 SELECT EF.SOD (first protected),
+// 5 READ BINARY header of EF.SOD, …
+const SELECT_APP: usize = 1;
+const GET_CHALLENGE: usize = 2;
+const EXTERNAL_AUTH: usize = 3;
+const FIRST_PROTECTED: usize = 4;
+const FIRST_READ: usize = 5;
 
 #[tokio::test]
 async fn bad_response_mac() {
@@ -108,7 +114,7 @@ async fn bad_response_mac() {
         "{e}"
     );
     assert_eq!(e.code(), "sm_bad_mac");
-    let e = read_damaged(3, Damage::FlipMacByte).await;
+    let e = read_damaged(FIRST_PROTECTED, Damage::FlipMacByte).await;
     assert!(
         matches!(e, ReadError::SecureMessaging(SmError::BadMac)),
         "{e}"
@@ -155,7 +161,7 @@ async fn wrong_status_words() {
         ),
         "{e}"
     );
-    let e = read_damaged(0, Damage::OnlyStatus(0x6A82)).await;
+    let e = read_damaged(SELECT_APP, Damage::OnlyStatus(0x6A82)).await;
     assert!(
         matches!(
             e,
@@ -166,7 +172,7 @@ async fn wrong_status_words() {
         ),
         "{e}"
     );
-    let e = read_damaged(1, Damage::OnlyStatus(0x6D00)).await;
+    let e = read_damaged(GET_CHALLENGE, Damage::OnlyStatus(0x6D00)).await;
     assert!(
         matches!(
             e,
@@ -177,9 +183,9 @@ async fn wrong_status_words() {
         ),
         "{e}"
     );
-    let e = read_damaged(2, Damage::OnlyStatus(0x6300)).await;
+    let e = read_damaged(EXTERNAL_AUTH, Damage::OnlyStatus(0x6300)).await;
     assert!(matches!(e, ReadError::AccessDenied), "{e}");
-    let e = read_damaged(3, Damage::OnlyStatus(0x6988)).await;
+    let e = read_damaged(FIRST_PROTECTED, Damage::OnlyStatus(0x6988)).await;
     assert!(
         matches!(
             e,
@@ -194,7 +200,7 @@ async fn wrong_status_words() {
 
 #[tokio::test]
 async fn malformed_apdus() {
-    let e = read_damaged(1, Damage::ShortData).await;
+    let e = read_damaged(GET_CHALLENGE, Damage::ShortData).await;
     assert!(
         matches!(
             e,
@@ -205,9 +211,9 @@ async fn malformed_apdus() {
         "{e}"
     );
     // A same-length but wrong challenge is only caught by the chip's cryptogram check.
-    let e = read_damaged(1, Damage::Garbage).await;
+    let e = read_damaged(GET_CHALLENGE, Damage::Garbage).await;
     assert!(matches!(e, ReadError::AccessDenied), "{e}");
-    let e = read_damaged(2, Damage::Garbage).await;
+    let e = read_damaged(EXTERNAL_AUTH, Damage::Garbage).await;
     assert!(matches!(e, ReadError::AccessDenied), "{e}");
     let e = read_damaged(FIRST_READ, Damage::OneByte).await;
     assert!(
@@ -221,7 +227,7 @@ async fn link_lost_reports_progress() {
     let e = read_damaged(8, Damage::LinkLost).await;
     match e {
         ReadError::LinkLost { progress } => {
-            assert!(progress.complete.iter().any(|(n, _)| n == "EF.COM"))
+            assert!(progress.complete.iter().any(|(n, _)| n == "EF.SOD"))
         }
         other => panic!("{other}"),
     }

@@ -29,6 +29,18 @@ pub enum ReadError {
     /// Secure messaging failed (bad MAC, malformed objects, plaintext answer).
     #[error("secure messaging: {0}")]
     SecureMessaging(#[from] SmError),
+    /// PACE failed for a reason other than a wrong password.
+    #[error("PACE: {0}")]
+    Pace(crate::pace::PaceError),
+    /// EF.CardAccess offers PACE, but no variant this reader can run (and BAC fallback is off).
+    #[error("the chip offers PACE only with parameters this reader does not support")]
+    PaceUnsupported,
+    /// EF.CardAccess is malformed.
+    #[error("EF.CardAccess: {0}")]
+    CardAccess(crate::security_infos::SecurityInfoError),
+    /// A CAN was given but the chip offers only BAC, which needs the MRZ.
+    #[error("the chip offers no PACE; a CAN cannot open it (use the MRZ)")]
+    CanNeedsPace,
     /// BAC failed for a reason other than a wrong key.
     #[error("BAC: {0}")]
     Bac(BacError),
@@ -94,6 +106,10 @@ impl ReadError {
             Self::SecureMessaging(SmError::BadMac) => "sm_bad_mac",
             Self::SecureMessaging(_) => "secure_messaging",
             Self::Bac(_) => "bac",
+            Self::Pace(_) => "pace",
+            Self::PaceUnsupported => "pace_unsupported",
+            Self::CardAccess(_) => "card_access",
+            Self::CanNeedsPace => "can_needs_pace",
             Self::Chip { .. } => "chip_status",
             Self::MalformedResponse { .. } => "malformed_response",
             Self::MalformedFile { .. } => "malformed_file",

@@ -1,6 +1,7 @@
 //! Reading a passport over a [`tapid_card::CardTransport`]: the command channel, file reading,
 //! the session that ties access control and reading together, and the report.
 
+pub mod access;
 pub mod channel;
 pub mod error;
 pub mod files;

@@ -4,17 +4,16 @@ use std::collections::BTreeMap;
 
 use tapid_card::{CardTransport, StatusWord, TransportError};
 
+use super::access;
 use super::channel::Channel;
 use super::error::{Progress, ReadError};
 use super::files::{self, ReadPolicy};
-use super::report::{AccessReport, DocumentReport, FileReport, Report, TransportReport};
-use crate::bac::{self, BacError, BacTerminal, DocumentKeys};
+use super::report::{DocumentReport, FileReport, Report, TransportReport};
 use crate::lds::com::EfCom;
 use crate::lds::dg1::Dg1;
 use crate::lds::{DataGroup, ElementaryFile};
 use crate::mrz::AccessKey;
 use crate::pa::PaReport;
-use crate::symmetric::CipherAlg;
 
 /// What to read and how.
 #[derive(Debug, Clone)]
@@ -25,6 +24,8 @@ pub struct ReadOptions {
     pub extended_length: bool,
     /// Cap on the READ BINARY block size (for slow or fussy links).
     pub max_block: Option<usize>,
+    /// Fall back to BAC when PACE fails (off by default: a failed PACE is an error).
+    pub allow_bac_fallback: bool,
     /// Read EF.SOD for passive authentication.
     pub read_sod: bool,
     /// The current year, to resolve two-digit years in the MRZ.
@@ -34,9 +35,13 @@ pub struct ReadOptions {
 impl Default for ReadOptions {
     fn default() -> Self {
         Self {
-            data_groups: [2, 11, 12, 14, 15].into_iter().filter_map(DataGroup::new).collect(),
+            data_groups: [2, 11, 12, 14, 15]
+                .into_iter()
+                .filter_map(DataGroup::new)
+                .collect(),
             extended_length: true,
             max_block: None,
+            allow_bac_fallback: false,
             read_sod: true,
             current_year: 2026,
         }
@@ -63,12 +68,24 @@ pub enum ProgressEvent {
 }
 
 /// A completed read: the report and the raw files.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ReadOutcome {
     /// The verification report.
     pub report: Report,
     /// Every file read, raw, by file.
     pub files: BTreeMap<ElementaryFile, Vec<u8>>,
+}
+
+impl std::fmt::Debug for ReadOutcome {
+    // The raw files are the holder's personal data: show only their names and sizes.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let files: Vec<String> = self
+            .files
+            .iter()
+            .map(|(ef, b)| format!("{} {}B", ef.name(), b.len()))
+            .collect();
+        write!(f, "ReadOutcome({})", files.join(", "))
+    }
 }
 
 /// Reads a passport: access control, EF.COM, DG1, the requested data groups and EF.SOD.
@@ -112,13 +129,6 @@ where
     T: CardTransport + ?Sized,
     R: rand_core::CryptoRng + Send + ?Sized,
 {
-    files::select_application(ch).await?;
-    progress(ProgressEvent::Authenticating("BAC"));
-    let access = match key {
-        AccessKey::Mrz(mrz) => run_bac(ch, DocumentKeys::derive(mrz), rng).await?,
-        AccessKey::Can(_) => return Err(ReadError::AccessDenied),
-    };
-
     let caps = ch.capabilities();
     let mut policy = ReadPolicy::new(
         caps.extended_length,
@@ -126,6 +136,17 @@ where
         options.extended_length,
         options.max_block,
     );
+    let opened = access::open(
+        ch,
+        key,
+        options.allow_bac_fallback,
+        &mut policy,
+        rng,
+        files_read,
+        &mut |p| progress(ProgressEvent::Authenticating(p)),
+    )
+    .await?;
+    let access = opened.report;
     let mut absent = Vec::new();
     let mut protected = Vec::new();
 
@@ -148,8 +169,12 @@ where
         None => {
             // Without a usable SOD, EF.COM is the only hint of what exists.
             read_file(ch, ElementaryFile::Com, &mut policy, progress, files_read).await?;
-            com = files_read.get(&ElementaryFile::Com).and_then(|b| EfCom::parse(b).ok());
-            com.as_ref().map(|c| c.data_groups.clone()).unwrap_or_else(|| (1..=16).collect())
+            com = files_read
+                .get(&ElementaryFile::Com)
+                .and_then(|b| EfCom::parse(b).ok());
+            com.as_ref()
+                .map(|c| c.data_groups.clone())
+                .unwrap_or_else(|| (1..=16).collect())
         }
     };
 
@@ -168,7 +193,10 @@ where
         match read_file(ch, ef, &mut policy, progress, files_read).await? {
             FileState::Read => {}
             FileState::Absent if dg == DataGroup::DG1 => {
-                return Err(ReadError::Chip { command: "SELECT DG1", sw: StatusWord::FILE_NOT_FOUND });
+                return Err(ReadError::Chip {
+                    command: "SELECT DG1",
+                    sw: StatusWord::FILE_NOT_FOUND,
+                });
             }
             FileState::Absent => absent.push(ef.name()),
             FileState::Protected => protected.push(ef.name()),
@@ -226,6 +254,12 @@ enum FileState {
     Protected,
 }
 
+/// DG3 (fingerprints) and DG4 (iris) need Extended Access Control; a chip refusing them is
+/// expected. Refusing any other file is an error, so a chip cannot hide EF.SOD that way.
+fn eac_protected(ef: ElementaryFile) -> bool {
+    matches!(ef, ElementaryFile::Dg(dg) if matches!(dg.number(), 3 | 4))
+}
+
 async fn read_file<T: CardTransport + ?Sized>(
     ch: &mut Channel<'_, T>,
     ef: ElementaryFile,
@@ -239,18 +273,28 @@ async fn read_file<T: CardTransport + ?Sized>(
     match files::select_file(ch, ef).await {
         Ok(true) => {}
         Ok(false) => return Ok(FileState::Absent),
-        Err(ReadError::Chip { sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED, .. }) => {
+        Err(ReadError::Chip {
+            sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED,
+            ..
+        }) if eac_protected(ef) => {
             return Ok(FileState::Protected);
         }
         Err(e) => return Err(e),
     }
     let name = ef.name();
     let mut on_bytes = |done: usize, total: usize| {
-        progress(ProgressEvent::Reading { file: name.clone(), done, total });
+        progress(ProgressEvent::Reading {
+            file: name.clone(),
+            done,
+            total,
+        });
     };
     let bytes = match files::read_selected(ch, ef, policy, &mut on_bytes).await {
         Ok(b) => b,
-        Err(ReadError::Chip { sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED, .. }) => {
+        Err(ReadError::Chip {
+            sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED,
+            ..
+        }) if eac_protected(ef) => {
             return Ok(FileState::Protected);
         }
         Err(e) => return Err(e),
@@ -258,59 +302,4 @@ async fn read_file<T: CardTransport + ?Sized>(
     progress(ProgressEvent::FileDone(name));
     files_read.insert(ef, bytes);
     Ok(FileState::Read)
-}
-
-async fn run_bac<T, R>(
-    ch: &mut Channel<'_, T>,
-    keys: DocumentKeys,
-    rng: &mut R,
-) -> Result<AccessReport, ReadError>
-where
-    T: CardTransport + ?Sized,
-    R: rand_core::CryptoRng + Send + ?Sized,
-{
-    let challenge = ch.exchange(&bac::get_challenge(), false).await?;
-    if !challenge.sw.is_success() {
-        return Err(ReadError::Chip {
-            command: "GET CHALLENGE",
-            sw: challenge.sw,
-        });
-    }
-    let rnd_ic: [u8; 8] =
-        challenge
-            .data
-            .as_slice()
-            .try_into()
-            .map_err(|_| ReadError::MalformedResponse {
-                command: "GET CHALLENGE",
-            })?;
-    let terminal = BacTerminal::new(keys, rnd_ic, rng);
-    let cmd = terminal.external_authenticate().map_err(ReadError::Bac)?;
-    let resp = ch.exchange(&cmd, false).await?;
-    match resp.sw {
-        StatusWord::SUCCESS => {}
-        StatusWord::AUTHENTICATION_FAILED
-        | StatusWord::CONDITIONS_NOT_SATISFIED
-        | StatusWord::SECURITY_STATUS_NOT_SATISFIED => return Err(ReadError::AccessDenied),
-        sw if sw.retry_counter().is_some() => return Err(ReadError::AccessDenied),
-        sw => {
-            return Err(ReadError::Chip {
-                command: "EXTERNAL AUTHENTICATE",
-                sw,
-            });
-        }
-    }
-    let sm = terminal.complete(&resp.data).map_err(|e| match e {
-        BacError::BadMac | BacError::NonceMismatch => ReadError::AccessDenied,
-        other => ReadError::Bac(other),
-    })?;
-    ch.start_secure_messaging(sm);
-    Ok(AccessReport {
-        protocol: "BAC",
-        cipher: CipherAlg::Tdes,
-        password: "MRZ",
-        mapping: None,
-        agreement: None,
-        parameters: None,
-    })
 }

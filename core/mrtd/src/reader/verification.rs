@@ -10,7 +10,11 @@ use super::session::ReadOutcome;
 /// group's hash result in its report. `now` is Unix seconds.
 pub fn verify_passive(outcome: &mut ReadOutcome, trust: &TrustStore, now: i64) {
     let Some(sod) = outcome.files.get(&ElementaryFile::Sod) else {
-        outcome.report.passive_authentication = PaReport::not_performed("the chip has no EF.SOD");
+        // Every eMRTD has an EF.SOD; a chip without one cannot prove its data.
+        let mut report =
+            PaReport::not_performed("the chip has no EF.SOD: its data cannot be verified");
+        report.status = pa::PaStatus::Invalid;
+        outcome.report.passive_authentication = report;
         return;
     };
     let groups: Vec<(u8, &[u8])> = outcome
