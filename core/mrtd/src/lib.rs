@@ -9,6 +9,7 @@ pub mod active_authentication;
 pub mod bac;
 pub mod chip_authentication;
 pub mod crypto;
+pub mod face_image;
 pub mod kdf;
 pub mod lds;
 pub mod mrz;

@@ -3,8 +3,12 @@
 pub mod biometric;
 pub mod com;
 pub mod dg1;
-pub mod dg2;
+pub mod dg11;
+pub mod dg12;
 pub mod dg15;
+pub mod dg2;
+pub mod displayed_image;
+pub mod raw_group;
 
 use serde::Serialize;
 
