@@ -86,6 +86,15 @@ fn iso39794_5_dg2_gives_the_published_jp2() {
     assert_eq!(FaceImage::decode(&padded).unwrap(), decoded);
     let png = decoded.encode_png().unwrap();
     assert_eq!(FaceImage::decode(&png).unwrap(), decoded);
+
+    // The raw codestream inside the `jp2c` box decodes to the same pixels, padded or not.
+    let at = face.image.windows(4).position(|w| w == b"jp2c").unwrap();
+    let codestream = &face.image[at + 4..];
+    assert_eq!(&codestream[..4], &[0xFF, 0x4F, 0xFF, 0x51]);
+    assert_eq!(FaceImage::decode(codestream).unwrap(), decoded);
+    let mut padded = codestream.to_vec();
+    padded.extend([0xFFu8; 16]);
+    assert_eq!(FaceImage::decode(&padded).unwrap(), decoded);
 }
 
 #[test]
