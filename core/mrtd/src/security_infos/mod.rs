@@ -8,11 +8,13 @@
 //! whole EF.CardAccess or DG14 unreadable.
 
 mod choose;
+mod encode;
 mod infos;
 mod protocol;
 
 pub(crate) use choose::parameters_name;
 pub use choose::{PaceSetup, choose_pace};
+pub use encode::encode_security_infos;
 pub use infos::{
     ActiveAuthenticationInfo, ChipAuthenticationInfo, ChipAuthenticationPublicKeyInfo,
     PaceDomainParameterInfo, PaceInfo, TerminalAuthenticationInfo, UnknownInfo, UnsupportedInfo,
