@@ -6,6 +6,7 @@ use tapid_card::{CommandApdu, ResponseApdu, StatusWord};
 use tapid_mrtd::bac::{BacChip, DocumentKeys};
 use tapid_mrtd::lds::EMRTD_AID;
 use tapid_mrtd::mrz::MrzKey;
+use tapid_mrtd::pace::PaceChip;
 use tapid_mrtd::secure_messaging::SecureChannel;
 
 use crate::files::FileSystem;
@@ -44,6 +45,7 @@ enum Selection {
 pub struct Chip {
     files: FileSystem,
     access: AccessConfig,
+    pace: Option<PaceChip>,
     mrz_key: MrzKey,
     config: ChipConfig,
     rng: SeededRng,
@@ -62,9 +64,22 @@ impl Chip {
         config: ChipConfig,
         seed: &[u8],
     ) -> Result<Self, crate::EmulatorError> {
+        let pace = match &profile.access {
+            AccessConfig::Pace {
+                setups, cam_key, ..
+            } => {
+                let chip = PaceChip::new(setups.clone(), profile.passwords()?);
+                Some(match cam_key {
+                    Some(k) => chip.with_cam_key(k.private.clone()),
+                    None => chip,
+                })
+            }
+            AccessConfig::Bac => None,
+        };
         Ok(Self {
             files: profile.files.clone(),
             access: profile.access.clone(),
+            pace,
             mrz_key: profile.mrz_key()?,
             config,
             rng: SeededRng::new(seed),
@@ -96,10 +111,30 @@ impl Chip {
         if let Auth::Secure(_) = self.auth {
             return self.process_secure(&cmd).to_bytes();
         }
+        if PaceChip::is_pace_command(&cmd) {
+            return self.pace(&cmd).to_bytes();
+        }
         if cmd.cla & 0x0C != 0 {
             return sw(StatusWord::SM_NOT_SUPPORTED).to_bytes();
         }
         self.handle(&cmd, false).to_bytes()
+    }
+
+    fn pace(&mut self, cmd: &CommandApdu) -> ResponseApdu {
+        let Some(pace) = self.pace.as_mut() else {
+            return sw(StatusWord::REFERENCED_DATA_NOT_FOUND);
+        };
+        match pace.handle(cmd, &mut self.rng) {
+            Ok((resp, Some(channel))) => {
+                self.auth = Auth::Secure(channel);
+                resp
+            }
+            Ok((resp, None)) => resp,
+            Err(e) => {
+                self.auth = Auth::None;
+                sw(e.status_word())
+            }
+        }
     }
 
     fn process_secure(&mut self, cmd: &CommandApdu) -> ResponseApdu {
@@ -190,7 +225,7 @@ impl Chip {
     }
 
     fn get_challenge(&mut self, cmd: &CommandApdu) -> ResponseApdu {
-        if self.access != AccessConfig::Bac {
+        if !matches!(self.access, AccessConfig::Bac) {
             return sw(StatusWord::REFERENCED_DATA_NOT_FOUND);
         }
         if cmd.ne != Some(8) {

@@ -8,6 +8,7 @@ pub mod files;
 pub mod lds_builder;
 pub mod pki;
 pub mod profile;
+pub mod security_objects;
 pub mod transport;
 pub mod vpcd;
 
@@ -25,6 +26,9 @@ pub enum EmulatorError {
     /// The profile's MRZ does not parse.
     #[error("profile MRZ: {0}")]
     Mrz(#[from] tapid_mrtd::mrz::MrzError),
+    /// Domain parameters or keys of a profile could not be set up.
+    #[error("profile crypto: {0}")]
+    Crypto(#[from] tapid_mrtd::crypto::CryptoError),
     /// The test PKI failed.
     #[error("test PKI: {0}")]
     Pki(#[from] pki::PkiError),
