@@ -149,12 +149,7 @@ fn recorded_session_replays_to_an_identical_report() {
         assert_eq!(code, 0);
         assert!(human.contains("ANNA MARIA ERIKSSON"));
     }
-    for f in [
-        "DG1.bin",
-        "DG2.bin",
-        "EF_SOD.bin",
-        "report.json",
-    ] {
+    for f in ["DG1.bin", "DG2.bin", "EF_SOD.bin", "report.json"] {
         assert!(out_dir.join(f).exists(), "{f}");
     }
     // A tampered transcript no longer replays.
