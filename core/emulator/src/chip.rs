@@ -4,9 +4,12 @@
 use tapid_card::tlv::{self, Tag, Tlv};
 use tapid_card::{CommandApdu, ResponseApdu, StatusWord};
 use tapid_mrtd::bac::{BacChip, DocumentKeys};
+use tapid_mrtd::chip_authentication::CaChip;
 use tapid_mrtd::lds::EMRTD_AID;
 use tapid_mrtd::mrz::MrzKey;
 use tapid_mrtd::pace::PaceChip;
+
+use crate::chip_keys::AaKey;
 use tapid_mrtd::secure_messaging::SecureChannel;
 
 use crate::files::FileSystem;
@@ -46,6 +49,8 @@ pub struct Chip {
     files: FileSystem,
     access: AccessConfig,
     pace: Option<PaceChip>,
+    ca: Option<CaChip>,
+    aa: Option<AaKey>,
     mrz_key: MrzKey,
     config: ChipConfig,
     rng: SeededRng,
@@ -70,16 +75,25 @@ impl Chip {
             } => {
                 let chip = PaceChip::new(setups.clone(), profile.passwords()?);
                 Some(match cam_key {
-                    Some(k) => chip.with_cam_key(k.private.clone()),
+                    Some(k) => chip.with_cam_key(k.clone()),
                     None => chip,
                 })
             }
             AccessConfig::Bac => None,
         };
+        let ca = match &profile.ca {
+            Some(k) => Some(
+                CaChip::new(k.protocol, &k.domain, &k.private, k.key_id)
+                    .map_err(|e| crate::EmulatorError::Key(e.to_string()))?,
+            ),
+            None => None,
+        };
         Ok(Self {
             files: profile.files.clone(),
             access: profile.access.clone(),
             pace,
+            ca,
+            aa: profile.aa.clone(),
             mrz_key: profile.mrz_key()?,
             config,
             rng: SeededRng::new(seed),
@@ -154,6 +168,23 @@ impl Chip {
                 return sw(StatusWord::SM_OBJECTS_INCORRECT);
             }
         };
+        if let Some(ca) = self.ca.as_mut().filter(|ca| ca.is_ca_command(&plain)) {
+            let (resp, next) = match ca.handle(&plain) {
+                Ok(r) => r,
+                Err(e) => (sw(e.status_word()), None),
+            };
+            // The answer still travels under the old keys; the new session starts after it.
+            let protected = match &mut self.auth {
+                Auth::Secure(sm) => sm
+                    .protect_response(&resp, false)
+                    .unwrap_or_else(|_| sw(StatusWord::NO_PRECISE_DIAGNOSIS)),
+                _ => resp,
+            };
+            if let Some(next) = next {
+                self.auth = Auth::Secure(next);
+            }
+            return protected;
+        }
         let resp = self.handle(&plain, true);
         match &mut self.auth {
             Auth::Secure(sm) => match sm.protect_response(&resp, plain.ins & 1 == 1) {
@@ -174,6 +205,7 @@ impl Chip {
             0x84 => self.get_challenge(cmd),
             0x82 => self.external_authenticate(cmd),
             0xB0 | 0xB1 => self.read_binary(cmd, secure),
+            0x88 => self.internal_authenticate(cmd, secure),
             _ => sw(StatusWord::INS_NOT_SUPPORTED),
         }
     }
@@ -254,6 +286,22 @@ impl Chip {
                 ResponseApdu::new(data, StatusWord::SUCCESS)
             }
             Err(_) => sw(StatusWord::AUTHENTICATION_FAILED),
+        }
+    }
+
+    fn internal_authenticate(&mut self, cmd: &CommandApdu, secure: bool) -> ResponseApdu {
+        let Some(aa) = &self.aa else {
+            return sw(StatusWord::INS_NOT_SUPPORTED);
+        };
+        if !secure {
+            return sw(StatusWord::SECURITY_STATUS_NOT_SATISFIED);
+        }
+        if cmd.data.len() != 8 {
+            return sw(StatusWord::WRONG_LENGTH);
+        }
+        match aa.sign(&cmd.data, &mut self.rng) {
+            Ok(signature) => ResponseApdu::new(signature, StatusWord::SUCCESS),
+            Err(_) => sw(StatusWord::NO_PRECISE_DIAGNOSIS),
         }
     }
 

@@ -22,6 +22,35 @@ pub fn dg1(mrz: &str) -> Vec<u8> {
     Dg1::encode(mrz)
 }
 
+/// DG11 (additional personal details) with the tag list the 9303-10 layout requires.
+pub fn dg11(full_name: &str, date_of_birth: &str, place_of_birth: &str, address: &str) -> Vec<u8> {
+    let fields = [
+        (Tag(0x5F0E), full_name),
+        (Tag(0x5F2B), date_of_birth),
+        (Tag(0x5F11), place_of_birth),
+        (Tag(0x5F42), address),
+    ];
+    let mut tags = Vec::new();
+    let mut body = Vec::new();
+    for (tag, value) in fields {
+        tags.extend(tag.to_bytes());
+        body.extend(encode(tag, value.as_bytes()));
+    }
+    let mut out = encode(Tag(0x5C), &tags);
+    out.extend(body);
+    encode(Tag(0x6B), &out)
+}
+
+/// DG12 (additional document details): issuing authority and date of issue.
+pub fn dg12(issuing_authority: &str, date_of_issue: &str) -> Vec<u8> {
+    let mut tags = Tag(0x5F19).to_bytes();
+    tags.extend(Tag(0x5F26).to_bytes());
+    let mut out = encode(Tag(0x5C), &tags);
+    out.extend(encode(Tag(0x5F19), issuing_authority.as_bytes()));
+    out.extend(encode(Tag(0x5F26), date_of_issue.as_bytes()));
+    encode(Tag(0x6C), &out)
+}
+
 /// Image data type of an ISO/IEC 19794-5 record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FaceImageType {

@@ -4,11 +4,12 @@
 
 pub mod atr;
 pub mod chip;
+pub mod chip_dir;
+pub mod chip_keys;
 pub mod files;
 pub mod lds_builder;
 pub mod pki;
 pub mod profile;
-pub mod security_objects;
 pub mod transport;
 pub mod vpcd;
 
@@ -29,6 +30,9 @@ pub enum EmulatorError {
     /// Domain parameters or keys of a profile could not be set up.
     #[error("profile crypto: {0}")]
     Crypto(#[from] tapid_mrtd::crypto::CryptoError),
+    /// A chip key could not be generated, decoded or used.
+    #[error("chip key: {0}")]
+    Key(String),
     /// The test PKI failed.
     #[error("test PKI: {0}")]
     Pki(#[from] pki::PkiError),

@@ -49,10 +49,21 @@ async fn reads_the_specimen() {
     assert_eq!(r.document.optional_data, "ZE184226B");
     assert!(r.files["DG2"].size > 20_000);
     assert!(out.files.contains_key(&ElementaryFile::Sod));
-    // EF.SOD lists DG1 and DG2, so EF.COM is not needed and not read.
+    // EF.SOD lists the data groups, so EF.COM is not needed and not read.
     assert!(r.lds.is_none());
     assert!(!out.files.contains_key(&ElementaryFile::Com));
-    assert_eq!(r.absent, vec!["DG11", "DG12", "DG14", "DG15"]);
+    assert_eq!(r.absent, vec!["DG15"]);
+    let dg11 = r.data.dg11.as_ref().unwrap();
+    assert_eq!(dg11.full_name.as_ref().unwrap().primary, "ERIKSSON");
+    assert_eq!(
+        r.data.dg12.as_ref().unwrap().date_of_issue.as_deref(),
+        Some("20020416")
+    );
+    assert_eq!(r.data.dg2.as_ref().unwrap().faces.len(), 1);
+    assert!(r.data.errors.is_empty());
+    // CA ran on the DG14 key; without passive authentication it does not count yet.
+    assert_eq!(r.chip_authenticity.ca.as_ref().unwrap().status, "valid");
+    assert_eq!(r.chip_authenticity.status, "not_performed");
     let json = serde_json::to_value(r).unwrap();
     assert_eq!(json["access"]["cipher"], "3DES");
     assert_eq!(json["files"]["DG1"]["size"], 93);
@@ -60,26 +71,42 @@ async fn reads_the_specimen() {
 
 #[tokio::test]
 async fn extended_length_cuts_apdus() {
-    let ext = read_with(ChipConfig {
-        extended_length: true,
-    })
-    .await
-    .report;
-    let short = read_with(ChipConfig {
-        extended_length: false,
-    })
-    .await
-    .report;
+    // The APDUs DG2 costs: a read with DG2 minus the same read without it.
+    async fn dg2_cost(extended_length: bool) -> (usize, tapid_mrtd::reader::Report) {
+        let mut counts = Vec::new();
+        let mut last = None;
+        for groups in [vec![], vec![DataGroup::DG2]] {
+            let mut t = transport("bac", ChipConfig { extended_length }, b"chip").unwrap();
+            let opts = ReadOptions {
+                data_groups: groups,
+                ..ReadOptions::default()
+            };
+            let out = read(
+                &mut t,
+                &key(),
+                &opts,
+                &mut SeededRng::new(b"t"),
+                &mut |_| {},
+            )
+            .await
+            .unwrap();
+            counts.push(out.report.transport.apdus);
+            last = Some(out.report);
+        }
+        (counts[1] - counts[0], last.unwrap())
+    }
+    let (ext_cost, ext) = dg2_cost(true).await;
+    let (short_cost, short) = dg2_cost(false).await;
     assert!(ext.transport.extended_length);
     assert!(!short.transport.extended_length);
     assert_eq!(short.transport.max_read, 223);
     let dg2 = short.files["DG2"].size;
-    // Short reads: DG2 alone needs ceil((size - 8) / 223) blocks.
-    assert!(short.transport.apdus >= dg2.div_ceil(223));
-    assert!(
-        ext.transport.apdus < 20,
-        "extended read took {} APDUs",
-        ext.transport.apdus
+    // SELECT, the 8-byte header probe, then the rest in 223-byte blocks.
+    assert_eq!(short_cost, 2 + (dg2 - 8).div_ceil(223));
+    // SELECT, header probe, and the whole rest in one extended READ BINARY.
+    assert_eq!(
+        ext_cost, 3,
+        "extended-length DG2 read took {ext_cost} APDUs"
     );
     assert!(ext.transport.max_read > 20_000);
 }
@@ -155,7 +182,7 @@ async fn only_requested_groups_are_read() {
     .unwrap();
     assert!(!out.files.contains_key(&ElementaryFile::Dg(DataGroup::DG2)));
     let opts = ReadOptions {
-        data_groups: vec![DataGroup::new(11).unwrap()],
+        data_groups: vec![DataGroup::new(15).unwrap()],
         ..ReadOptions::default()
     };
     let mut t = transport("bac", ChipConfig::default(), b"chip").unwrap();
@@ -168,6 +195,6 @@ async fn only_requested_groups_are_read() {
     )
     .await
     .unwrap();
-    assert_eq!(out.report.absent, vec!["DG11".to_owned()]);
+    assert_eq!(out.report.absent, vec!["DG15".to_owned()]);
     assert!(!out.files.contains_key(&ElementaryFile::Dg(DataGroup::DG2)));
 }

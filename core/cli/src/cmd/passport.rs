@@ -23,12 +23,84 @@ pub mod meta {
     pub const EXTENDED: &str = "options.extended_length";
     /// The year used to resolve two-digit years.
     pub const YEAR: &str = "options.current_year";
-    /// The emulator profile, when one was read.
-    pub const PROFILE: &str = "emulator.profile";
-    /// Trust store paths, separated by newlines.
+    /// What was read: an emulator profile, a chip directory or a reader.
+    pub const SOURCE: &str = "source";
+    /// The Active Authentication challenge, when the caller gave one.
+    pub const AA_CHALLENGE: &str = "options.aa_challenge";
+    /// Whether data groups EF.SOD does not list were read too.
+    pub const UNLISTED: &str = "options.read_unlisted";
+    /// Whether BAC fallback was allowed.
+    pub const FALLBACK: &str = "options.allow_bac_fallback";
+    /// Trust store: paths separated by newlines, or [`super::Trust::BUILTIN`].
     pub const TRUST: &str = "options.trust";
     /// The verification time (Unix seconds).
     pub const NOW: &str = "options.now";
+}
+
+/// Where passive authentication takes its trust anchors from.
+pub enum Trust {
+    /// The emulator's own test CSCAs (the natural anchor for an emulated chip).
+    EmulatorTestPki,
+    /// Master lists, certificates, folders and CRLs given with `--trust` (none: no PA).
+    Paths(Vec<std::path::PathBuf>),
+}
+
+impl Trust {
+    /// How a transcript records the built-in test PKI.
+    pub const BUILTIN: &str = "builtin:emulator-test-pki";
+
+    /// Loads the store; `None` when there is nothing to trust.
+    pub fn load(&self) -> Result<Option<tapid_mrtd::pa::TrustStore>, String> {
+        match self {
+            Self::EmulatorTestPki => tapid_emulator::pki::test_trust_store()
+                .map(Some)
+                .map_err(|e| e.to_string()),
+            Self::Paths(paths) => load_trust(paths),
+        }
+    }
+
+    /// The transcript `meta` value.
+    pub fn to_meta(&self) -> String {
+        match self {
+            Self::EmulatorTestPki => Self::BUILTIN.to_owned(),
+            Self::Paths(paths) => paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        }
+    }
+
+    /// Reads the transcript `meta` value back.
+    pub fn from_meta(value: &str) -> Self {
+        if value == Self::BUILTIN {
+            Self::EmulatorTestPki
+        } else {
+            Self::Paths(
+                value
+                    .lines()
+                    .filter(|l| !l.is_empty())
+                    .map(std::path::PathBuf::from)
+                    .collect(),
+            )
+        }
+    }
+}
+
+/// `DOC,YYMMDD,YYMMDD` for a key, as `--mrz` takes it (recorded in transcripts).
+pub fn mrz_triple(key: &MrzKey) -> String {
+    let info = key.mrz_information();
+    let len = info.len();
+    // MRZ_information = number ‖ cd ‖ birth(6) ‖ cd ‖ expiry(6) ‖ cd.
+    let doc = info
+        .get(..len.saturating_sub(15))
+        .unwrap_or_default()
+        .trim_end_matches('<');
+    format!(
+        "{doc},{},{}",
+        info.get(len - 14..len - 8).unwrap_or_default(),
+        info.get(len - 7..len - 1).unwrap_or_default()
+    )
 }
 
 /// Loads every `--trust` path (master list, certificate, folder, CRL) into one store.
@@ -187,6 +259,8 @@ pub fn print_report(report: &Report, json: bool) {
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default();
     outln!("  passive auth  {status} ({})", pa.reason);
+    let chip = &report.chip_authenticity;
+    outln!("  chip auth     {} ({})", chip.status, chip.reason);
     let t = &report.transport;
     outln!(
         "  transport     {} APDUs, {} B sent, {} B received, max read {} B, extended length {}",
@@ -207,9 +281,41 @@ pub fn write_out(dir: &Path, outcome: &ReadOutcome) -> Result<(), String> {
         std::fs::write(&path, bytes)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
+    write_face(dir, outcome)?;
     let json = serde_json::to_string_pretty(&outcome.report).map_err(|e| e.to_string())?;
     std::fs::write(dir.join("report.json"), json)
         .map_err(|e| format!("cannot write report.json: {e}"))?;
+    Ok(())
+}
+
+/// Writes the first DG2 face as it is stored (`face.jpg` / `face.jp2` / `face.png`) and, when
+/// it decodes, as `face.png`.
+fn write_face(dir: &Path, outcome: &ReadOutcome) -> Result<(), String> {
+    use tapid_mrtd::lds::biometric::ImageType;
+    let Some(face) = outcome
+        .report
+        .data
+        .dg2
+        .as_ref()
+        .and_then(|d| d.faces.first())
+    else {
+        return Ok(());
+    };
+    let name = match face.image_type {
+        ImageType::Jpeg => "face.jpg",
+        ImageType::Jpeg2000 => "face.jp2",
+        _ => "face.png",
+    };
+    let write = |name: &str, bytes: &[u8]| {
+        std::fs::write(dir.join(name), bytes).map_err(|e| format!("cannot write {name}: {e}"))
+    };
+    write(name, &face.image)?;
+    if name != "face.png" {
+        match tapid_mrtd::face_image::FaceImage::decode(&face.image).and_then(|i| i.encode_png()) {
+            Ok(png) => write("face.png", &png)?,
+            Err(e) => eprintln!("tapid: the face could not be converted to PNG: {e}"),
+        }
+    }
     Ok(())
 }
 
@@ -228,6 +334,15 @@ pub fn completed(report: &Report) -> std::process::ExitCode {
     use tapid_mrtd::pa::PaStatus;
     let pa = &report.passive_authentication;
     match pa.status {
+        PaStatus::Valid | PaStatus::NotPerformed
+            if report.chip_authenticity.status == "invalid" =>
+        {
+            eprintln!(
+                "tapid: chip authenticity invalid: {}",
+                report.chip_authenticity.reason
+            );
+            std::process::ExitCode::from(7)
+        }
         PaStatus::Valid | PaStatus::NotPerformed => std::process::ExitCode::SUCCESS,
         PaStatus::Untrusted => {
             eprintln!("tapid: passive authentication untrusted: {}", pa.reason);

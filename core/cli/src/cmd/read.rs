@@ -1,4 +1,5 @@
-//! `tapid read`: read a passport from the built-in emulator and print the report.
+//! `tapid read`: read a passport — the built-in emulator, a chip directory, or a PC/SC
+//! reader — and print the verification report.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -6,20 +7,29 @@ use std::process::ExitCode;
 
 use tapid_card::CardTransport;
 use tapid_card::transcript::Recorder;
-use tapid_emulator::{ChipConfig, Profile};
+use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, Profile};
 use tapid_mrtd::lds::DataGroup;
 use tapid_mrtd::mrz::AccessKey;
 use tapid_mrtd::reader::ReadOptions;
 
-use super::passport::{self, meta};
+use super::passport::{self, Trust, meta};
 
 /// Read a passport chip.
 #[derive(clap::Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["emulator", "emulator_dir", "reader"])))]
 pub struct Args {
     /// Read the built-in emulator with this profile (see `tapid emulate --list-profiles`).
     #[arg(long, value_name = "PROFILE")]
-    emulator: String,
-    /// MRZ access key: DOCNUMBER,YYMMDD(birth),YYMMDD(expiry). Default: the profile's own.
+    emulator: Option<String>,
+    /// Read an emulated chip served from a directory of LDS files and chip keys (format in
+    /// fixtures/README.md; the BSI TR-03105 reference set works as it is).
+    #[arg(long, value_name = "DIR")]
+    emulator_dir: Option<PathBuf>,
+    /// Read the card in a PC/SC reader: its index in `tapid readers` or part of its name.
+    #[arg(long, value_name = "NAME|INDEX")]
+    reader: Option<String>,
+    /// MRZ access key: DOCNUMBER,YYMMDD(birth),YYMMDD(expiry). Default for emulated chips:
+    /// their own.
     #[arg(long, value_name = "DOC,YYMMDD,YYMMDD")]
     mrz: Option<String>,
     /// Card access number (PACE).
@@ -36,14 +46,26 @@ pub struct Args {
     /// Never use extended-length APDUs (reader and emulated chip).
     #[arg(long)]
     no_extended_length: bool,
+    /// Also read requested data groups that EF.SOD does not list (passive authentication then
+    /// reports them as "not_in_sod").
+    #[arg(long)]
+    read_unlisted: bool,
+    /// Try BAC when PACE fails (off by default: a failed PACE is an error).
+    #[arg(long)]
+    allow_bac_fallback: bool,
+    /// The 8-byte Active Authentication challenge in hex (e.g. issued by a server); random
+    /// when absent.
+    #[arg(long, value_name = "HEX16")]
+    aa_challenge: Option<String>,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
-    /// Write every raw file and report.json into this directory.
+    /// Write every raw file, report.json and the face (face.jpg/face.jp2, face.png) here.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Trust anchors for passive authentication: a master list, a CSCA certificate (DER/PEM),
-    /// a folder of them, or a CRL. Repeatable.
+    /// a folder of them, or a CRL. Repeatable. With `--emulator` and no `--trust`, the
+    /// emulator's test CSCAs are trusted.
     #[arg(long, value_name = "PATH")]
     trust: Vec<PathBuf>,
     /// Record the session (APDUs and the terminal's random bytes) as a JSONL transcript.
@@ -68,11 +90,77 @@ fn options(args: &Args) -> Result<ReadOptions, String> {
         .iter()
         .map(|n| DataGroup::new(*n).ok_or_else(|| format!("--dg {n}: data groups are 1..16")))
         .collect::<Result<Vec<_>, _>>()?;
+    let aa_challenge = match &args.aa_challenge {
+        None => None,
+        Some(h) => Some(
+            hex::decode(h)
+                .ok()
+                .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                .ok_or("--aa-challenge: 8 bytes in hex (16 digits)")?,
+        ),
+    };
     Ok(ReadOptions {
         data_groups,
         extended_length: !args.no_extended_length,
+        allow_bac_fallback: args.allow_bac_fallback,
+        read_unlisted: args.read_unlisted,
+        aa_challenge,
         current_year: passport::current_year(),
         ..ReadOptions::default()
+    })
+}
+
+/// The card to read, and the key it opens with by default.
+struct Source {
+    transport: Box<dyn CardTransport>,
+    default_key: Option<(AccessKey, String)>,
+    label: String,
+    builtin_trust: bool,
+}
+
+async fn source(args: &Args) -> Result<Source, String> {
+    let config = ChipConfig {
+        extended_length: !args.no_extended_length,
+    };
+    let emulated = |profile: Profile, builtin_trust: bool| -> Result<Source, String> {
+        let mut seed = [0u8; 16];
+        rand_core::Rng::fill_bytes(&mut passport::system_rng(), &mut seed);
+        let key = profile.mrz_key().map_err(|e| e.to_string())?;
+        let value = passport::mrz_triple(&key);
+        let chip = Chip::new(&profile, config, &seed).map_err(|e| e.to_string())?;
+        Ok(Source {
+            transport: Box::new(EmulatorTransport::new(chip)),
+            default_key: Some((AccessKey::Mrz(key), value)),
+            label: profile.name.clone(),
+            builtin_trust,
+        })
+    };
+    if let Some(name) = &args.emulator {
+        return emulated(Profile::named(name).map_err(|e| e.to_string())?, true);
+    }
+    if let Some(dir) = &args.emulator_dir {
+        return emulated(
+            tapid_emulator::chip_dir::load(dir).map_err(|e| e.to_string())?,
+            false,
+        );
+    }
+    let selector = args.reader.as_deref().unwrap_or("0");
+    let options = tapid_pcsc::OpenOptions {
+        extended_length: if args.no_extended_length {
+            tapid_pcsc::ExtendedLength::Off
+        } else {
+            tapid_pcsc::ExtendedLength::Auto
+        },
+        ..tapid_pcsc::OpenOptions::default()
+    };
+    let transport = tapid_pcsc::PcscTransport::open(selector, options)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(Source {
+        transport: Box::new(transport),
+        default_key: None,
+        label: format!("reader:{selector}"),
+        builtin_trust: false,
     })
 }
 
@@ -81,48 +169,34 @@ async fn run_async(args: Args) -> ExitCode {
         eprintln!("tapid: {msg}");
         ExitCode::from(2)
     };
-    let profile = match Profile::named(&args.emulator) {
-        Ok(p) => p,
-        Err(e) => return fail(e.to_string()),
-    };
-    let (key, kind, value) = match passport::access_key(args.mrz.as_deref(), args.can.as_deref()) {
-        Ok(Some(k)) => k,
-        Ok(None) => match profile.mrz_key() {
-            Ok(k) => {
-                let info = k.mrz_information();
-                let value = format!(
-                    "{},{},{}",
-                    info.get(..9).unwrap_or_default().trim_end_matches('<'),
-                    info.get(10..16).unwrap_or_default(),
-                    info.get(17..23).unwrap_or_default()
-                );
-                (AccessKey::Mrz(k), "mrz".to_owned(), value)
-            }
-            Err(e) => return fail(e.to_string()),
-        },
-        Err(e) => return fail(e),
-    };
     let options = match options(&args) {
         Ok(o) => o,
         Err(e) => return fail(e),
     };
-    let trust = match passport::load_trust(&args.trust) {
+    let src = match source(&args).await {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let (key, kind, value) = match passport::access_key(args.mrz.as_deref(), args.can.as_deref()) {
+        Ok(Some(k)) => k,
+        Ok(None) => match src.default_key {
+            Some((k, v)) => (k, "mrz".to_owned(), v),
+            None => {
+                return fail("give the access key: --mrz DOC,YYMMDD,YYMMDD or --can NNNNNN".into());
+            }
+        },
+        Err(e) => return fail(e),
+    };
+    let trust = if args.trust.is_empty() && src.builtin_trust {
+        Trust::EmulatorTestPki
+    } else {
+        Trust::Paths(args.trust.clone())
+    };
+    let store = match trust.load() {
         Ok(t) => t,
         Err(e) => return fail(e),
     };
     let now = passport::unix_now();
-    let config = ChipConfig {
-        extended_length: !args.no_extended_length,
-    };
-    let seed: [u8; 16] = {
-        let mut s = [0u8; 16];
-        rand_core::Rng::fill_bytes(&mut passport::system_rng(), &mut s);
-        s
-    };
-    let chip = match tapid_emulator::Chip::new(&profile, config, &seed) {
-        Ok(c) => tapid_emulator::EmulatorTransport::new(c),
-        Err(e) => return fail(e.to_string()),
-    };
 
     let outcome = if let Some(path) = &args.record {
         let mut m = BTreeMap::new();
@@ -141,15 +215,20 @@ async fn run_async(args: Args) -> ExitCode {
             meta::EXTENDED.to_owned(),
             options.extended_length.to_string(),
         );
+        m.insert(
+            meta::FALLBACK.to_owned(),
+            options.allow_bac_fallback.to_string(),
+        );
+        m.insert(meta::UNLISTED.to_owned(), options.read_unlisted.to_string());
         m.insert(meta::YEAR.to_owned(), options.current_year.to_string());
-        m.insert(meta::PROFILE.to_owned(), args.emulator.clone());
+        m.insert(meta::SOURCE.to_owned(), src.label.clone());
         m.insert(meta::NOW.to_owned(), now.to_string());
-        if !args.trust.is_empty() {
-            let paths: Vec<String> = args.trust.iter().map(|p| p.display().to_string()).collect();
-            m.insert(meta::TRUST.to_owned(), paths.join("\n"));
+        m.insert(meta::TRUST.to_owned(), trust.to_meta());
+        if let Some(c) = options.aa_challenge {
+            m.insert(meta::AA_CHALLENGE.to_owned(), hex::encode_upper(c));
         }
-        let rec = Recorder::new(chip.capabilities(), m);
-        let mut t = rec.transport(chip);
+        let rec = Recorder::new(src.transport.capabilities(), m);
+        let mut t = rec.transport(src.transport);
         let mut rng = rec.rng(passport::system_rng());
         let result = passport::run_read(&mut t, &key, &options, &mut rng, args.json).await;
         if let Err(e) = std::fs::write(path, rec.to_jsonl()) {
@@ -157,7 +236,7 @@ async fn run_async(args: Args) -> ExitCode {
         }
         result
     } else {
-        let mut t = chip;
+        let mut t = src.transport;
         passport::run_read(
             &mut t,
             &key,
@@ -171,8 +250,8 @@ async fn run_async(args: Args) -> ExitCode {
         Ok(o) => o,
         Err(e) => return passport::read_failed(&e),
     };
-    if let Some(trust) = &trust {
-        tapid_mrtd::reader::verify_passive(&mut outcome, trust, now);
+    if let Some(store) = &store {
+        tapid_mrtd::reader::verify_passive(&mut outcome, store, now);
     }
     if let Some(Err(e)) = args
         .out

@@ -77,19 +77,24 @@ async fn run_async(args: Args) -> ExitCode {
     let options = ReadOptions {
         data_groups,
         extended_length: get(meta::EXTENDED) != Some("false"),
+        allow_bac_fallback: get(meta::FALLBACK) == Some("true"),
+        read_unlisted: get(meta::UNLISTED) == Some("true"),
+        aa_challenge: get(meta::AA_CHALLENGE)
+            .and_then(|h| hex::decode(h).ok())
+            .and_then(|b| <[u8; 8]>::try_from(b).ok()),
         current_year: get(meta::YEAR)
             .and_then(|y| y.parse().ok())
             .unwrap_or_else(passport::current_year),
         ..ReadOptions::default()
     };
-    let trust_paths: Vec<PathBuf> = if args.trust.is_empty() {
+    let trust = if args.trust.is_empty() {
         get(meta::TRUST)
-            .map(|t| t.lines().map(PathBuf::from).collect())
-            .unwrap_or_default()
+            .map(passport::Trust::from_meta)
+            .unwrap_or(passport::Trust::Paths(Vec::new()))
     } else {
-        args.trust.clone()
+        passport::Trust::Paths(args.trust.clone())
     };
-    let trust = match passport::load_trust(&trust_paths) {
+    let trust = match trust.load() {
         Ok(t) => t,
         Err(e) => return fail(e),
     };

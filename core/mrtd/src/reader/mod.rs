@@ -3,6 +3,8 @@
 
 pub mod access;
 pub mod channel;
+pub mod chip_authenticity;
+pub mod chip_protocols;
 pub mod error;
 pub mod files;
 pub mod report;

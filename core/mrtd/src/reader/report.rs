@@ -6,9 +6,16 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::lds::ElementaryFile;
 use crate::lds::com::EfCom;
+use crate::lds::dg2::Dg2;
+use crate::lds::dg11::Dg11;
+use crate::lds::dg12::Dg12;
+use crate::lds::dg15::Dg15;
 use crate::mrz::Mrz;
 use crate::pa::PaReport;
+
+use super::chip_authenticity::ChipAuthenticityReport;
 use crate::symmetric::CipherAlg;
 
 /// How the chip was opened.
@@ -122,8 +129,61 @@ pub struct Report {
     pub absent: Vec<String>,
     /// Data groups the chip refused to give (EAC-protected, e.g. DG3/DG4).
     pub protected: Vec<String>,
+    /// The parsed contents of the data groups read.
+    pub data: DataReport,
+    /// Clone detection: PACE-CAM, Chip Authentication, Active Authentication.
+    pub chip_authenticity: ChipAuthenticityReport,
     /// Passive authentication (`not_performed` until [`super::verify_passive`] runs).
     pub passive_authentication: PaReport,
     /// Traffic.
     pub transport: TransportReport,
+}
+
+/// The parsed data groups (DG1 is in [`DocumentReport`]). A data group that does not parse is
+/// named in `errors`; its hash is still checked by passive authentication.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DataReport {
+    /// DG2: the encoded face(s).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dg2: Option<Dg2>,
+    /// DG11: additional personal details.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dg11: Option<Dg11>,
+    /// DG12: additional document details.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dg12: Option<Dg12>,
+    /// DG15: the Active Authentication key, described (e.g. `RSA-1024`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dg15: Option<String>,
+    /// Data groups that did not parse, with the reason.
+    pub errors: BTreeMap<String, String>,
+}
+
+impl DataReport {
+    /// Parses every data group in `files` that has a parser.
+    pub fn from_files(files: &BTreeMap<ElementaryFile, Vec<u8>>) -> Self {
+        let mut out = Self::default();
+        for (ef, bytes) in files {
+            let ElementaryFile::Dg(dg) = ef else { continue };
+            let result: Result<(), String> = match dg.number() {
+                2 => Dg2::parse(bytes)
+                    .map(|d| out.dg2 = Some(d))
+                    .map_err(|e| e.to_string()),
+                11 => Dg11::parse(bytes)
+                    .map(|d| out.dg11 = Some(d))
+                    .map_err(|e| e.to_string()),
+                12 => Dg12::parse(bytes)
+                    .map(|d| out.dg12 = Some(d))
+                    .map_err(|e| e.to_string()),
+                15 => Dg15::parse(bytes)
+                    .map(|d| out.dg15 = Some(d.public_key.describe()))
+                    .map_err(|e| e.to_string()),
+                _ => Ok(()),
+            };
+            if let Err(e) = result {
+                out.errors.insert(ef.name(), e);
+            }
+        }
+        out
+    }
 }

@@ -6,14 +6,17 @@ use tapid_card::{CardTransport, StatusWord, TransportError};
 
 use super::access;
 use super::channel::Channel;
+use super::chip_authenticity::{ChipAuthenticityReport, ProtocolCheck};
+use super::chip_protocols::{self, CaStart};
 use super::error::{Progress, ReadError};
 use super::files::{self, ReadPolicy};
-use super::report::{DocumentReport, FileReport, Report, TransportReport};
+use super::report::{DataReport, DocumentReport, FileReport, Report, TransportReport};
 use crate::lds::com::EfCom;
 use crate::lds::dg1::Dg1;
 use crate::lds::{DataGroup, ElementaryFile};
 use crate::mrz::AccessKey;
 use crate::pa::PaReport;
+use crate::secure_messaging::SmError;
 
 /// What to read and how.
 #[derive(Debug, Clone)]
@@ -26,6 +29,16 @@ pub struct ReadOptions {
     pub max_block: Option<usize>,
     /// Fall back to BAC when PACE fails (off by default: a failed PACE is an error).
     pub allow_bac_fallback: bool,
+    /// Run Chip Authentication when DG14 offers it (and PACE-CAM did not already prove the chip).
+    pub chip_authentication: bool,
+    /// Run Active Authentication when DG15 is read.
+    pub active_authentication: bool,
+    /// The Active Authentication challenge, e.g. issued by a server to bind the signature to a
+    /// transaction; random when `None`.
+    pub aa_challenge: Option<[u8; 8]>,
+    /// Also read requested data groups EF.SOD does not list (they fail passive
+    /// authentication, but e.g. let Active Authentication run on test documents).
+    pub read_unlisted: bool,
     /// Read EF.SOD for passive authentication.
     pub read_sod: bool,
     /// The current year, to resolve two-digit years in the MRZ.
@@ -42,6 +55,10 @@ impl Default for ReadOptions {
             extended_length: true,
             max_block: None,
             allow_bac_fallback: false,
+            chip_authentication: true,
+            active_authentication: true,
+            aa_challenge: None,
+            read_unlisted: false,
             read_sod: true,
             current_year: 2026,
         }
@@ -146,7 +163,6 @@ where
         &mut |p| progress(ProgressEvent::Authenticating(p)),
     )
     .await?;
-    let access = opened.report;
     let mut absent = Vec::new();
     let mut protected = Vec::new();
 
@@ -178,19 +194,40 @@ where
         }
     };
 
+    // DG1, then DG14 so Chip Authentication switches keys before the large files.
+    let dg14 = DataGroup::new(14).unwrap_or(DataGroup::DG1);
     let mut wanted: Vec<DataGroup> = vec![DataGroup::DG1];
+    if options.data_groups.contains(&dg14) {
+        wanted.push(dg14);
+    }
     for dg in &options.data_groups {
         if !wanted.contains(dg) {
             wanted.push(*dg);
         }
     }
+    let mut ca: Option<ProtocolCheck> = None;
+    let mut ca_unconfirmed: Option<String> = None;
+    let mut stopped = false;
     for dg in wanted {
         let ef = ElementaryFile::Dg(dg);
-        if dg != DataGroup::DG1 && !listed.contains(&dg.number()) {
+        if dg != DataGroup::DG1 && !listed.contains(&dg.number()) && !options.read_unlisted {
             absent.push(ef.name());
             continue;
         }
-        match read_file(ch, ef, &mut policy, progress, files_read).await? {
+        let state = match read_file(ch, ef, &mut policy, progress, files_read).await {
+            Err(ReadError::SecureMessaging(SmError::BadMac)) if ca_unconfirmed.is_some() => {
+                ca = Some(clone_suspected(ca_unconfirmed.take()));
+                stopped = true;
+                break;
+            }
+            other => other?,
+        };
+        if let Some(name) = ca_unconfirmed.take() {
+            ca = Some(ProtocolCheck::valid(format!(
+                "{name}: the chip continued under the new session keys"
+            )));
+        }
+        match state {
             FileState::Read => {}
             FileState::Absent if dg == DataGroup::DG1 => {
                 return Err(ReadError::Chip {
@@ -201,7 +238,60 @@ where
             FileState::Absent => absent.push(ef.name()),
             FileState::Protected => protected.push(ef.name()),
         }
+        let run_ca = dg == dg14 && opened.cam.is_none() && options.chip_authentication;
+        if let Some(bytes) = files_read.get(&ef).filter(|_| run_ca).cloned() {
+            match chip_protocols::chip_authentication(ch, &bytes, rng).await? {
+                CaStart::Switched(name) => ca_unconfirmed = Some(name),
+                CaStart::Failed(check) => ca = Some(check),
+                CaStart::NotOffered => {}
+            }
+        }
     }
+    if let Some(name) = ca_unconfirmed.take() {
+        // Nothing was read after CA: one cheap command shows whether the new keys work.
+        ca = Some(match files::select_application(ch).await {
+            Ok(()) => ProtocolCheck::valid(format!(
+                "{name}: the chip continued under the new session keys"
+            )),
+            Err(ReadError::SecureMessaging(SmError::BadMac)) => {
+                stopped = true;
+                clone_suspected(Some(name))
+            }
+            Err(e) => return Err(e),
+        });
+    }
+
+    let aa = match (
+        files_read.get(&ElementaryFile::Dg(
+            DataGroup::new(15).unwrap_or(DataGroup::DG1),
+        )),
+        stopped,
+    ) {
+        (Some(dg15), false) if options.active_authentication => {
+            let challenge = match options.aa_challenge {
+                Some(c) => c,
+                None => {
+                    let mut c = [0u8; 8];
+                    rng.fill_bytes(&mut c);
+                    c
+                }
+            };
+            let dg14_bytes = files_read.get(&ElementaryFile::Dg(dg14)).map(Vec::as_slice);
+            Some(
+                chip_protocols::active_authentication(ch, &dg15.clone(), dg14_bytes, challenge)
+                    .await?,
+            )
+        }
+        _ => None,
+    };
+    let pace_cam = opened.cam.as_ref().map(|e| {
+        chip_protocols::pace_cam(
+            e,
+            files_read
+                .get(&ElementaryFile::CardSecurity)
+                .map(Vec::as_slice),
+        )
+    });
 
     let dg1_bytes = files_read
         .get(&ElementaryFile::Dg(DataGroup::DG1))
@@ -211,8 +301,9 @@ where
         })?;
     let dg1 = Dg1::parse(dg1_bytes)?;
     let stats = ch.stats();
+    let passive = PaReport::not_performed("no trust store given");
     let report = Report {
-        access,
+        access: opened.report,
         document: DocumentReport::from_mrz(&dg1.mrz, options.current_year),
         lds: com,
         files: files_read
@@ -229,7 +320,9 @@ where
             .collect(),
         absent,
         protected,
-        passive_authentication: PaReport::not_performed("no trust store given"),
+        data: DataReport::from_files(files_read),
+        chip_authenticity: ChipAuthenticityReport::assess(pace_cam, ca, aa, &passive),
+        passive_authentication: passive,
         transport: TransportReport {
             apdus: stats.apdus,
             bytes_sent: stats.bytes_sent,
@@ -242,6 +335,14 @@ where
         report,
         files: std::mem::take(files_read),
     })
+}
+
+/// The verdict when the chip stopped answering correctly right after Chip Authentication.
+fn clone_suspected(protocol: Option<String>) -> ProtocolCheck {
+    ProtocolCheck::invalid(format!(
+        "{}: the chip's answers failed under the new session keys, so its private key does not match DG14",
+        protocol.unwrap_or_else(|| "CA".into())
+    ))
 }
 
 /// What happened when a file was asked for.

@@ -4,6 +4,7 @@
 use crate::lds::ElementaryFile;
 use crate::pa::{self, HashStatus, PaReport, TrustStore};
 
+use super::chip_authenticity::ChipAuthenticityReport;
 use super::session::ReadOutcome;
 
 /// Runs passive authentication over `outcome`'s files and records the verdict and each data
@@ -14,6 +15,13 @@ pub fn verify_passive(outcome: &mut ReadOutcome, trust: &TrustStore, now: i64) {
         let mut report =
             PaReport::not_performed("the chip has no EF.SOD: its data cannot be verified");
         report.status = pa::PaStatus::Invalid;
+        let chip = &outcome.report.chip_authenticity;
+        outcome.report.chip_authenticity = ChipAuthenticityReport::assess(
+            chip.pace_cam.clone(),
+            chip.ca.clone(),
+            chip.aa.clone(),
+            &report,
+        );
         outcome.report.passive_authentication = report;
         return;
     };
@@ -43,5 +51,12 @@ pub fn verify_passive(outcome: &mut ReadOutcome, trust: &TrustStore, now: i64) {
             );
         }
     }
+    let chip = &outcome.report.chip_authenticity;
+    outcome.report.chip_authenticity = ChipAuthenticityReport::assess(
+        chip.pace_cam.clone(),
+        chip.ca.clone(),
+        chip.aa.clone(),
+        &report,
+    );
     outcome.report.passive_authentication = report;
 }

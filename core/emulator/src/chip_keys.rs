@@ -1,0 +1,231 @@
+//! The chip's static keys for clone detection and the data groups that publish them:
+//! Chip Authentication (DG14) and Active Authentication (DG15).
+
+use tapid_card::tlv::{Tag, encode};
+use tapid_mrtd::active_authentication::{sign_ecdsa, sign_rsa_9796_2};
+use tapid_mrtd::crypto::{DomainParameters, EcGroup, EcPrivateKey, NamedCurve};
+use tapid_mrtd::pa::HashAlgorithm;
+use tapid_mrtd::pace::{AgreementGroup, AgreementPrivateKey};
+use tapid_mrtd::security_infos::{
+    Agreement, CaProtocol, ChipAuthenticationInfo, ChipAuthenticationPublicKeyInfo,
+    encode_security_infos,
+};
+use zeroize::Zeroizing;
+
+use crate::EmulatorError;
+use crate::pki::drbg::SeededRng;
+
+/// A Chip Authentication key pair and the protocol the chip announces for it.
+#[derive(Clone)]
+pub struct CaKey {
+    /// Key agreement and cipher of the new session.
+    pub protocol: CaProtocol,
+    /// The key's domain parameters.
+    pub domain: DomainParameters,
+    /// The private key (scalar or exponent), big-endian.
+    pub private: Zeroizing<Vec<u8>>,
+    /// The public key in wire encoding.
+    pub public: Vec<u8>,
+    /// The key ID DG14 gives it.
+    pub key_id: Option<u64>,
+}
+
+impl std::fmt::Debug for CaKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CaKey({})", self.protocol.name())
+    }
+}
+
+impl CaKey {
+    /// A key pair on `domain` drawn from `seed` (deterministic, so fixtures are stable).
+    pub fn generate(
+        protocol: CaProtocol,
+        domain: DomainParameters,
+        seed: &[u8],
+    ) -> Result<Self, EmulatorError> {
+        let group = AgreementGroup::new(&domain)?;
+        let pair = group.generate(&mut SeededRng::new(seed))?;
+        let private = Zeroizing::new(match &pair.private {
+            AgreementPrivateKey::Ec(k) => k.as_bytes().to_vec(),
+            AgreementPrivateKey::Dh(k) => k.as_bytes().to_vec(),
+        });
+        Ok(Self {
+            protocol,
+            domain,
+            private,
+            public: pair.public,
+            key_id: Some(1),
+        })
+    }
+
+    /// ChipAuthenticationInfo and ChipAuthenticationPublicKeyInfo, DER.
+    pub fn security_infos(&self) -> Result<Vec<Vec<u8>>, EmulatorError> {
+        let info = ChipAuthenticationInfo {
+            protocol: self.protocol,
+            version: 1,
+            key_id: self.key_id,
+        };
+        let key = ChipAuthenticationPublicKeyInfo {
+            agreement: self.protocol.agreement,
+            domain: self.domain.clone(),
+            public_key: self.public.clone(),
+            key_id: self.key_id,
+        };
+        Ok(vec![info.to_der(), key.to_der()?])
+    }
+}
+
+/// An Active Authentication key.
+#[derive(Clone)]
+pub enum AaKey {
+    /// RSA with ISO/IEC 9796-2 scheme 1 signatures.
+    Rsa {
+        /// The private key.
+        key: Box<rsa::RsaPrivateKey>,
+        /// The hash of the signature (trailer `BC` for SHA-1, `xxCC` otherwise).
+        hash: HashAlgorithm,
+    },
+    /// ECDSA with plain r‖s signatures (BSI TR-03111).
+    Ecdsa {
+        /// The curve.
+        curve: NamedCurve,
+        /// The private scalar.
+        key: EcPrivateKey,
+        /// The public point, SEC1 uncompressed.
+        public: Vec<u8>,
+        /// The hash named in DG14's ActiveAuthenticationInfo.
+        hash: HashAlgorithm,
+    },
+}
+
+impl std::fmt::Debug for AaKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Rsa { .. } => f.write_str("AaKey::Rsa(..)"),
+            Self::Ecdsa { curve, .. } => write!(f, "AaKey::Ecdsa({curve:?})"),
+        }
+    }
+}
+
+/// `id-ecPublicKey`.
+const EC_PUBLIC_KEY: [u8; 7] = [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01];
+/// `id-AA` (2.23.136.1.1.5).
+const ID_AA: [u8; 5] = [0x67, 0x81, 0x08, 0x01, 0x01];
+
+impl AaKey {
+    /// An RSA key of `bits` drawn from `seed`.
+    pub fn rsa(bits: usize, hash: HashAlgorithm, seed: &[u8]) -> Result<Self, EmulatorError> {
+        let key = rsa::RsaPrivateKey::new(&mut SeededRng::new(seed), bits)
+            .map_err(|e| EmulatorError::Key(e.to_string()))?;
+        Ok(Self::Rsa {
+            key: Box::new(key),
+            hash,
+        })
+    }
+
+    /// An RSA key from PKCS#8 DER (e.g. `DG15_sk.pkcs8` of the BSI reference set).
+    pub fn rsa_from_pkcs8(der: &[u8], hash: HashAlgorithm) -> Result<Self, EmulatorError> {
+        use rsa::pkcs8::DecodePrivateKey as _;
+        let key = rsa::RsaPrivateKey::from_pkcs8_der(der)
+            .map_err(|e| EmulatorError::Key(e.to_string()))?;
+        Ok(Self::Rsa {
+            key: Box::new(key),
+            hash,
+        })
+    }
+
+    /// An ECDSA key on `curve` drawn from `seed`.
+    pub fn ecdsa(
+        curve: NamedCurve,
+        hash: HashAlgorithm,
+        seed: &[u8],
+    ) -> Result<Self, EmulatorError> {
+        let group = EcGroup::named(curve)?;
+        let pair = group.generate_keypair(&mut SeededRng::new(seed))?;
+        Ok(Self::Ecdsa {
+            curve,
+            public: group.encode_point(&pair.public),
+            key: pair.private,
+            hash,
+        })
+    }
+
+    /// DG15: `6F` around the SubjectPublicKeyInfo.
+    pub fn dg15(&self) -> Result<Vec<u8>, EmulatorError> {
+        let spki = match self {
+            Self::Rsa { key, .. } => {
+                use rsa::pkcs8::EncodePublicKey as _;
+                key.to_public_key()
+                    .to_public_key_der()
+                    .map_err(|e| EmulatorError::Key(e.to_string()))?
+                    .as_bytes()
+                    .to_vec()
+            }
+            Self::Ecdsa { curve, public, .. } => {
+                let mut alg = encode(Tag(0x06), &EC_PUBLIC_KEY);
+                alg.extend(encode(Tag(0x06), &curve_oid(*curve)?));
+                let mut bits = vec![0u8];
+                bits.extend_from_slice(public);
+                let mut body = encode(Tag(0x30), &alg);
+                body.extend(encode(Tag(0x03), &bits));
+                encode(Tag(0x30), &body)
+            }
+        };
+        Ok(encode(Tag(0x6F), &spki))
+    }
+
+    /// ActiveAuthenticationInfo for DG14 (ECDSA keys only: RSA needs no algorithm).
+    pub fn security_info(&self) -> Option<Vec<u8>> {
+        let Self::Ecdsa { hash, .. } = self else {
+            return None;
+        };
+        let last = match hash {
+            HashAlgorithm::Sha1 => 1,
+            HashAlgorithm::Sha224 => 2,
+            HashAlgorithm::Sha256 => 3,
+            HashAlgorithm::Sha384 => 4,
+            _ => 5,
+        };
+        let mut body = encode(Tag(0x06), &ID_AA);
+        body.extend(encode(Tag(0x02), &[1]));
+        body.extend(encode(
+            Tag(0x06),
+            &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x01, 0x01, 0x04, 0x01, last],
+        ));
+        Some(encode(Tag(0x30), &body))
+    }
+
+    /// INTERNAL AUTHENTICATE: the signature over the terminal's challenge.
+    pub fn sign(&self, challenge: &[u8], rng: &mut SeededRng) -> Result<Vec<u8>, EmulatorError> {
+        match self {
+            Self::Rsa { key, hash } => sign_rsa_9796_2(key, challenge, *hash, rng),
+            Self::Ecdsa {
+                curve, key, hash, ..
+            } => sign_ecdsa(&EcGroup::named(*curve)?, key, challenge, *hash, rng),
+        }
+        .map_err(|e| EmulatorError::Key(e.to_string()))
+    }
+}
+
+fn curve_oid(curve: NamedCurve) -> Result<Vec<u8>, EmulatorError> {
+    let oid = const_oid::ObjectIdentifier::new(curve.oid())
+        .map_err(|e| EmulatorError::Key(e.to_string()))?;
+    Ok(oid.as_bytes().to_vec())
+}
+
+/// DG14: `6E` around the SecurityInfos.
+pub fn dg14(infos: &[Vec<u8>]) -> Vec<u8> {
+    encode(Tag(0x6E), &encode_security_infos(infos))
+}
+
+/// The ECDH or DH flavour of a CA protocol for a domain.
+pub fn ca_protocol(
+    domain: &DomainParameters,
+    cipher: tapid_mrtd::symmetric::CipherAlg,
+) -> CaProtocol {
+    let agreement = match domain {
+        DomainParameters::Dh(_) => Agreement::Dh,
+        _ => Agreement::Ecdh,
+    };
+    CaProtocol { agreement, cipher }
+}
