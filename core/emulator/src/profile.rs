@@ -76,7 +76,7 @@ use Agreement::{Dh, Ecdh};
 use CipherAlg::{Aes128, Aes256, Tdes};
 use Mapping::{Cam, Gm, Im};
 
-const PACE_PROFILES: [PaceDef; 12] = [
+const PACE_PROFILES: [PaceDef; 13] = [
     def(
         "pace-gm-bp256-aes128",
         Gm,
@@ -185,6 +185,15 @@ const PACE_PROFILES: [PaceDef; 12] = [
         "brainpoolP256r1",
         "500013",
     ),
+    def(
+        "pace-ca-aa",
+        Gm,
+        Ecdh,
+        Aes128,
+        13,
+        "brainpoolP256r1",
+        "600013",
+    ),
 ];
 
 /// What `--list-profiles` shows.
@@ -260,6 +269,7 @@ fn chip_authentication_of(d: &PaceDef) -> &'static str {
     match (d.mapping, d.name) {
         (Cam, _) => "PACE-CAM",
         (_, "aa-ecdsa-pace") => "AA",
+        (_, "pace-ca-aa") => "CA+AA",
         _ => "CA",
     }
 }
@@ -370,6 +380,13 @@ fn pace_profile(def: &PaceDef) -> Result<Profile, EmulatorError> {
         (_, "aa-ecdsa-pace") => {
             let aa = AaKey::ecdsa(NamedCurve::P256, HashAlgorithm::Sha256, seed.as_bytes())?;
             (None, Some(aa), None)
+        }
+        (_, "pace-ca-aa") => {
+            // Every clone-detection mechanism on one chip: CA in DG14 and RSA AA in DG15.
+            let protocol = chip_keys::ca_protocol(&domain, def.cipher);
+            let ca = CaKey::generate(protocol, domain, seed.as_bytes())?;
+            let aa = AaKey::rsa(1024, HashAlgorithm::Sha256, b"pace-ca-aa aa")?;
+            (Some(ca), Some(aa), None)
         }
         _ => {
             let ca = CaKey::generate(

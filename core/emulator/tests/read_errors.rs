@@ -227,7 +227,7 @@ async fn link_lost_reports_progress() {
     let e = read_damaged(8, Damage::LinkLost).await;
     match e {
         ReadError::LinkLost { progress } => {
-            assert!(progress.complete.iter().any(|(n, _)| n == "EF.SOD"))
+            assert!(progress.files.keys().any(|f| f.name() == "EF.SOD"))
         }
         other => panic!("{other}"),
     }

@@ -44,7 +44,7 @@ fn pace_profiles() -> Vec<tapid_emulator::ProfileInfo> {
 #[tokio::test]
 async fn every_pace_profile_with_mrz_and_can() {
     let profiles = pace_profiles();
-    assert_eq!(profiles.len(), 12);
+    assert_eq!(profiles.len(), 13);
     for info in profiles {
         let profile = Profile::named(info.name).unwrap();
         let mrz = AccessKey::Mrz(profile.mrz_key().unwrap());

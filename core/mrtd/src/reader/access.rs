@@ -31,21 +31,34 @@ async fn card_access<T: CardTransport + ?Sized>(
     policy: &mut ReadPolicy,
     files_read: &mut BTreeMap<ElementaryFile, Vec<u8>>,
 ) -> Result<Option<SecurityInfos>, ReadError> {
+    if let Some(bytes) = files_read.get(&ElementaryFile::CardAccess) {
+        // A resumed read: EF.CardAccess was read before the link broke.
+        return SecurityInfos::parse(bytes)
+            .map(Some)
+            .map_err(ReadError::CardAccess);
+    }
     match files::select_file(ch, ElementaryFile::CardAccess).await {
         Ok(true) => {}
         // Absent, or a chip that does not even let us select it: no PACE.
         Ok(false) | Err(ReadError::Chip { .. }) => return Ok(None),
         Err(e) => return Err(e),
     }
-    let bytes =
-        match files::read_selected(ch, ElementaryFile::CardAccess, policy, &mut |_, _| {}).await {
-            Ok(b) => b,
-            Err(ReadError::Chip {
-                sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED,
-                ..
-            }) => return Ok(None),
-            Err(e) => return Err(e),
-        };
+    let bytes = match files::read_selected(
+        ch,
+        ElementaryFile::CardAccess,
+        policy,
+        &mut Vec::new(),
+        &mut |_, _| {},
+    )
+    .await
+    {
+        Ok(b) => b,
+        Err(ReadError::Chip {
+            sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED,
+            ..
+        }) => return Ok(None),
+        Err(e) => return Err(e),
+    };
     let infos = SecurityInfos::parse(&bytes).map_err(ReadError::CardAccess)?;
     files_read.insert(ElementaryFile::CardAccess, bytes);
     Ok(Some(infos))
@@ -98,9 +111,18 @@ async fn read_card_security<T: CardTransport + ?Sized>(
     policy: &mut ReadPolicy,
     files_read: &mut BTreeMap<ElementaryFile, Vec<u8>>,
 ) -> Result<(), ReadError> {
+    if files_read.contains_key(&ElementaryFile::CardSecurity) {
+        return Ok(());
+    }
     if files::select_file(ch, ElementaryFile::CardSecurity).await? {
-        let bytes =
-            files::read_selected(ch, ElementaryFile::CardSecurity, policy, &mut |_, _| {}).await?;
+        let bytes = files::read_selected(
+            ch,
+            ElementaryFile::CardSecurity,
+            policy,
+            &mut Vec::new(),
+            &mut |_, _| {},
+        )
+        .await?;
         files_read.insert(ElementaryFile::CardSecurity, bytes);
     }
     Ok(())

@@ -3,17 +3,42 @@
 
 use tapid_card::{StatusWord, TransportError, tlv::TlvError};
 
+use std::collections::BTreeMap;
+
 use crate::bac::BacError;
+use crate::lds::ElementaryFile;
 use crate::lds::dg1::Dg1Error;
 use crate::secure_messaging::SmError;
 
-/// What the reader did when the link broke, so a resumed read can continue from there.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What a read had achieved when the link broke: every complete file and the bytes of the file
+/// being read. [`super::resume`] continues from here after the card is back in the field.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Progress {
-    /// Files read completely, with their bytes.
-    pub complete: Vec<(String, usize)>,
-    /// The file being read and how many of its bytes had arrived.
-    pub partial: Option<(String, usize)>,
+    /// Files read completely.
+    pub files: BTreeMap<ElementaryFile, Vec<u8>>,
+    /// The file being read and the bytes of it that had arrived.
+    pub partial: Option<(ElementaryFile, Vec<u8>)>,
+}
+
+impl Progress {
+    /// File names and byte counts, for messages (the bytes themselves are personal data).
+    pub fn summary(&self) -> Vec<(String, usize)> {
+        let mut out: Vec<(String, usize)> = self
+            .files
+            .iter()
+            .map(|(f, b)| (f.name(), b.len()))
+            .collect();
+        if let Some((f, b)) = &self.partial {
+            out.push((format!("{} (partial)", f.name()), b.len()));
+        }
+        out
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Progress({:?})", self.summary())
+    }
 }
 
 /// Why a read failed.
@@ -90,7 +115,7 @@ pub enum ReadError {
     #[error("DG1: {0}")]
     Dg1(#[from] Dg1Error),
     /// The link was lost; `progress` says how far the read got.
-    #[error("link lost after reading {} files", progress.complete.len())]
+    #[error("link lost after reading {} files; resume to continue", progress.files.len())]
     LinkLost {
         /// What had been read.
         progress: Progress,

@@ -170,16 +170,23 @@ async fn read_binary<T: CardTransport + ?Sized>(
     })
 }
 
-/// Reads the currently selected file completely. `on_bytes` is told the running total.
+/// Reads the currently selected file completely, continuing after the bytes already in `buf`
+/// (a read resumed after a lost link). On success the whole file is returned and `buf` is
+/// left empty; on failure `buf` keeps every byte that arrived. `on_bytes` is told the running
+/// total.
 pub async fn read_selected<T: CardTransport + ?Sized>(
     ch: &mut Channel<'_, T>,
     ef: ElementaryFile,
     policy: &mut ReadPolicy,
+    buf: &mut Vec<u8>,
     on_bytes: &mut (dyn FnMut(usize, usize) + Send),
 ) -> Result<Vec<u8>, ReadError> {
     let name = ef.name();
-    let mut buf: Vec<u8> = Vec::new();
-    let mut total: Option<usize> = None;
+    let mut total: Option<usize> =
+        tlv::total_len_from_header(buf).map_err(|source| ReadError::MalformedFile {
+            file: name.clone(),
+            source,
+        })?;
     let mut exact_ne: Option<usize> = None;
     loop {
         let want = match total {
@@ -204,7 +211,7 @@ pub async fn read_selected<T: CardTransport + ?Sized>(
                 policy.max_read = policy.max_read.max(block.data.len());
                 buf.extend_from_slice(&block.data);
                 if total.is_none() {
-                    total = tlv::total_len_from_header(&buf).map_err(|source| {
+                    total = tlv::total_len_from_header(buf).map_err(|source| {
                         ReadError::MalformedFile {
                             file: name.clone(),
                             source,
@@ -255,6 +262,6 @@ pub async fn read_selected<T: CardTransport + ?Sized>(
             got: buf.len(),
         });
     }
-    Tlv::parse_exact(&buf).map_err(|source| ReadError::MalformedFile { file: name, source })?;
-    Ok(buf)
+    Tlv::parse_exact(buf).map_err(|source| ReadError::MalformedFile { file: name, source })?;
+    Ok(std::mem::take(buf))
 }

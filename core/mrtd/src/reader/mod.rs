@@ -13,5 +13,5 @@ pub mod verification;
 
 pub use error::{Progress, ReadError};
 pub use report::Report;
-pub use session::{ProgressEvent, ReadOptions, ReadOutcome, read};
+pub use session::{ProgressEvent, ReadOptions, ReadOutcome, read, resume};
 pub use verification::verify_passive;

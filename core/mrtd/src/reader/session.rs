@@ -105,7 +105,9 @@ impl std::fmt::Debug for ReadOutcome {
     }
 }
 
-/// Reads a passport: access control, EF.COM, DG1, the requested data groups and EF.SOD.
+/// Reads a passport: access control, EF.SOD, DG1 and the requested data groups the SOD
+/// lists, chip authentication, and the report (passive authentication follows with
+/// [`super::verify_passive`]).
 pub async fn read<T, R>(
     transport: &mut T,
     key: &AccessKey,
@@ -117,19 +119,31 @@ where
     T: CardTransport + ?Sized,
     R: rand_core::CryptoRng + Send + ?Sized,
 {
+    resume(transport, key, options, rng, progress, Progress::default()).await
+}
+
+/// Continues a read that failed with [`ReadError::LinkLost`]: opens the chip again (access
+/// control and chip authentication run anew, as the chip forgot the session), keeps every file
+/// already read and continues the interrupted one from its last byte. Ends with the report an
+/// uninterrupted read would give (only the traffic figures differ).
+pub async fn resume<T, R>(
+    transport: &mut T,
+    key: &AccessKey,
+    options: &ReadOptions,
+    rng: &mut R,
+    progress: &mut (dyn FnMut(ProgressEvent) + Send),
+    from: Progress,
+) -> Result<ReadOutcome, ReadError>
+where
+    T: CardTransport + ?Sized,
+    R: rand_core::CryptoRng + Send + ?Sized,
+{
     let mut ch = Channel::new(transport);
-    let mut files_read: BTreeMap<ElementaryFile, Vec<u8>> = BTreeMap::new();
-    let result = run(&mut ch, key, options, rng, progress, &mut files_read).await;
-    match result {
-        Err(ReadError::Transport(TransportError::LinkLost)) => Err(ReadError::LinkLost {
-            progress: Progress {
-                complete: files_read
-                    .iter()
-                    .map(|(f, b)| (f.name(), b.len()))
-                    .collect(),
-                partial: None,
-            },
-        }),
+    let mut state = from;
+    match run(&mut ch, key, options, rng, progress, &mut state).await {
+        Err(ReadError::Transport(TransportError::LinkLost)) => {
+            Err(ReadError::LinkLost { progress: state })
+        }
         other => other,
     }
 }
@@ -140,7 +154,7 @@ async fn run<T, R>(
     options: &ReadOptions,
     rng: &mut R,
     progress: &mut (dyn FnMut(ProgressEvent) + Send),
-    files_read: &mut BTreeMap<ElementaryFile, Vec<u8>>,
+    state: &mut Progress,
 ) -> Result<ReadOutcome, ReadError>
 where
     T: CardTransport + ?Sized,
@@ -159,7 +173,7 @@ where
         options.allow_bac_fallback,
         &mut policy,
         rng,
-        files_read,
+        &mut state.files,
         &mut |p| progress(ProgressEvent::Authenticating(p)),
     )
     .await?;
@@ -168,12 +182,13 @@ where
 
     // EF.SOD first: it lists the data groups the chip really has (EF.COM is unsigned).
     let sod = if options.read_sod {
-        read_file(ch, ElementaryFile::Sod, &mut policy, progress, files_read).await?
+        read_file(ch, ElementaryFile::Sod, &mut policy, progress, state).await?
     } else {
         FileState::Absent
     };
     let listed: Option<Vec<u8>> = match sod {
-        FileState::Read => files_read
+        FileState::Read => state
+            .files
             .get(&ElementaryFile::Sod)
             .and_then(|b| crate::pa::Sod::parse(b).ok())
             .map(|s| s.dg_hashes().iter().map(|(n, _)| *n).collect()),
@@ -184,8 +199,9 @@ where
         Some(l) => l,
         None => {
             // Without a usable SOD, EF.COM is the only hint of what exists.
-            read_file(ch, ElementaryFile::Com, &mut policy, progress, files_read).await?;
-            com = files_read
+            read_file(ch, ElementaryFile::Com, &mut policy, progress, state).await?;
+            com = state
+                .files
                 .get(&ElementaryFile::Com)
                 .and_then(|b| EfCom::parse(b).ok());
             com.as_ref()
@@ -214,7 +230,7 @@ where
             absent.push(ef.name());
             continue;
         }
-        let state = match read_file(ch, ef, &mut policy, progress, files_read).await {
+        let file_state = match read_file(ch, ef, &mut policy, progress, state).await {
             Err(ReadError::SecureMessaging(SmError::BadMac)) if ca_unconfirmed.is_some() => {
                 ca = Some(clone_suspected(ca_unconfirmed.take()));
                 stopped = true;
@@ -227,7 +243,7 @@ where
                 "{name}: the chip continued under the new session keys"
             )));
         }
-        match state {
+        match file_state {
             FileState::Read => {}
             FileState::Absent if dg == DataGroup::DG1 => {
                 return Err(ReadError::Chip {
@@ -239,7 +255,7 @@ where
             FileState::Protected => protected.push(ef.name()),
         }
         let run_ca = dg == dg14 && opened.cam.is_none() && options.chip_authentication;
-        if let Some(bytes) = files_read.get(&ef).filter(|_| run_ca).cloned() {
+        if let Some(bytes) = state.files.get(&ef).filter(|_| run_ca).cloned() {
             match chip_protocols::chip_authentication(ch, &bytes, rng).await? {
                 CaStart::Switched(name) => ca_unconfirmed = Some(name),
                 CaStart::Failed(check) => ca = Some(check),
@@ -262,7 +278,7 @@ where
     }
 
     let aa = match (
-        files_read.get(&ElementaryFile::Dg(
+        state.files.get(&ElementaryFile::Dg(
             DataGroup::new(15).unwrap_or(DataGroup::DG1),
         )),
         stopped,
@@ -276,7 +292,10 @@ where
                     c
                 }
             };
-            let dg14_bytes = files_read.get(&ElementaryFile::Dg(dg14)).map(Vec::as_slice);
+            let dg14_bytes = state
+                .files
+                .get(&ElementaryFile::Dg(dg14))
+                .map(Vec::as_slice);
             Some(
                 chip_protocols::active_authentication(ch, &dg15.clone(), dg14_bytes, challenge)
                     .await?,
@@ -287,18 +306,21 @@ where
     let pace_cam = opened.cam.as_ref().map(|e| {
         chip_protocols::pace_cam(
             e,
-            files_read
+            state
+                .files
                 .get(&ElementaryFile::CardSecurity)
                 .map(Vec::as_slice),
         )
     });
 
-    let dg1_bytes = files_read
-        .get(&ElementaryFile::Dg(DataGroup::DG1))
-        .ok_or(ReadError::Chip {
-            command: "SELECT DG1",
-            sw: StatusWord::FILE_NOT_FOUND,
-        })?;
+    let dg1_bytes =
+        state
+            .files
+            .get(&ElementaryFile::Dg(DataGroup::DG1))
+            .ok_or(ReadError::Chip {
+                command: "SELECT DG1",
+                sw: StatusWord::FILE_NOT_FOUND,
+            })?;
     let dg1 = Dg1::parse(dg1_bytes)?;
     let stats = ch.stats();
     let passive = PaReport::not_performed("no trust store given");
@@ -306,7 +328,8 @@ where
         access: opened.report,
         document: DocumentReport::from_mrz(&dg1.mrz, options.current_year),
         lds: com,
-        files: files_read
+        files: state
+            .files
             .iter()
             .map(|(ef, b)| {
                 (
@@ -320,7 +343,7 @@ where
             .collect(),
         absent,
         protected,
-        data: DataReport::from_files(files_read),
+        data: DataReport::from_files(&state.files),
         chip_authenticity: ChipAuthenticityReport::assess(pace_cam, ca, aa, &passive),
         passive_authentication: passive,
         transport: TransportReport {
@@ -333,7 +356,7 @@ where
     };
     Ok(ReadOutcome {
         report,
-        files: std::mem::take(files_read),
+        files: std::mem::take(&mut state.files),
     })
 }
 
@@ -347,7 +370,7 @@ fn clone_suspected(protocol: Option<String>) -> ProtocolCheck {
 
 /// What happened when a file was asked for.
 enum FileState {
-    /// Read completely into `files_read`.
+    /// Read completely.
     Read,
     /// The chip has no such file.
     Absent,
@@ -366,9 +389,9 @@ async fn read_file<T: CardTransport + ?Sized>(
     ef: ElementaryFile,
     policy: &mut ReadPolicy,
     progress: &mut (dyn FnMut(ProgressEvent) + Send),
-    files_read: &mut BTreeMap<ElementaryFile, Vec<u8>>,
+    state: &mut Progress,
 ) -> Result<FileState, ReadError> {
-    if files_read.contains_key(&ef) {
+    if state.files.contains_key(&ef) {
         return Ok(FileState::Read);
     }
     match files::select_file(ch, ef).await {
@@ -390,7 +413,16 @@ async fn read_file<T: CardTransport + ?Sized>(
             total,
         });
     };
-    let bytes = match files::read_selected(ch, ef, policy, &mut on_bytes).await {
+    // Continue an interrupted file; whatever arrives stays in `state` if the link breaks.
+    let mut buf = match state.partial.take() {
+        Some((partial_ef, bytes)) if partial_ef == ef => bytes,
+        other => {
+            state.partial = other;
+            Vec::new()
+        }
+    };
+    let result = files::read_selected(ch, ef, policy, &mut buf, &mut on_bytes).await;
+    let bytes = match result {
         Ok(b) => b,
         Err(ReadError::Chip {
             sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED,
@@ -398,9 +430,14 @@ async fn read_file<T: CardTransport + ?Sized>(
         }) if eac_protected(ef) => {
             return Ok(FileState::Protected);
         }
-        Err(e) => return Err(e),
+        Err(e) => {
+            if !buf.is_empty() {
+                state.partial = Some((ef, buf));
+            }
+            return Err(e);
+        }
     };
     progress(ProgressEvent::FileDone(name));
-    files_read.insert(ef, bytes);
+    state.files.insert(ef, bytes);
     Ok(FileState::Read)
 }
