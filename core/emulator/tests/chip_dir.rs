@@ -1,0 +1,94 @@
+//! Real published data sets served as chips from their directories.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_docs
+)]
+
+mod common;
+
+use tapid_emulator::pki::drbg::SeededRng;
+use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, chip_dir};
+use tapid_mrtd::lds::biometric::ImageType;
+use tapid_mrtd::mrz::AccessKey;
+use tapid_mrtd::pa::{PaStatus, TrustStore};
+use tapid_mrtd::reader::{ReadOptions, ReadOutcome, read, verify_passive};
+
+async fn read_dir(rel: &str, options: &ReadOptions) -> Option<ReadOutcome> {
+    let dir = common::conformance_dir()?.join(rel);
+    let profile = chip_dir::load(&dir).unwrap();
+    let key = AccessKey::Mrz(profile.mrz_key().unwrap());
+    let mut t =
+        EmulatorTransport::new(Chip::new(&profile, ChipConfig::default(), b"chip").unwrap());
+    let mut out = read(
+        &mut t,
+        &key,
+        options,
+        &mut SeededRng::new(b"t"),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    verify_passive(&mut out, &TrustStore::new(), 1_800_000_000);
+    Some(out)
+}
+
+#[tokio::test]
+async fn bsi_reference_chip_runs_ca_and_aa_with_its_own_keys() {
+    // DG15 is not in the BSI SOD, so it is read only on request; PA then flags it.
+    let options = ReadOptions {
+        read_unlisted: true,
+        ..ReadOptions::default()
+    };
+    let Some(out) = read_dir("bsi-tr03105-reference", &options).await else {
+        return;
+    };
+    let r = &out.report;
+    assert_eq!(r.document.primary_identifier, "MUSTERMANN");
+    assert_eq!(r.document.document_number, "C11T002JM");
+    assert_eq!(r.access.protocol, "BAC");
+    let ca = r.chip_authenticity.ca.as_ref().unwrap();
+    assert_eq!(ca.status, "valid", "{}", ca.detail);
+    // brainpoolP224r1 with explicit parameters in DG14, 3DES secure messaging afterwards.
+    assert!(ca.detail.contains("3DES"), "{}", ca.detail);
+    let aa = r.chip_authenticity.aa.as_ref().unwrap();
+    assert_eq!(aa.status, "valid", "{}", aa.detail);
+    assert!(aa.detail.starts_with("RSA-1024"), "{}", aa.detail);
+    assert_eq!(r.files["DG15"].hash.as_deref(), Some("not_in_sod"));
+    for dg in ["DG1", "DG2", "DG14"] {
+        assert_eq!(r.files[dg].hash.as_deref(), Some("match"), "{dg}");
+    }
+    // No trusted CSCA and an unsigned DG15: nothing here may count as proven.
+    assert_ne!(r.chip_authenticity.status, "valid");
+    let face = &r.data.dg2.as_ref().unwrap().faces[0];
+    assert_eq!(face.image_type, ImageType::Jpeg2000);
+}
+
+#[tokio::test]
+async fn bsi_reference_with_only_signed_groups_is_untrusted_but_consistent() {
+    let Some(out) = read_dir("bsi-tr03105-reference", &ReadOptions::default()).await else {
+        return;
+    };
+    let r = &out.report;
+    assert_eq!(r.absent, vec!["DG11", "DG12", "DG15"]);
+    assert_eq!(r.passive_authentication.status, PaStatus::Untrusted);
+    assert_eq!(r.chip_authenticity.ca.as_ref().unwrap().status, "valid");
+    assert_eq!(r.chip_authenticity.status, "not_performed");
+}
+
+#[tokio::test]
+async fn nl_specimen_without_aa_key_is_a_clone() {
+    let Some(out) = read_dir("nl-specimen-2006", &ReadOptions::default()).await else {
+        return;
+    };
+    let r = &out.report;
+    assert_eq!(r.document.primary_identifier, "MEULENDIJK");
+    assert_eq!(r.passive_authentication.status, PaStatus::Untrusted);
+    // The published files come without the chip's AA private key: the emulated chip cannot
+    // answer INTERNAL AUTHENTICATE, exactly like a clone.
+    assert_eq!(r.chip_authenticity.method, Some("AA"));
+    assert_eq!(r.chip_authenticity.status, "invalid");
+    assert!(r.data.dg2.as_ref().unwrap().faces[0].image.len() > 10_000);
+}
