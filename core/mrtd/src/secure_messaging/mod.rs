@@ -424,6 +424,32 @@ impl SecureChannel {
     }
 }
 
+impl SecureChannel {
+    /// Chip side, for test chips that misbehave on purpose: like
+    /// [`SecureChannel::protect_response`] for an even INS, but `padded` is encrypted as it is
+    /// (it must be whole cipher blocks) instead of being padded first. The MAC is correct, so a
+    /// terminal gets past MAC verification and must itself reject wrong padding in the
+    /// decrypted data ([`SmError::BadPadding`]).
+    pub fn protect_response_prepadded(
+        &mut self,
+        padded: &[u8],
+        sw: StatusWord,
+    ) -> Result<ResponseApdu, SmError> {
+        self.guard()?;
+        self.increment_ssc();
+        let cryptogram = symmetric::cbc_encrypt(self.alg, &self.ks_enc, &self.iv()?, padded)?;
+        let mut v = Vec::with_capacity(cryptogram.len() + 1);
+        v.push(0x01);
+        v.extend_from_slice(&cryptogram);
+        let mut body = Vec::new();
+        tlv::encode_into(DO87, &v, &mut body);
+        tlv::encode_into(DO99, &sw.to_bytes(), &mut body);
+        let cc = self.mac_over(&[&body])?;
+        tlv::encode_into(DO8E, &cc, &mut body);
+        Ok(ResponseApdu { data: body, sw })
+    }
+}
+
 /// The data objects of a protected APDU, each with its exact encoded bytes: MACs are
 /// computed over the bytes as sent, which may use non-minimal length encodings.
 fn objects(data: &[u8]) -> impl Iterator<Item = (Result<Tlv<'_>, tlv::TlvError>, &[u8])> {

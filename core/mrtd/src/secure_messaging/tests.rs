@@ -205,6 +205,31 @@ fn wrong_mac_closes_the_channel() {
 }
 
 #[test]
+fn prepadded_response_with_bad_padding_passes_the_mac_and_fails_unpadding() {
+    let (mut terminal, mut chip) = (appendix_d_channel(), appendix_d_channel());
+    let cmd = CommandApdu::new(0, 0xB0, 0, 0).with_ne(4);
+    let protected = terminal.protect_command(&cmd, LengthMode::Short).unwrap();
+    chip.unprotect_command(&protected).unwrap();
+    // Eight data bytes and no padding block: the last byte is not a padding marker.
+    let resp = chip
+        .protect_response_prepadded(&h("6018010203040506"), StatusWord::SUCCESS)
+        .unwrap();
+    assert_eq!(terminal.unprotect_response(&resp), Err(SmError::BadPadding));
+    assert!(terminal.is_closed());
+    // Correctly padded, the same path round-trips.
+    let (mut terminal, mut chip) = (appendix_d_channel(), appendix_d_channel());
+    let protected = terminal.protect_command(&cmd, LengthMode::Short).unwrap();
+    chip.unprotect_command(&protected).unwrap();
+    let resp = chip
+        .protect_response_prepadded(&h("6018010280000000"), StatusWord::SUCCESS)
+        .unwrap();
+    assert_eq!(
+        terminal.unprotect_response(&resp).unwrap().data,
+        h("601801 02")
+    );
+}
+
+#[test]
 fn hostile_responses() {
     let fresh = || {
         let mut sm = appendix_d_channel();
