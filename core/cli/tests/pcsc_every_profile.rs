@@ -1,0 +1,127 @@
+//! Every emulator profile through the real PC/SC stack: `tapid emulate --profile P --vpcd` puts
+//! the chip in pcscd's vpcd reader and `tapid read --reader 0` gives the same report as
+//! `tapid read --emulator P` (transport figures aside).
+//!
+//! Needs pcscd with vsmartcard-vpcd (`scripts/pcscd.sh start`, which the test command runs).
+//! Without it the test prints a note and passes, unless `TAPID_REQUIRE_PCSC=1`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_docs
+)]
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use tapid_pcsc::readers;
+
+const READER: &str = "Virtual PCD 00 00";
+const MRZ: &str = "L898902C3,740812,120415";
+const CHALLENGE: &str = "0102030405060708";
+
+fn tapid() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_tapid"))
+}
+
+fn pcsc_ready() -> bool {
+    let required = std::env::var("TAPID_REQUIRE_PCSC").is_ok_and(|v| v == "1");
+    let why = match readers::list() {
+        Ok(rs) if rs.iter().any(|r| r.name == READER) => return true,
+        Ok(_) => format!("pcscd does not list {READER:?}"),
+        Err(e) => e.to_string(),
+    };
+    assert!(
+        !required,
+        "TAPID_REQUIRE_PCSC=1 but PC/SC is not usable: {why}"
+    );
+    eprintln!("skipping: {why} (run scripts/pcscd.sh start)");
+    false
+}
+
+struct Emulator(Child);
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn card_present(present: bool) -> bool {
+    readers::list()
+        .unwrap()
+        .iter()
+        .any(|r| r.name == READER && r.card_present == present)
+}
+
+fn wait_until(what: &str, f: impl Fn() -> bool) {
+    let start = Instant::now();
+    while !f() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn report(args: &[&str]) -> serde_json::Value {
+    let out = tapid().args(args).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out.stderr)));
+    v.as_object_mut().unwrap().remove("transport");
+    // An AA signature contains the chip's own random M1, so two chips never sign alike.
+    if let Some(aa) = v["chip_authenticity"].get_mut("aa") {
+        aa.as_object_mut().unwrap().remove("signature");
+    }
+    v
+}
+
+#[test]
+fn every_profile_reads_the_same_through_pcscd() {
+    if !pcsc_ready() {
+        return;
+    }
+    let csca = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/pki/csca");
+    let list = tapid()
+        .args(["emulate", "--list-profiles", "--json"])
+        .output()
+        .unwrap();
+    let profiles: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let names: Vec<String> = profiles
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(names.len() >= 15, "{names:?}");
+    wait_until("an empty reader", || card_present(false));
+    for name in names {
+        let child = tapid()
+            .args(["emulate", "--profile", &name, "--vpcd"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let emulator = Emulator(child);
+        wait_until("the emulated card", || card_present(true));
+        let common = ["--json", "--trust", csca, "--aa-challenge", CHALLENGE];
+        let mut via_reader = vec!["read", "--reader", "0", "--mrz", MRZ];
+        via_reader.extend(common);
+        let mut in_process = vec!["read", "--emulator", &name];
+        in_process.extend(common);
+        let through_pcscd = report(&via_reader);
+        let direct = report(&in_process);
+        assert_eq!(through_pcscd, direct, "profile {name}");
+        assert_eq!(
+            direct["passive_authentication"]["status"], "valid",
+            "{name}"
+        );
+        assert_eq!(direct["chip_authenticity"]["status"], "valid", "{name}");
+        drop(emulator);
+        wait_until("the card to leave", || card_present(false));
+    }
+}
