@@ -108,6 +108,13 @@ fn every_profile_reads_the_same_through_pcscd() {
             .unwrap();
         let emulator = Emulator(child);
         wait_until("the emulated card", || card_present(true));
+        if name == "bac" {
+            // Any PC/SC application sees the card: pcsc_scan (pcsc-tools) lists it with its ATR.
+            let scan = Command::new("pcsc_scan").arg("-c").output().unwrap();
+            let text = String::from_utf8_lossy(&scan.stdout);
+            assert!(text.contains("Card inserted"), "{text}");
+            assert!(text.contains("ATR: 3B 85 80 01 80 73 94 21 40 02"), "{text}");
+        }
         let common = ["--json", "--trust", csca, "--aa-challenge", CHALLENGE];
         let mut via_reader = vec!["read", "--reader", "0", "--mrz", MRZ];
         via_reader.extend(common);
