@@ -206,55 +206,36 @@ impl Mrz {
         }
         match joined.len() {
             90 => Self::parse_td1(&joined),
-            72 => Self::parse_td2(&joined),
-            88 => Self::parse_td3(&joined),
+            72 => Self::parse_two_lines(&joined, MrzFormat::TD2),
+            88 => Self::parse_two_lines(&joined, MrzFormat::TD3),
             _ => Err(MrzError::UnknownLayout),
         }
     }
 
-    fn parse_td3(m: &[u8]) -> Result<Self, MrzError> {
-        let (l1, l2) = m.split_at_checked(44).ok_or(MrzError::UnknownLayout)?;
+    /// TD2 and TD3 share one layout of line 2 (ICAO 9303-5/-4): number, nationality, birth,
+    /// sex, expiry, then optional data that runs to the composite check digit. Only TD3's
+    /// optional data (the personal number) has a check digit of its own.
+    fn parse_two_lines(m: &[u8], format: MrzFormat) -> Result<Self, MrzError> {
+        let width = if format == MrzFormat::TD3 { 44 } else { 36 };
+        let (l1, l2) = m.split_at_checked(width).ok_or(MrzError::UnknownLayout)?;
+        let composite_at = width - 1;
         check(field(l2, 13, 19), at(l2, 19), MrzField::DateOfBirth)?;
         check(field(l2, 21, 27), at(l2, 27), MrzField::DateOfExpiry)?;
-        check(field(l2, 28, 42), at(l2, 42), MrzField::OptionalData)?;
+        let optional_end = if format == MrzFormat::TD3 {
+            check(field(l2, 28, 42), at(l2, 42), MrzField::OptionalData)?;
+            42
+        } else {
+            composite_at
+        };
         let (document_number, optional) =
-            long_document_number(field(l2, 0, 9), at(l2, 9), field(l2, 28, 42))?;
+            long_document_number(field(l2, 0, 9), at(l2, 9), field(l2, 28, optional_end))?;
         let mut composite = field(l2, 0, 10).to_vec();
         composite.extend_from_slice(field(l2, 13, 20));
-        composite.extend_from_slice(field(l2, 21, 43));
-        check(&composite, at(l2, 43), MrzField::Composite)?;
-        let (primary, secondary) = names(field(l1, 5, 44));
+        composite.extend_from_slice(field(l2, 21, composite_at));
+        check(&composite, at(l2, composite_at), MrzField::Composite)?;
+        let (primary, secondary) = names(field(l1, 5, width));
         Ok(Self {
-            format: MrzFormat::TD3,
-            document_code: text(field(l1, 0, 2)),
-            issuing_state: text(field(l1, 2, 5)),
-            document_number,
-            primary_identifier: primary,
-            secondary_identifier: secondary,
-            nationality: text(field(l2, 10, 13)),
-            date_of_birth: date(field(l2, 13, 19), MrzField::DateOfBirth)?,
-            date_of_birth_raw: text(field(l2, 13, 19)),
-            sex: sex(at(l2, 20)),
-            date_of_expiry: date(field(l2, 21, 27), MrzField::DateOfExpiry)?,
-            date_of_expiry_raw: text(field(l2, 21, 27)),
-            optional_data: text(&optional),
-            optional_data_2: None,
-        })
-    }
-
-    fn parse_td2(m: &[u8]) -> Result<Self, MrzError> {
-        let (l1, l2) = m.split_at_checked(36).ok_or(MrzError::UnknownLayout)?;
-        check(field(l2, 13, 19), at(l2, 19), MrzField::DateOfBirth)?;
-        check(field(l2, 21, 27), at(l2, 27), MrzField::DateOfExpiry)?;
-        let (document_number, optional) =
-            long_document_number(field(l2, 0, 9), at(l2, 9), field(l2, 28, 35))?;
-        let mut composite = field(l2, 0, 10).to_vec();
-        composite.extend_from_slice(field(l2, 13, 20));
-        composite.extend_from_slice(field(l2, 21, 35));
-        check(&composite, at(l2, 35), MrzField::Composite)?;
-        let (primary, secondary) = names(field(l1, 5, 36));
-        Ok(Self {
-            format: MrzFormat::TD2,
+            format,
             document_code: text(field(l1, 0, 2)),
             issuing_state: text(field(l1, 2, 5)),
             document_number,
