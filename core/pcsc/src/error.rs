@@ -47,6 +47,10 @@ pub enum PcscError {
     /// The card left the reader.
     #[error("the card was removed")]
     CardRemoved,
+    /// The reader delivered an answer without the two status bytes (a link that broke while
+    /// the answer was on its way, e.g. vpcd when the emulated card disappears).
+    #[error("the reader returned an answer without a status word")]
+    IncompleteResponse,
     /// Another application reset the card: the card's session state is gone.
     #[error("the card was reset by another application")]
     CardReset,

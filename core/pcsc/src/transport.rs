@@ -153,6 +153,11 @@ fn classify_transmit(card: &Card, e: pcsc::Error) -> PcscError {
     if !link_failure {
         return err;
     }
+    removed_or(card, err)
+}
+
+/// `CardRemoved` if the card turns out to be gone within the grace period, else `err`.
+fn removed_or(card: &Card, err: PcscError) -> PcscError {
     let deadline = std::time::Instant::now() + REMOVAL_GRACE;
     loop {
         if card_gone(card) {
@@ -268,6 +273,9 @@ impl CardTransport for PcscTransport {
             let card = card.lock().map_err(|_| PcscError::Worker)?;
             let mut buffer = vec![0u8; receive_len];
             match card.transmit(&command, &mut buffer) {
+                Ok(response) if response.len() < 2 => {
+                    Err(removed_or(&card, PcscError::IncompleteResponse))
+                }
                 Ok(response) => Ok(response.to_vec()),
                 Err(e) => Err(classify_transmit(&card, e)),
             }

@@ -9,7 +9,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use tapid_card::CardTransport;
 use tapid_mrtd::lds::ElementaryFile;
 use tapid_mrtd::mrz::{AccessKey, Can, MrzKey};
-use tapid_mrtd::reader::{ProgressEvent, ReadError, ReadOptions, ReadOutcome, Report, read};
+use tapid_mrtd::reader::{
+    Progress, ProgressEvent, ReadError, ReadOptions, ReadOutcome, Report, resume,
+};
 
 /// Meta keys of a recorded transcript.
 pub mod meta {
@@ -169,6 +171,22 @@ where
     T: CardTransport + ?Sized,
     R: rand_core::CryptoRng + Send + ?Sized,
 {
+    run_resume(transport, key, options, rng, quiet, Progress::default()).await
+}
+
+/// Continues an interrupted read (see [`tapid_mrtd::reader::resume`]) with the same display.
+pub async fn run_resume<T, R>(
+    transport: &mut T,
+    key: &AccessKey,
+    options: &ReadOptions,
+    rng: &mut R,
+    quiet: bool,
+    from: Progress,
+) -> Result<ReadOutcome, ReadError>
+where
+    T: CardTransport + ?Sized,
+    R: rand_core::CryptoRng + Send + ?Sized,
+{
     let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::new(0);
         bar.set_style(
@@ -192,7 +210,7 @@ where
             }
         }
     };
-    let result = read(transport, key, options, rng, &mut on_progress).await;
+    let result = resume(transport, key, options, rng, &mut on_progress, from).await;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

@@ -145,15 +145,7 @@ async fn source(args: &Args) -> Result<Source, String> {
         );
     }
     let selector = args.reader.as_deref().unwrap_or("0");
-    let options = tapid_pcsc::OpenOptions {
-        extended_length: if args.no_extended_length {
-            tapid_pcsc::ExtendedLength::Off
-        } else {
-            tapid_pcsc::ExtendedLength::Auto
-        },
-        ..tapid_pcsc::OpenOptions::default()
-    };
-    let transport = tapid_pcsc::PcscTransport::open(selector, options)
+    let transport = tapid_pcsc::PcscTransport::open(selector, pcsc_options(args))
         .await
         .map_err(|e| e.to_string())?;
     Ok(Source {
@@ -162,6 +154,20 @@ async fn source(args: &Args) -> Result<Source, String> {
         label: format!("reader:{selector}"),
         builtin_trust: false,
     })
+}
+
+/// How often `tapid read --reader` waits for a lost card and resumes.
+const RESUME_ATTEMPTS: usize = 3;
+
+fn pcsc_options(args: &Args) -> tapid_pcsc::OpenOptions {
+    tapid_pcsc::OpenOptions {
+        extended_length: if args.no_extended_length {
+            tapid_pcsc::ExtendedLength::Off
+        } else {
+            tapid_pcsc::ExtendedLength::Auto
+        },
+        ..tapid_pcsc::OpenOptions::default()
+    }
 }
 
 async fn run_async(args: Args) -> ExitCode {
@@ -246,6 +252,32 @@ async fn run_async(args: Args) -> ExitCode {
         )
         .await
     };
+    let mut outcome = outcome;
+    // A card taken away too early from a real reader: wait for it and continue where the read
+    // stopped, a few times, before giving up.
+    if let (Some(selector), None) = (&args.reader, &args.record) {
+        for _ in 0..RESUME_ATTEMPTS {
+            let Err(tapid_mrtd::reader::ReadError::LinkLost { progress }) = outcome else {
+                break;
+            };
+            eprintln!("tapid: the card left the reader; hold it there again to continue");
+            let mut transport =
+                match tapid_pcsc::PcscTransport::open(selector, pcsc_options(&args)).await {
+                    Ok(t) => t,
+                    Err(e) => return fail(e.to_string()),
+                };
+            let mut rng = passport::system_rng();
+            outcome = passport::run_resume(
+                &mut transport,
+                &key,
+                &options,
+                &mut rng,
+                args.json,
+                progress,
+            )
+            .await;
+        }
+    }
     let mut outcome = match outcome {
         Ok(o) => o,
         Err(e) => return passport::read_failed(&e),
