@@ -9,9 +9,13 @@ use tapid_mrtd::lds::EMRTD_AID;
 use tapid_mrtd::mrz::MrzKey;
 use tapid_mrtd::pace::PaceChip;
 
-use crate::chip_keys::AaKey;
+use crate::chip_keys::{AaKey, CaKey};
+use tapid_mrtd::crypto::DomainParameters;
 use tapid_mrtd::secure_messaging::SecureChannel;
 
+use crate::faults::link::{Reply, SLOW_ANSWER, TAG_LOST_AT};
+use crate::faults::secure::SmFaultState;
+use crate::faults::{self, Fault};
 use crate::files::FileSystem;
 use crate::pki::drbg::SeededRng;
 use crate::profile::{AccessConfig, Profile};
@@ -56,6 +60,21 @@ pub struct Chip {
     rng: SeededRng,
     auth: Auth,
     selection: Selection,
+    pace_domain: Option<DomainParameters>,
+    ca_key: Option<CaKey>,
+    /// [`Fault::CaClone`]: a second CA state machine with the same (wrong) key, whose channel
+    /// lets the clone answer commands it could not verify.
+    ca_shadow: Option<(CaChip, Option<SecureChannel>)>,
+    fault: Option<Fault>,
+    sm_faults: SmFaultState,
+    storm_rng: SeededRng,
+    apdus: usize,
+    gone: bool,
+}
+
+fn ca_chip(k: &CaKey) -> Result<CaChip, crate::EmulatorError> {
+    CaChip::new(k.protocol, &k.domain, &k.private, k.key_id)
+        .map_err(|e| crate::EmulatorError::Key(e.to_string()))
 }
 
 fn sw(sw: StatusWord) -> ResponseApdu {
@@ -81,12 +100,10 @@ impl Chip {
             }
             AccessConfig::Bac => None,
         };
-        let ca = match &profile.ca {
-            Some(k) => Some(
-                CaChip::new(k.protocol, &k.domain, &k.private, k.key_id)
-                    .map_err(|e| crate::EmulatorError::Key(e.to_string()))?,
-            ),
-            None => None,
+        let ca = profile.ca.as_ref().map(ca_chip).transpose()?;
+        let pace_domain = match &profile.access {
+            AccessConfig::Pace { setups, .. } => setups.first().map(|s| s.domain.clone()),
+            AccessConfig::Bac => None,
         };
         Ok(Self {
             files: profile.files.clone(),
@@ -99,7 +116,50 @@ impl Chip {
             rng: SeededRng::new(seed),
             auth: Auth::None,
             selection: Selection::MasterFile,
+            pace_domain,
+            ca_key: profile.ca.clone(),
+            ca_shadow: None,
+            fault: None,
+            sm_faults: SmFaultState::default(),
+            storm_rng: SeededRng::new(&[seed, b"/storm"].concat()),
+            apdus: 0,
+            gone: false,
         })
+    }
+
+    /// The same chip misbehaving as `fault` says at the chip and link level (document-level
+    /// faults change the profile: see [`faults::chip`]).
+    pub fn with_fault(mut self, fault: Fault) -> Self {
+        self.fault = Some(fault);
+        if fault == Fault::CaClone {
+            self.ca_shadow = self
+                .ca_key
+                .as_ref()
+                .and_then(|k| ca_chip(k).ok())
+                .map(|ca| (ca, None));
+        }
+        self
+    }
+
+    /// One command as the link sees it: an answer, a late answer, or none because the tag
+    /// has left the field (link faults).
+    pub fn exchange(&mut self, raw: &[u8]) -> Reply {
+        let index = self.apdus;
+        self.apdus += 1;
+        if self.gone || (self.fault == Some(Fault::TagLost) && index == TAG_LOST_AT) {
+            self.gone = true;
+            return Reply::Lost;
+        }
+        let slow = self.fault == Some(Fault::SlowChip) && matches!(self.auth, Auth::Secure(_));
+        let answer = self.process(raw);
+        if slow {
+            Reply::Late {
+                after: SLOW_ANSWER,
+                answer,
+            }
+        } else {
+            Reply::Answer(answer)
+        }
     }
 
     /// Whether the chip accepts extended length.
@@ -109,6 +169,7 @@ impl Chip {
 
     /// Power cycle: access rights and selection are lost.
     pub fn reset(&mut self) {
+        self.gone = false;
         self.auth = Auth::None;
         self.selection = Selection::MasterFile;
     }
@@ -143,7 +204,10 @@ impl Chip {
                 self.auth = Auth::Secure(channel);
                 resp
             }
-            Ok((resp, None)) => resp,
+            Ok((resp, None)) => match (self.fault, &self.pace_domain) {
+                (Some(fault), Some(domain)) => faults::pace::tamper(fault, domain, resp),
+                _ => resp,
+            },
             Err(e) => {
                 self.auth = Auth::None;
                 sw(e.status_word())
@@ -164,10 +228,27 @@ impl Chip {
         let plain = match plain {
             Ok(p) => p,
             Err(_) => {
+                let clone_answer = self.clone_answer();
                 self.reset();
-                return sw(StatusWord::SM_OBJECTS_INCORRECT);
+                return clone_answer.unwrap_or_else(|| sw(StatusWord::SM_OBJECTS_INCORRECT));
             }
         };
+        if let Some(storm) = self
+            .fault
+            .and_then(|f| faults::secure::storm(f, &mut self.storm_rng))
+        {
+            return match &mut self.auth {
+                Auth::Secure(sm) => sm
+                    .protect_response(&sw(storm), false)
+                    .unwrap_or_else(|_| sw(StatusWord::NO_PRECISE_DIAGNOSIS)),
+                _ => sw(storm),
+            };
+        }
+        if let Some((shadow, channel)) = self.ca_shadow.as_mut()
+            && let Ok((_, Some(next))) = shadow.handle(&plain)
+        {
+            *channel = Some(next);
+        }
         if let Some(ca) = self.ca.as_mut().filter(|ca| ca.is_ca_command(&plain)) {
             let (resp, next) = match ca.handle(&plain) {
                 Ok(r) => r,
@@ -186,14 +267,28 @@ impl Chip {
             return protected;
         }
         let resp = self.handle(&plain, true);
-        match &mut self.auth {
-            Auth::Secure(sm) => match sm.protect_response(&resp, plain.ins & 1 == 1) {
-                Ok(r) => r,
-                Err(_) => sw(StatusWord::NO_PRECISE_DIAGNOSIS),
-            },
+        match (&mut self.auth, self.fault) {
+            (Auth::Secure(sm), Some(fault)) => {
+                faults::secure::respond(fault, &mut self.sm_faults, sm, &plain, resp)
+                    .unwrap_or_else(|_| sw(StatusWord::NO_PRECISE_DIAGNOSIS))
+            }
+            (Auth::Secure(sm), None) => sm
+                .protect_response(&resp, plain.ins & 1 == 1)
+                .unwrap_or_else(|_| sw(StatusWord::NO_PRECISE_DIAGNOSIS)),
             // The command itself ended the session (e.g. a new GET CHALLENGE).
             _ => resp,
         }
+    }
+
+    /// [`Fault::CaClone`]: the clone cannot verify the terminal's command (its key is not the
+    /// one in DG14, so its session keys differ) but answers `6988` under its own keys anyway,
+    /// with the SSC stepped for the command as if it had been verified.
+    fn clone_answer(&mut self) -> Option<ResponseApdu> {
+        let (_, channel) = self.ca_shadow.as_mut()?;
+        let mut sm = channel.take()?;
+        sm.protect_response(&sw(StatusWord::SUCCESS), false).ok()?;
+        sm.protect_response(&sw(StatusWord::SM_OBJECTS_INCORRECT), false)
+            .ok()
     }
 
     fn handle(&mut self, cmd: &CommandApdu, secure: bool) -> ResponseApdu {

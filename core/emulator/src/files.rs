@@ -21,6 +21,15 @@ impl FileSystem {
         }
     }
 
+    /// Removes a file (a chip that lacks it).
+    pub fn remove(&mut self, ef: ElementaryFile) -> Option<Vec<u8>> {
+        if ef.in_master_file() {
+            self.master.remove(&ef.fid())
+        } else {
+            self.application.remove(&ef.fid())
+        }
+    }
+
     /// A file of the master file by FID.
     pub fn master(&self, fid: u16) -> Option<&[u8]> {
         self.master.get(&fid).map(Vec::as_slice)

@@ -6,6 +6,7 @@ pub mod atr;
 pub mod chip;
 pub mod chip_dir;
 pub mod chip_keys;
+pub mod faults;
 pub mod files;
 pub mod lds_builder;
 pub mod pki;
@@ -14,6 +15,7 @@ pub mod transport;
 pub mod vpcd;
 
 pub use chip::{Chip, ChipConfig};
+pub use faults::Fault;
 pub use profile::{Profile, ProfileInfo};
 pub use transport::EmulatorTransport;
 
@@ -33,6 +35,19 @@ pub enum EmulatorError {
     /// A chip key could not be generated, decoded or used.
     #[error("chip key: {0}")]
     Key(String),
+    /// No fault of that name.
+    #[error("unknown fault {0:?} (see `tapid emulate --list-faults`)")]
+    UnknownFault(String),
+    /// The fault needs something the profile does not have.
+    #[error("fault {fault} does not apply to profile {profile:?}: it needs {needs}")]
+    FaultNotApplicable {
+        /// The fault's name.
+        fault: &'static str,
+        /// The profile's name.
+        profile: String,
+        /// What the profile lacks.
+        needs: &'static str,
+    },
     /// The test PKI failed.
     #[error("test PKI: {0}")]
     Pki(#[from] pki::PkiError),

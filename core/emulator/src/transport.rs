@@ -1,19 +1,32 @@
 //! The emulated chip as an in-process [`CardTransport`].
 
+use std::time::Duration;
+
 use async_trait::async_trait;
 use tapid_card::{CardTransport, TransportCapabilities, TransportError};
 
 use crate::chip::Chip;
+use crate::faults::link::{LINK_TIMEOUT, Reply};
 
 /// A chip in the field of an ideal reader.
 pub struct EmulatorTransport {
     chip: Chip,
+    timeout: Duration,
 }
 
 impl EmulatorTransport {
-    /// Puts `chip` in the field.
+    /// Puts `chip` in the field; the link waits [`LINK_TIMEOUT`] for each answer.
     pub fn new(chip: Chip) -> Self {
-        Self { chip }
+        Self {
+            chip,
+            timeout: LINK_TIMEOUT,
+        }
+    }
+
+    /// The same link waiting `timeout` for each answer.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
     }
 
     /// The chip, e.g. to reset it.
@@ -25,7 +38,16 @@ impl EmulatorTransport {
 #[async_trait]
 impl CardTransport for EmulatorTransport {
     async fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
-        Ok(self.chip.process(command))
+        match self.chip.exchange(command) {
+            Reply::Answer(answer) => Ok(answer),
+            // The timeout is modelled, not waited for: a late answer past it never arrives.
+            Reply::Late { after, .. } if after > self.timeout => Err(TransportError::Timeout),
+            Reply::Late { after, answer } => {
+                tokio::time::sleep(after).await;
+                Ok(answer)
+            }
+            Reply::Lost => Err(TransportError::LinkLost),
+        }
     }
 
     fn capabilities(&self) -> TransportCapabilities {

@@ -19,6 +19,7 @@ use tokio::net::TcpStream;
 
 use crate::atr;
 use crate::chip::Chip;
+use crate::faults::link::Reply;
 
 /// Where pcscd's vpcd driver listens for the first virtual reader (`Virtual PCD 00 00`).
 pub const DEFAULT_ADDR: &str = "127.0.0.1:35963";
@@ -184,7 +185,10 @@ impl VirtualCard {
             }
             Message::Control(Control::GetAtr) => Some(self.atr.clone()),
             Message::UnknownControl(_) => None,
-            Message::Apdu(apdu) => Some(self.chip.process(&apdu)),
+            Message::Apdu(apdu) => match self.chip.exchange(&apdu) {
+                Reply::Answer(answer) | Reply::Late { answer, .. } => Some(answer),
+                Reply::Lost => None,
+            },
         }
     }
 }
@@ -222,7 +226,19 @@ where
                 on_event(VpcdEvent::Control(*c));
             }
         }
-        if let Some(answer) = card.handle(message) {
+        let answer = match message {
+            // Link faults: a slow chip keeps the reader waiting; a lost tag ends the link.
+            Message::Apdu(apdu) => match card.chip.exchange(&apdu) {
+                Reply::Answer(answer) => Some(answer),
+                Reply::Late { after, answer } => {
+                    tokio::time::sleep(after).await;
+                    Some(answer)
+                }
+                Reply::Lost => return Ok(()),
+            },
+            other => card.handle(other),
+        };
+        if let Some(answer) = answer {
             write_frame(stream, &answer).await?;
         }
     }

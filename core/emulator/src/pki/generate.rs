@@ -16,11 +16,11 @@ use super::{
 pub const SEED: &[u8] = b"tapid test PKI v1";
 
 /// 2024-01-01T00:00:00Z.
-const START: i64 = 1_704_067_200;
+pub(crate) const START: i64 = 1_704_067_200;
 /// 2044-01-01T00:00:00Z (CSCA validity end).
 const CSCA_END: i64 = 2_335_219_200;
 /// 2039-01-01T00:00:00Z (DS validity end: key usage period plus ten-year documents).
-const DS_END: i64 = 2_177_452_800;
+pub(crate) const DS_END: i64 = 2_177_452_800;
 
 enum KeyKind {
     Rsa(usize),
@@ -128,6 +128,16 @@ fn name_of(e: &Entity) -> Vec<u8> {
         },
         e.cn,
     )
+}
+
+/// A committed CSCA's Name DER and private key, regenerated from [`SEED`] (for signers made
+/// at run time, e.g. the expired Document Signer of the fault catalogue).
+pub(crate) fn csca(name: &str) -> Result<(Vec<u8>, SigningKey), PkiError> {
+    let e = CSCAS
+        .iter()
+        .find(|e| e.name == name)
+        .ok_or_else(|| PkiError::UnknownFixture(name.to_owned()))?;
+    Ok((name_of(e), key_for(SEED, e)?))
 }
 
 /// Generates every fixture file: `(path relative to fixtures/pki, bytes)`.

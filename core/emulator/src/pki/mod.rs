@@ -13,6 +13,7 @@ pub mod generate;
 pub mod keys;
 pub mod signed;
 pub mod signer;
+pub mod special;
 
 use thiserror::Error;
 

@@ -13,6 +13,7 @@ pub struct DocumentSigner {
     name: String,
     cert: Certificate,
     key: SigningKey,
+    signing_time: Option<i64>,
 }
 
 /// The committed fixture directory `fixtures/pki` in the source tree.
@@ -29,6 +30,7 @@ impl DocumentSigner {
             name: name.to_string(),
             cert,
             key,
+            signing_time: None,
         })
     }
 
@@ -79,9 +81,16 @@ impl DocumentSigner {
         &self.key
     }
 
-    /// The signingTime put into SignedData: one day after the certificate's notBefore.
+    /// The same signer claiming another signingTime (e.g. one after its certificate expired).
+    pub fn with_signing_time(mut self, unix: i64) -> Self {
+        self.signing_time = Some(unix);
+        self
+    }
+
+    /// The signingTime put into SignedData: one day after the certificate's notBefore unless
+    /// set with [`DocumentSigner::with_signing_time`].
     pub fn signing_time(&self) -> i64 {
-        self.cert.not_before() + 86_400
+        self.signing_time.unwrap_or(self.cert.not_before() + 86_400)
     }
 }
 

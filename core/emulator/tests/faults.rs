@@ -1,0 +1,590 @@
+//! The hostile-chip catalogue: every fault read end to end on its catalogue profile, with the
+//! exact error or verdict a correct reader reaches — never a panic, never a false "valid" —
+//! and the catalogue table in fixtures/README.md listing every fault.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_docs
+)]
+
+use tapid_card::tlv::TlvError;
+use tapid_card::{StatusWord, TransportError};
+use tapid_emulator::faults::{self, Fault, document, link, secure};
+use tapid_emulator::pki::drbg::SeededRng;
+use tapid_emulator::{ChipConfig, EmulatorTransport, Profile};
+use tapid_mrtd::crypto::CryptoError;
+use tapid_mrtd::mrz::AccessKey;
+use tapid_mrtd::pa::PaStatus;
+use tapid_mrtd::pace::{PaceError, PaceStep};
+use tapid_mrtd::reader::{ReadError, ReadOptions, ReadOutcome, read, verify_passive};
+use tapid_mrtd::secure_messaging::SmError;
+
+/// 2027-01-15: after the expired signer's notAfter, before every other certificate's.
+const NOW: i64 = 1_800_000_000;
+
+async fn read_with(
+    fault: Fault,
+    seed: &[u8],
+    options: &ReadOptions,
+) -> Result<ReadOutcome, ReadError> {
+    let profile = Profile::named(fault.info().profile).unwrap();
+    let chip = faults::chip(&profile, ChipConfig::default(), seed, fault).unwrap();
+    let mut t = EmulatorTransport::new(chip);
+    let key = AccessKey::Mrz(profile.mrz_key().unwrap());
+    let mut out = read(
+        &mut t,
+        &key,
+        options,
+        &mut SeededRng::new(b"terminal"),
+        &mut |_| {},
+    )
+    .await?;
+    verify_passive(
+        &mut out,
+        &tapid_emulator::pki::test_trust_store().unwrap(),
+        NOW,
+    );
+    Ok(out)
+}
+
+async fn report(fault: Fault) -> ReadOutcome {
+    read_with(fault, b"chip", &ReadOptions::default())
+        .await
+        .unwrap_or_else(|e| panic!("{fault}: the read must complete, got {e:?}"))
+}
+
+async fn error(fault: Fault) -> ReadError {
+    match read_with(fault, b"chip", &ReadOptions::default()).await {
+        Ok(o) => panic!(
+            "{fault}: the read must fail, got {:?}",
+            o.report.passive_authentication
+        ),
+        Err(e) => e,
+    }
+}
+
+fn hash(o: &ReadOutcome, file: &str) -> String {
+    o.report.files[file].hash.clone().unwrap_or_default()
+}
+
+fn pa(o: &ReadOutcome) -> PaStatus {
+    o.report.passive_authentication.status
+}
+
+// ---- document ----------------------------------------------------------------------------
+
+#[tokio::test]
+async fn dg1_hash_mismatch() {
+    let o = report(Fault::Dg1HashMismatch).await;
+    assert_eq!(pa(&o), PaStatus::Invalid);
+    assert_eq!(hash(&o, "DG1"), "mismatch");
+    assert_eq!(hash(&o, "DG2"), "match");
+    assert_eq!(o.report.passive_authentication.reason, "DG1 hash mismatch");
+    // DG14 is not proven, so a passing CA cannot make the chip genuine.
+    assert_eq!(o.report.chip_authenticity.status, "invalid");
+}
+
+#[tokio::test]
+async fn dg2_hash_mismatch() {
+    let o = report(Fault::Dg2HashMismatch).await;
+    assert_eq!(pa(&o), PaStatus::Invalid);
+    assert_eq!(hash(&o, "DG2"), "mismatch");
+    assert_eq!(hash(&o, "DG1"), "match");
+    assert_eq!(o.report.passive_authentication.reason, "DG2 hash mismatch");
+}
+
+#[tokio::test]
+async fn sod_signature_broken() {
+    let o = report(Fault::SodSignatureBroken).await;
+    assert_eq!(pa(&o), PaStatus::Invalid);
+    let pa = &o.report.passive_authentication;
+    assert_eq!(pa.sod.signature, tapid_mrtd::pa::SignatureStatus::Invalid);
+    assert!(pa.reason.contains("signature"), "{}", pa.reason);
+    assert_eq!(o.report.chip_authenticity.status, "invalid");
+}
+
+#[tokio::test]
+async fn sod_untrusted_csca() {
+    let o = report(Fault::SodUntrustedCsca).await;
+    assert_eq!(pa(&o), PaStatus::Untrusted);
+    let pa = &o.report.passive_authentication;
+    assert_eq!(pa.sod.signature, tapid_mrtd::pa::SignatureStatus::Valid);
+    assert_eq!(pa.sod.chain, tapid_mrtd::pa::ChainStatus::Untrusted);
+    assert_eq!(hash(&o, "DG1"), "match");
+    assert_eq!(o.report.chip_authenticity.status, "not_performed");
+}
+
+#[tokio::test]
+async fn ds_expired_is_valid_under_the_chain_model() {
+    // pa/verify.rs: the DS certificate is checked at the signing time; expiry by now is
+    // reported, not failed (a ten-year passport outlives its signer's certificate).
+    let o = report(Fault::DsExpired).await;
+    assert_eq!(
+        pa(&o),
+        PaStatus::Valid,
+        "{}",
+        o.report.passive_authentication.reason
+    );
+    let sod = &o.report.passive_authentication.sod;
+    assert_eq!(sod.signer_expired_now, Some(true));
+    assert_eq!(sod.chain, tapid_mrtd::pa::ChainStatus::Trusted);
+    assert_eq!(o.report.chip_authenticity.status, "valid");
+}
+
+#[tokio::test]
+async fn ds_signed_after_expiry() {
+    let o = report(Fault::DsSignedAfterExpiry).await;
+    assert_eq!(pa(&o), PaStatus::Invalid);
+    let pa = &o.report.passive_authentication;
+    assert_eq!(pa.sod.chain, tapid_mrtd::pa::ChainStatus::Invalid);
+    assert!(
+        pa.reason.contains("not valid at signing time"),
+        "{}",
+        pa.reason
+    );
+}
+
+#[tokio::test]
+async fn dg1_country_mismatch() {
+    let o = report(Fault::Dg1CountryMismatch).await;
+    assert_eq!(pa(&o), PaStatus::Invalid);
+    let reason = &o.report.passive_authentication.reason;
+    assert!(reason.contains("country mismatch"), "{reason}");
+    assert_eq!(hash(&o, "DG1"), "match");
+}
+
+#[tokio::test]
+async fn ef_com_lies() {
+    let o = report(Fault::EfComLies).await;
+    assert_eq!(pa(&o), PaStatus::Valid);
+    // EF.SOD decides what is read: DG2 is read although EF.COM omits it, DG3/DG4/DG16 are
+    // not looked for although EF.COM lists them, and EF.COM itself is never read.
+    assert_eq!(hash(&o, "DG2"), "match");
+    assert!(!o.report.files.contains_key("EF.COM"));
+    assert!(
+        o.report
+            .files
+            .keys()
+            .all(|f| !["DG3", "DG4", "DG16"].contains(&f.as_str()))
+    );
+}
+
+#[tokio::test]
+async fn sod_missing() {
+    let o = report(Fault::SodMissing).await;
+    assert_eq!(pa(&o), PaStatus::Invalid);
+    assert!(o.report.passive_authentication.reason.contains("no EF.SOD"));
+    assert_eq!(o.report.chip_authenticity.status, "invalid");
+    assert!(o.report.files.values().all(|f| f.hash.is_none()));
+}
+
+#[tokio::test]
+async fn sod_zero_length() {
+    let e = error(Fault::SodZeroLength).await;
+    assert!(
+        matches!(&e, ReadError::MalformedFile { file, source: TlvError::TruncatedTag } if file == "EF.SOD"),
+        "{e:?}"
+    );
+}
+
+#[tokio::test]
+async fn zero_length_file() {
+    let e = error(Fault::ZeroLengthFile).await;
+    assert!(
+        matches!(&e, ReadError::MalformedFile { file, source: TlvError::TruncatedTag } if file == "DG11"),
+        "{e:?}"
+    );
+}
+
+#[tokio::test]
+async fn file_shorter_than_header() {
+    let e = error(Fault::FileShorterThanHeader).await;
+    match e {
+        ReadError::FileTruncated {
+            file,
+            declared,
+            got,
+        } => {
+            assert_eq!(file, "DG2");
+            assert_eq!(declared - got, document::TRUNCATED_BYTES);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn oversized_length() {
+    let e = error(Fault::OversizedLength).await;
+    match e {
+        ReadError::FileTooLarge { file, declared, .. } => {
+            assert_eq!(file, "DG11");
+            assert_eq!(declared, 6 + 0xFFFF_FFFF);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn large_dg2_reads_and_verifies() {
+    let o = report(Fault::LargeDg2).await;
+    assert_eq!(pa(&o), PaStatus::Valid);
+    assert_eq!(hash(&o, "DG2"), "match");
+    assert!(o.report.files["DG2"].size > document::LARGE_DG2_MIN);
+    // The same with short APDUs only (223-byte blocks, odd INS past 32 767).
+    let short = ReadOptions {
+        extended_length: false,
+        ..ReadOptions::default()
+    };
+    let o = read_with(Fault::LargeDg2, b"chip", &short).await.unwrap();
+    assert_eq!(pa(&o), PaStatus::Valid);
+    assert!(o.report.transport.apdus > 300);
+}
+
+#[tokio::test]
+async fn card_access_unknown_parameters() {
+    let e = error(Fault::CardAccessUnknownParameters).await;
+    assert!(matches!(e, ReadError::PaceUnsupported), "{e:?}");
+}
+
+#[tokio::test]
+async fn card_access_malformed() {
+    let e = error(Fault::CardAccessMalformed).await;
+    assert!(
+        matches!(
+            e,
+            ReadError::CardAccess(tapid_mrtd::security_infos::SecurityInfoError::Structure(_))
+        ),
+        "{e:?}"
+    );
+}
+
+#[tokio::test]
+async fn pace_advertised_bac_only() {
+    let e = error(Fault::PaceAdvertisedBacOnly).await;
+    assert!(
+        matches!(
+            e,
+            ReadError::Pace(PaceError::ChipStatus {
+                step: PaceStep::SetAt,
+                sw: StatusWord::REFERENCED_DATA_NOT_FOUND
+            })
+        ),
+        "{e:?}"
+    );
+    // Only a caller who opted in gets BAC, and then the document verifies.
+    let fallback = ReadOptions {
+        allow_bac_fallback: true,
+        ..ReadOptions::default()
+    };
+    let o = read_with(Fault::PaceAdvertisedBacOnly, b"chip", &fallback)
+        .await
+        .unwrap();
+    assert_eq!(o.report.access.protocol, "BAC");
+    assert_eq!(pa(&o), PaStatus::Valid);
+}
+
+#[tokio::test]
+async fn ca_clone() {
+    let o = report(Fault::CaClone).await;
+    assert_eq!(pa(&o), PaStatus::Valid);
+    let chip = &o.report.chip_authenticity;
+    assert_eq!(chip.status, "invalid");
+    assert_eq!(chip.method, Some("CA"));
+    assert_eq!(chip.ca.as_ref().unwrap().status, "invalid");
+}
+
+#[tokio::test]
+async fn ca_clone_refuses() {
+    let e = error(Fault::CaCloneRefuses).await;
+    assert!(
+        matches!(
+            e,
+            ReadError::Chip {
+                command: "SELECT file",
+                sw: StatusWord::SM_OBJECTS_INCORRECT
+            }
+        ),
+        "{e:?}"
+    );
+}
+
+#[tokio::test]
+async fn aa_clone() {
+    let o = report(Fault::AaClone).await;
+    assert_eq!(pa(&o), PaStatus::Valid);
+    let chip = &o.report.chip_authenticity;
+    assert_eq!(chip.status, "invalid");
+    assert_eq!(chip.method, Some("AA"));
+    assert_eq!(chip.aa.as_ref().unwrap().status, "invalid");
+}
+
+#[tokio::test]
+async fn cam_clone() {
+    let o = report(Fault::CamClone).await;
+    assert_eq!(pa(&o), PaStatus::Valid);
+    let chip = &o.report.chip_authenticity;
+    assert_eq!(chip.status, "invalid");
+    assert_eq!(chip.method, Some("PACE-CAM"));
+    assert_eq!(chip.pace_cam.as_ref().unwrap().status, "invalid");
+}
+
+// ---- chip --------------------------------------------------------------------------------
+
+async fn sm_error(fault: Fault) -> SmError {
+    match error(fault).await {
+        ReadError::SecureMessaging(e) => e,
+        other => panic!("{fault}: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn sm_wrong_mac() {
+    assert_eq!(sm_error(Fault::SmWrongMac).await, SmError::BadMac);
+}
+
+#[tokio::test]
+async fn sm_replayed_ssc() {
+    assert_eq!(sm_error(Fault::SmReplayedSsc).await, SmError::BadMac);
+}
+
+#[tokio::test]
+async fn sm_bad_padding() {
+    assert_eq!(sm_error(Fault::SmBadPadding).await, SmError::BadPadding);
+}
+
+#[tokio::test]
+async fn sm_plaintext_response() {
+    assert_eq!(
+        sm_error(Fault::SmPlaintextResponse).await,
+        SmError::PlaintextResponse
+    );
+}
+
+#[tokio::test]
+async fn sm_truncated_tlv() {
+    assert_eq!(
+        sm_error(Fault::SmTruncatedTlv).await,
+        SmError::Malformed(TlvError::TruncatedLength)
+    );
+}
+
+#[tokio::test]
+async fn sm_length_past_end() {
+    match sm_error(Fault::SmLengthPastEnd).await {
+        SmError::Malformed(TlvError::ValueOverrun {
+            declared,
+            available,
+        }) => {
+            // Behind DO'87' come DO'99' (4 bytes) and DO'8E' (10 bytes).
+            assert_eq!(declared + 14, available + secure::PAST_END)
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn sm_length_4_byte() {
+    match sm_error(Fault::SmLength4Byte).await {
+        SmError::Malformed(TlvError::ValueOverrun { declared, .. }) => {
+            assert_eq!(declared, 0xFFFF_FFFF)
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn sm_status_mismatch() {
+    assert_eq!(
+        sm_error(Fault::SmStatusMismatch).await,
+        SmError::StatusMismatch
+    );
+}
+
+#[tokio::test]
+async fn sw_storm() {
+    let e = error(Fault::SwStorm).await;
+    assert!(
+        matches!(
+            e,
+            ReadError::Chip {
+                command: "SELECT file",
+                sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED
+            }
+        ),
+        "{e:?}"
+    );
+    // Whatever the seed, the storm stops the read with one of its status words.
+    for seed in 0u32..40 {
+        match read_with(Fault::SwStorm, &seed.to_be_bytes(), &ReadOptions::default()).await {
+            Err(ReadError::Chip { sw, .. }) => assert!(secure::STORM.contains(&sw), "{sw}"),
+            Err(other) => panic!("seed {seed}: {other:?}"),
+            Ok(o) => panic!(
+                "seed {seed}: completed with {:?}",
+                o.report.passive_authentication
+            ),
+        }
+    }
+}
+
+#[tokio::test]
+async fn pace_point_off_curve() {
+    let e = error(Fault::PacePointOffCurve).await;
+    assert!(
+        matches!(
+            e,
+            ReadError::Pace(PaceError::InvalidPeerKey {
+                step: PaceStep::Mapping,
+                source: CryptoError::PointNotOnCurve
+            })
+        ),
+        "{e:?}"
+    );
+}
+
+#[tokio::test]
+async fn pace_point_identity() {
+    let e = error(Fault::PacePointIdentity).await;
+    assert!(
+        matches!(
+            e,
+            ReadError::Pace(PaceError::InvalidPeerKey {
+                step: PaceStep::KeyAgreement,
+                source: CryptoError::Identity
+            })
+        ),
+        "{e:?}"
+    );
+}
+
+#[tokio::test]
+async fn pace_dh_small_subgroup() {
+    let e = error(Fault::PaceDhSmallSubgroup).await;
+    assert!(
+        matches!(
+            e,
+            ReadError::Pace(PaceError::InvalidPeerKey {
+                step: PaceStep::KeyAgreement,
+                source: CryptoError::InvalidDhValue
+            })
+        ),
+        "{e:?}"
+    );
+}
+
+// ---- link --------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn slow_chip() {
+    let started = std::time::Instant::now();
+    let e = error(Fault::SlowChip).await;
+    assert!(
+        matches!(e, ReadError::Transport(TransportError::Timeout)),
+        "{e:?}"
+    );
+    // The timeout is modelled, not waited for.
+    assert!(started.elapsed() < link::LINK_TIMEOUT);
+}
+
+#[tokio::test]
+async fn tag_lost() {
+    match error(Fault::TagLost).await {
+        ReadError::LinkLost { progress } => {
+            let mut names: Vec<String> = progress.files.keys().map(|f| f.name()).collect();
+            names.sort();
+            assert_eq!(names, ["DG1", "EF.SOD"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(link::TAG_LOST_AT, 10);
+}
+
+// ---- catalogue ---------------------------------------------------------------------------
+
+#[test]
+fn catalogue_is_complete_and_named_stably() {
+    assert!(Fault::ALL.len() >= 30);
+    let mut names: Vec<&str> = Fault::ALL.iter().map(|f| f.name()).collect();
+    for f in Fault::ALL {
+        let info = f.info();
+        assert_eq!(f.name(), info.name);
+        assert_eq!(Fault::from_name(info.name), Some(*f));
+        assert_eq!(info.name.parse::<Fault>().unwrap(), *f);
+        assert!(
+            info.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        );
+        assert!(!info.description.is_empty() && !info.expected.is_empty());
+        Profile::named(info.profile).unwrap();
+    }
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), Fault::ALL.len(), "duplicate fault names");
+    assert!("no-such-fault".parse::<Fault>().is_err());
+}
+
+#[test]
+fn faults_refuse_profiles_they_cannot_apply_to() {
+    let bac = Profile::named("bac").unwrap();
+    for f in [
+        Fault::PacePointOffCurve,
+        Fault::PaceDhSmallSubgroup,
+        Fault::CamClone,
+        Fault::AaClone,
+    ] {
+        let e = faults::chip(&bac, ChipConfig::default(), b"chip", f)
+            .err()
+            .unwrap();
+        assert!(e.to_string().contains("does not apply"), "{f}: {e}");
+    }
+    let pace = Profile::named("pace-gm-bp256-aes128").unwrap();
+    assert!(
+        faults::chip(
+            &pace,
+            ChipConfig::default(),
+            b"c",
+            Fault::PaceAdvertisedBacOnly
+        )
+        .is_err()
+    );
+}
+
+#[test]
+fn readme_table_lists_every_fault() {
+    let readme = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/README.md"),
+    )
+    .unwrap();
+    let section = readme
+        .split("## Hostile chips")
+        .nth(1)
+        .expect("fixtures/README.md has a \"## Hostile chips\" section");
+    let section = section.split("\n## ").next().unwrap();
+    for f in Fault::ALL {
+        let info = f.info();
+        let row = section
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}` |", info.name)))
+            .unwrap_or_else(|| panic!("no row for {}", info.name));
+        assert!(
+            row.contains(info.expected),
+            "{}: row does not state {:?}",
+            info.name,
+            info.expected
+        );
+        assert!(
+            row.contains(info.profile),
+            "{}: row does not name {}",
+            info.name,
+            info.profile
+        );
+    }
+    let rows = section.lines().filter(|l| l.starts_with("| `")).count();
+    assert_eq!(
+        rows,
+        Fault::ALL.len(),
+        "the table has rows for faults that do not exist"
+    );
+}
