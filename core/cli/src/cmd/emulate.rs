@@ -1,10 +1,10 @@
-//! `tapid emulate`: serve an emulated chip on pcscd's vpcd virtual reader until stopped, or
-//! list the emulator's profiles.
+//! `tapid emulate`: serve an emulated chip (optionally a hostile one) on pcscd's vpcd virtual
+//! reader until stopped, or list the emulator's profiles and faults.
 
 use std::process::ExitCode;
 
 use tapid_emulator::vpcd::{self, Control, VirtualCard, VpcdEvent};
-use tapid_emulator::{Chip, ChipConfig, Profile, profile};
+use tapid_emulator::{Chip, ChipConfig, Fault, Profile, faults, profile};
 
 use super::passport;
 
@@ -14,8 +14,12 @@ pub struct Args {
     /// Print the emulator's profiles (name, protocol, parameters, cipher, CAN, description).
     #[arg(long)]
     list_profiles: bool,
-    /// With --list-profiles: print JSON.
-    #[arg(long, requires = "list_profiles")]
+    /// Print the hostile and faulty chip scenarios (name, layer, profile, description,
+    /// expected verdict).
+    #[arg(long, conflicts_with = "list_profiles")]
+    list_faults: bool,
+    /// With --list-profiles or --list-faults: print JSON.
+    #[arg(long)]
     json: bool,
     /// The profile to serve.
     #[arg(long, value_name = "PROFILE", default_value = "bac")]
@@ -30,6 +34,9 @@ pub struct Args {
         conflicts_with = "list_profiles"
     )]
     vpcd: Option<String>,
+    /// Make the chip misbehave as the named fault (see --list-faults).
+    #[arg(long, value_name = "NAME")]
+    fault: Option<Fault>,
     /// The chip refuses extended-length APDUs (and its ATR does not advertise them).
     #[arg(long)]
     no_extended_length: bool,
@@ -40,8 +47,17 @@ pub fn run(args: Args) -> ExitCode {
     if args.list_profiles {
         return list_profiles(args.json);
     }
+    if args.list_faults {
+        return list_faults(args.json);
+    }
+    if args.json {
+        eprintln!("tapid: --json goes with --list-profiles or --list-faults");
+        return ExitCode::from(2);
+    }
     let Some(addr) = args.vpcd.clone() else {
-        eprintln!("tapid: nothing to do: give --vpcd [HOST:PORT] or --list-profiles");
+        eprintln!(
+            "tapid: nothing to do: give --vpcd [HOST:PORT], --list-profiles or --list-faults"
+        );
         return ExitCode::from(2);
     };
     match passport::runtime() {
@@ -56,16 +72,7 @@ pub fn run(args: Args) -> ExitCode {
 fn list_profiles(json: bool) -> ExitCode {
     let profiles = profile::list();
     if json {
-        return match serde_json::to_string_pretty(&profiles) {
-            Ok(s) => {
-                println!("{s}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("tapid: {e}");
-                ExitCode::FAILURE
-            }
-        };
+        return print_json(&profiles);
     }
     let rows: Vec<[String; 6]> = profiles
         .iter()
@@ -80,22 +87,43 @@ fn list_profiles(json: bool) -> ExitCode {
             ]
         })
         .collect();
-    let header = [
-        "NAME",
-        "PROTOCOL",
-        "PARAMETERS",
-        "CIPHER",
-        "CAN",
-        "DESCRIPTION",
-    ]
-    .map(String::from);
+    print_table(
+        [
+            "NAME",
+            "PROTOCOL",
+            "PARAMETERS",
+            "CIPHER",
+            "CAN",
+            "DESCRIPTION",
+        ],
+        &rows,
+    );
+    ExitCode::SUCCESS
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> ExitCode {
+    match serde_json::to_string_pretty(value) {
+        Ok(s) => {
+            println!("{s}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("tapid: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints rows under a header, each column as wide as its widest cell.
+fn print_table<const N: usize>(header: [&str; N], rows: &[[String; N]]) {
+    let header = header.map(String::from);
     let mut widths = header.clone().map(|h| h.len());
-    for row in &rows {
+    for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    for row in std::iter::once(&header).chain(&rows) {
+    for row in std::iter::once(&header).chain(rows) {
         let cells: Vec<String> = row
             .iter()
             .zip(widths)
@@ -103,6 +131,28 @@ fn list_profiles(json: bool) -> ExitCode {
             .collect();
         println!("{}", cells.join("  ").trim_end());
     }
+}
+
+fn list_faults(json: bool) -> ExitCode {
+    let faults = faults::list();
+    if json {
+        return print_json(&faults);
+    }
+    let rows: Vec<[String; 4]> = faults
+        .iter()
+        .map(|f| {
+            [
+                f.name.to_owned(),
+                f.profile.to_owned(),
+                f.description.to_owned(),
+                f.expected.to_owned(),
+            ]
+        })
+        .collect();
+    print_table(
+        ["NAME", "PROFILE", "WHAT THE CHIP DOES", "EXPECTED VERDICT"],
+        &rows,
+    );
     ExitCode::SUCCESS
 }
 
@@ -119,7 +169,11 @@ async fn serve(args: Args, addr: String) -> ExitCode {
     };
     let mut seed = [0u8; 16];
     rand_core::Rng::fill_bytes(&mut passport::system_rng(), &mut seed);
-    let chip = match Chip::new(&profile, config, &seed) {
+    let chip = match args.fault {
+        Some(fault) => faults::chip(&profile, config, &seed, fault),
+        None => Chip::new(&profile, config, &seed),
+    };
+    let chip = match chip {
         Ok(c) => c,
         Err(e) => {
             eprintln!("tapid: {e}");
@@ -128,8 +182,11 @@ async fn serve(args: Args, addr: String) -> ExitCode {
     };
     let mut card = VirtualCard::new(chip);
     eprintln!(
-        "tapid: emulating profile {:?} on vpcd {addr} (ATR {}); Ctrl-C to stop",
+        "tapid: emulating profile {:?}{} on vpcd {addr} (ATR {}); Ctrl-C to stop",
         profile.name,
+        args.fault
+            .map(|f| format!(" with fault {f}"))
+            .unwrap_or_default(),
         hex::encode_upper(card.atr())
     );
     let shutdown = async {

@@ -21,6 +21,9 @@ pub struct Args {
     /// Read the built-in emulator with this profile (see `tapid emulate --list-profiles`).
     #[arg(long, value_name = "PROFILE")]
     emulator: Option<String>,
+    /// Make the emulated chip misbehave as the named fault (see `tapid emulate --list-faults`).
+    #[arg(long, value_name = "NAME", conflicts_with = "reader")]
+    fault: Option<tapid_emulator::Fault>,
     /// Read an emulated chip served from a directory of LDS files and chip keys (format in
     /// fixtures/README.md; the BSI TR-03105 reference set works as it is).
     #[arg(long, value_name = "DIR")]
@@ -127,7 +130,11 @@ async fn source(args: &Args) -> Result<Source, String> {
         rand_core::Rng::fill_bytes(&mut passport::system_rng(), &mut seed);
         let key = profile.mrz_key().map_err(|e| e.to_string())?;
         let value = passport::mrz_triple(&key);
-        let chip = Chip::new(&profile, config, &seed).map_err(|e| e.to_string())?;
+        let chip = match args.fault {
+            Some(fault) => tapid_emulator::faults::chip(&profile, config, &seed, fault),
+            None => Chip::new(&profile, config, &seed),
+        }
+        .map_err(|e| e.to_string())?;
         Ok(Source {
             transport: Box::new(EmulatorTransport::new(chip)),
             default_key: Some((AccessKey::Mrz(key), value)),
