@@ -472,6 +472,33 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_lost_tag_closes_the_link() {
+        let profile = Profile::named("bac").unwrap();
+        let chip = Chip::new(&profile, ChipConfig::default(), b"vpcd")
+            .unwrap()
+            .with_fault(crate::Fault::TagLost);
+        let (mut reader, task) = spawn_card(VirtualCard::new(chip));
+        let key = AccessKey::Mrz(profile.mrz_key().unwrap());
+        let mut rng = SeededRng::new(b"terminal");
+        let e = read(
+            &mut reader,
+            &key,
+            &ReadOptions::default(),
+            &mut rng,
+            &mut |_| {},
+        )
+        .await
+        .err()
+        .unwrap();
+        assert!(
+            matches!(e, tapid_mrtd::reader::ReadError::LinkLost { .. }),
+            "{e:?}"
+        );
+        // The card side ended the connection (pcscd then sees the card removed).
+        task.await.unwrap();
+    }
+
+    #[tokio::test]
     async fn reset_ends_the_secure_session() {
         // Without a reset, a plain command after BAC is refused (secure messaging is on).
         let (mut reader, _task) = spawn_card(card(true));
