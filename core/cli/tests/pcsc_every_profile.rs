@@ -113,7 +113,10 @@ fn every_profile_reads_the_same_through_pcscd() {
             let scan = Command::new("pcsc_scan").arg("-c").output().unwrap();
             let text = String::from_utf8_lossy(&scan.stdout);
             assert!(text.contains("Card inserted"), "{text}");
-            assert!(text.contains("ATR: 3B 85 80 01 80 73 94 21 40 02"), "{text}");
+            assert!(
+                text.contains("ATR: 3B 85 80 01 80 73 94 21 40 02"),
+                "{text}"
+            );
         }
         let common = ["--json", "--trust", csca, "--aa-challenge", CHALLENGE];
         let mut via_reader = vec!["read", "--reader", "0", "--mrz", MRZ];

@@ -1,11 +1,20 @@
 //! `tapid read --emulator P --json` for every profile, with the MRZ and with the CAN: the access
 //! fields match the profile, and passive authentication and chip authenticity are valid.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_docs
+)]
 
 use std::process::Command;
 
 fn tapid(args: &[&str]) -> (i32, serde_json::Value, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tapid")).args(args).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_tapid"))
+        .args(args)
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     let json = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
     (out.status.code().unwrap_or(-1), json, stderr)
@@ -36,22 +45,46 @@ fn every_profile_with_mrz_and_can() {
                 assert_eq!(a["protocol"], "BAC", "{name}");
             } else {
                 assert_eq!(a["protocol"], "PACE", "{name}");
-                assert_eq!(format!("PACE-{}", a["mapping"].as_str().unwrap()), protocol, "{name}");
+                assert_eq!(
+                    format!("PACE-{}", a["mapping"].as_str().unwrap()),
+                    protocol,
+                    "{name}"
+                );
                 assert_eq!(a["parameters"], p["parameters"], "{name}");
-                let agreement = if p["parameters"].as_str().unwrap().starts_with("DH") { "DH" } else { "ECDH" };
+                let agreement = if p["parameters"].as_str().unwrap().starts_with("DH") {
+                    "DH"
+                } else {
+                    "ECDH"
+                };
                 assert_eq!(a["agreement"], agreement, "{name}");
             }
             assert_eq!(r["passive_authentication"]["status"], "valid", "{name}");
-            assert_eq!(r["chip_authenticity"]["status"], "valid", "{name}: {}", r["chip_authenticity"]);
+            assert_eq!(
+                r["chip_authenticity"]["status"], "valid",
+                "{name}: {}",
+                r["chip_authenticity"]
+            );
             let method = r["chip_authenticity"]["method"].as_str().unwrap();
-            assert!(p["chip_authentication"].as_str().unwrap().starts_with(method), "{name}: {method}");
+            assert!(
+                p["chip_authentication"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(method),
+                "{name}: {method}"
+            );
         }
     }
 }
 
 #[test]
 fn wrong_password_is_access_denied_for_a_pace_chip() {
-    let (code, _, err) = tapid(&["read", "--emulator", "pace-gm-bp256-aes128", "--can", "999999"]);
+    let (code, _, err) = tapid(&[
+        "read",
+        "--emulator",
+        "pace-gm-bp256-aes128",
+        "--can",
+        "999999",
+    ]);
     assert_eq!(code, 3, "{err}");
     assert!(err.contains("access denied"), "{err}");
 }

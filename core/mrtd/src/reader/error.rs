@@ -111,6 +111,12 @@ pub enum ReadError {
         /// The reader's limit.
         limit: usize,
     },
+    /// EF.SOD lists a data group that the chip says it does not have.
+    #[error("{file} is listed in EF.SOD but the chip says it does not exist")]
+    ListedFileMissing {
+        /// File name.
+        file: String,
+    },
     /// DG1 does not parse.
     #[error("DG1: {0}")]
     Dg1(#[from] Dg1Error),
@@ -141,6 +147,7 @@ impl ReadError {
             Self::FileTruncated { .. } => "file_truncated",
             Self::FileTooLarge { .. } => "file_too_large",
             Self::Dg1(_) => "dg1",
+            Self::ListedFileMissing { .. } => "listed_file_missing",
             Self::LinkLost { .. } => "link_lost",
         }
     }

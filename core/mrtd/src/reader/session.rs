@@ -16,7 +16,6 @@ use crate::lds::dg1::Dg1;
 use crate::lds::{DataGroup, ElementaryFile};
 use crate::mrz::AccessKey;
 use crate::pa::PaReport;
-use crate::secure_messaging::SmError;
 
 /// What to read and how.
 #[derive(Debug, Clone)]
@@ -231,7 +230,7 @@ where
             continue;
         }
         let file_state = match read_file(ch, ef, &mut policy, progress, state).await {
-            Err(ReadError::SecureMessaging(SmError::BadMac)) if ca_unconfirmed.is_some() => {
+            Err(e) if ca_unconfirmed.is_some() && fails_new_keys(&e) => {
                 ca = Some(clone_suspected(ca_unconfirmed.take()));
                 stopped = true;
                 break;
@@ -251,6 +250,10 @@ where
                     sw: StatusWord::FILE_NOT_FOUND,
                 });
             }
+            // EF.SOD says the file exists: a chip that hides it is not giving the whole document.
+            FileState::Absent if listed.contains(&dg.number()) => {
+                return Err(ReadError::ListedFileMissing { file: ef.name() });
+            }
             FileState::Absent => absent.push(ef.name()),
             FileState::Protected => protected.push(ef.name()),
         }
@@ -269,7 +272,7 @@ where
             Ok(()) => ProtocolCheck::valid(format!(
                 "{name}: the chip continued under the new session keys"
             )),
-            Err(ReadError::SecureMessaging(SmError::BadMac)) => {
+            Err(e) if fails_new_keys(&e) => {
                 stopped = true;
                 clone_suspected(Some(name))
             }
@@ -358,6 +361,20 @@ where
         report,
         files: std::mem::take(&mut state.files),
     })
+}
+
+/// Whether an error on the first command after Chip Authentication shows the chip could not
+/// work with the new session keys: a wrong MAC under them, or the chip itself rejecting our
+/// correctly protected command (`6987`/`6988`), which a clone without the DG14 key must do.
+fn fails_new_keys(e: &ReadError) -> bool {
+    matches!(
+        e,
+        ReadError::SecureMessaging(_)
+            | ReadError::Chip {
+                sw: StatusWord::SM_OBJECTS_MISSING | StatusWord::SM_OBJECTS_INCORRECT,
+                ..
+            }
+    )
 }
 
 /// The verdict when the chip stopped answering correctly right after Chip Authentication.
