@@ -134,4 +134,49 @@ fn every_profile_reads_the_same_through_pcscd() {
         drop(emulator);
         wait_until("the card to leave", || card_present(false));
     }
+
+    // A chip directory (the BSI TR-03105 reference set, its files named as published).
+    let conformance = std::env::var_os("TAPID_CONFORMANCE_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/conformance").into()
+        });
+    let bsi = conformance.join("bsi-tr03105-reference");
+    if !bsi.is_dir() {
+        assert!(
+            std::env::var("TAPID_REQUIRE_CONFORMANCE").as_deref() != Ok("1"),
+            "no {}",
+            bsi.display()
+        );
+        return;
+    }
+    let child = tapid()
+        .args(["emulate", "--chip-dir", bsi.to_str().unwrap(), "--vpcd"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let emulator = Emulator(child);
+    wait_until("the BSI reference chip", || card_present(true));
+    let r = report(&[
+        "read",
+        "--reader",
+        "0",
+        "--mrz",
+        "C11T002JM,960812,231031",
+        "--read-unlisted",
+        "--json",
+    ]);
+    assert_eq!(r["document"]["primary_identifier"], "MUSTERMANN");
+    assert_eq!(
+        r["chip_authenticity"]["ca"]["status"], "valid",
+        "{}",
+        r["chip_authenticity"]
+    );
+    assert_eq!(
+        r["chip_authenticity"]["aa"]["status"], "valid",
+        "{}",
+        r["chip_authenticity"]
+    );
+    drop(emulator);
 }

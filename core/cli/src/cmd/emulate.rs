@@ -24,6 +24,10 @@ pub struct Args {
     /// The profile to serve.
     #[arg(long, value_name = "PROFILE", default_value = "bac")]
     profile: String,
+    /// Serve a chip from a directory of LDS files and chip keys instead of a profile (format in
+    /// fixtures/README.md; the BSI TR-03105 reference set works as it is).
+    #[arg(long, value_name = "DIR", conflicts_with = "profile")]
+    chip_dir: Option<std::path::PathBuf>,
     /// Insert the chip in pcscd's vpcd reader at HOST:PORT (default 127.0.0.1:35963, the
     /// reader "Virtual PCD 00 00"; 35964 is "… 00 01"). Runs until Ctrl-C or SIGTERM.
     #[arg(
@@ -157,7 +161,11 @@ fn list_faults(json: bool) -> ExitCode {
 }
 
 async fn serve(args: Args, addr: String) -> ExitCode {
-    let profile = match Profile::named(&args.profile) {
+    let loaded = match &args.chip_dir {
+        Some(dir) => tapid_emulator::chip_dir::load(dir),
+        None => Profile::named(&args.profile),
+    };
+    let profile = match loaded {
         Ok(p) => p,
         Err(e) => {
             eprintln!("tapid: {e}");
