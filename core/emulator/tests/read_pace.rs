@@ -137,3 +137,61 @@ async fn a_can_cannot_open_a_bac_chip() {
     .unwrap_err();
     assert!(matches!(e, ReadError::CanNeedsPace), "{e}");
 }
+
+/// A chip that, like old Ukrainian passports, refuses MSE:Set AT without the parameter ID (84).
+struct WantsParameterId {
+    inner: EmulatorTransport,
+    set_at: Vec<Vec<u8>>,
+}
+
+#[async_trait::async_trait]
+impl tapid_card::CardTransport for WantsParameterId {
+    async fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, tapid_card::TransportError> {
+        if command.starts_with(&[0x00, 0x22, 0xC1, 0xA4]) {
+            self.set_at.push(command.to_vec());
+            let data = tapid_card::CommandApdu::parse(command).unwrap().data;
+            if tapid_card::tlv::find(&data, tapid_card::Tag(0x84))
+                .unwrap()
+                .is_none()
+            {
+                return Ok(vec![0x6A, 0x87]);
+            }
+        }
+        self.inner.transmit(command).await
+    }
+
+    fn capabilities(&self) -> tapid_card::TransportCapabilities {
+        self.inner.capabilities()
+    }
+}
+
+#[tokio::test]
+async fn parameter_id_only_when_needed_and_on_request() {
+    let profile = Profile::named("pace-gm-bp256-aes128").unwrap();
+    let key = AccessKey::Mrz(profile.mrz_key().unwrap());
+    let inner = EmulatorTransport::new(Chip::new(&profile, ChipConfig::default(), b"c").unwrap());
+    let mut t = WantsParameterId {
+        inner,
+        set_at: Vec::new(),
+    };
+    let out = read(
+        &mut t,
+        &key,
+        &ReadOptions::default(),
+        &mut SeededRng::new(b"t"),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(out.report.access.protocol, "PACE");
+    // First exactly as the standard says (one PACEInfo: no 84), then with 84 after 6A87.
+    assert_eq!(t.set_at.len(), 2);
+    assert_eq!(
+        hex::encode_upper(&t.set_at[0]),
+        "0022C1A40F800A04007F00070202040202830101"
+    );
+    assert_eq!(
+        hex::encode_upper(&t.set_at[1]),
+        "0022C1A412800A04007F0007020204020283010184010D"
+    );
+}

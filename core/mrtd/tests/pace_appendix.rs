@@ -127,9 +127,9 @@ fn g1_password() -> AccessKey {
 fn g1_ecdh_generic_mapping() {
     let infos = SecurityInfos::parse(&h("31143012060A04007F0007020204020202010202010D")).unwrap();
     let info = infos.pace_infos().next().unwrap();
-    let mut setup = PaceSetup::from_info(info, &infos).unwrap();
-    // App. G.1 sends MSE:Set AT without tag 84; the gmrtd variant with it is checked below.
-    setup.send_parameter_id = false;
+    let setup = PaceSetup::from_info(info, &infos).unwrap();
+    // App. G.1 sends MSE:Set AT without tag 84 (one PACEInfo: not ambiguous).
+    assert!(!setup.send_parameter_id);
     let password = g1_password();
     assert_eq!(
         pace_key(&password, CipherAlg::Aes128).as_slice(),
@@ -201,8 +201,9 @@ fn g1_ecdh_generic_mapping() {
 #[test]
 fn g1_with_parameter_id_like_gmrtd() {
     let infos = SecurityInfos::parse(&h("31143012060A04007F0007020204020202010202010D")).unwrap();
-    let setup = PaceSetup::from_info(infos.pace_infos().next().unwrap(), &infos).unwrap();
-    assert!(setup.send_parameter_id);
+    let mut setup = PaceSetup::from_info(infos.pace_infos().next().unwrap(), &infos).unwrap();
+    // What the reader sends when a chip refuses MSE:Set AT without tag 84.
+    setup.send_parameter_id = true;
     let (_, command) = PaceTerminal::new(&setup, &g1_password()).unwrap();
     assert_eq!(
         command.to_bytes().unwrap(),

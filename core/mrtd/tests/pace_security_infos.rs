@@ -47,7 +47,8 @@ fn appendix_g1_card_access() {
     assert_eq!(info.parameter_id, Some(13));
     let setup = choose_pace(&infos).unwrap();
     assert_eq!(setup.parameters_name(), "brainpoolP256r1");
-    assert!(setup.send_parameter_id);
+    // One set of parameters: not ambiguous, so MSE:Set AT carries no tag 84 (as in App. G.1).
+    assert!(!setup.send_parameter_id);
 }
 
 #[test]

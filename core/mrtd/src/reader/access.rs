@@ -87,7 +87,17 @@ where
     match setup {
         Some(setup) => {
             on_step("PACE");
-            match pace(ch, key, &setup, rng).await {
+            let mut result = pace(ch, key, &setup, rng).await;
+            if needs_parameter_id(&result)
+                && setup.parameter_id.is_some()
+                && !setup.send_parameter_id
+            {
+                // Some chips (old UA passports) want tag 84 even when only one set is offered.
+                let mut with_id = setup.clone();
+                with_id.send_parameter_id = true;
+                result = pace(ch, key, &with_id, rng).await;
+            }
+            match result {
                 Ok(access) => {
                     if access.cam.is_some() {
                         read_card_security(ch, policy, files_read).await?;
@@ -104,6 +114,18 @@ where
         None if offered && !allow_bac_fallback => Err(ReadError::PaceUnsupported),
         None => bac_with(ch, key, rng, on_step).await,
     }
+}
+
+/// Whether the chip refused MSE:Set AT for lack of the parameter ID.
+fn needs_parameter_id(result: &Result<Access, ReadError>) -> bool {
+    use crate::pace::{PaceError, PaceStep};
+    matches!(
+        result,
+        Err(ReadError::Pace(PaceError::ChipStatus {
+            step: PaceStep::SetAt,
+            sw: StatusWord::LC_INCONSISTENT_WITH_P1P2 | StatusWord::WRONG_DATA
+        }))
+    )
 }
 
 async fn read_card_security<T: CardTransport + ?Sized>(

@@ -39,8 +39,9 @@ impl PaceSetup {
     }
 
     /// Resolves a PACEInfo against the chip's infos: a PACEDomainParameterInfo with the same
-    /// mapping and parameter ID wins, else the standardized ID. Tag `84` is sent when the
-    /// PACEInfo names a parameter ID or the chip offers several PACEInfos.
+    /// mapping and parameter ID wins, else the standardized ID. Tag `84` is sent only when the
+    /// domain parameters are ambiguous (9303-11 §4.4.4.1: more than one set offered for PACE);
+    /// the reader retries with it for chips that insist on it anyway (`6A87`/`6A80`).
     pub fn from_info(info: &PaceInfo, infos: &SecurityInfos) -> Result<Self, CryptoError> {
         let explicit = infos.pace_domain_parameters().find(|d| {
             d.mapping == info.protocol.mapping
@@ -61,7 +62,8 @@ impl PaceSetup {
             protocol: info.protocol,
             domain,
             parameter_id: info.parameter_id,
-            send_parameter_id: info.parameter_id.is_some() || infos.pace_infos().count() > 1,
+            send_parameter_id: info.parameter_id.is_some()
+                && infos.pace_infos().count() + infos.pace_domain_parameters().count() > 1,
         })
     }
 
