@@ -338,7 +338,11 @@ impl Chip {
                 }
                 // Application files (and EF.CardSecurity) need access control first.
                 let open = !in_app && fid == 0x011C;
-                if !open && !secure {
+                // DG3 (fingerprints) and DG4 (iris) need Terminal Authentication (EAC), which
+                // this chip, like a real one facing an inspection system without certificates,
+                // never grants.
+                let eac = in_app && matches!(fid, 0x0103 | 0x0104);
+                if (!open && !secure) || eac {
                     return sw(StatusWord::SECURITY_STATUS_NOT_SATISFIED);
                 }
                 self.selection = Selection::File {

@@ -11,6 +11,7 @@ mod common;
 
 use tapid_emulator::pki::drbg::SeededRng;
 use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, chip_dir};
+use tapid_mrtd::lds::DataGroup;
 use tapid_mrtd::lds::biometric::ImageType;
 use tapid_mrtd::mrz::AccessKey;
 use tapid_mrtd::pa::{PaStatus, TrustStore};
@@ -76,6 +77,25 @@ async fn bsi_reference_with_only_signed_groups_is_untrusted_but_consistent() {
     assert_eq!(r.passive_authentication.status, PaStatus::Untrusted);
     assert_eq!(r.chip_authenticity.ca.as_ref().unwrap().status, "valid");
     assert_eq!(r.chip_authenticity.status, "not_performed");
+}
+
+#[tokio::test]
+async fn fingerprints_and_iris_are_eac_protected() {
+    let groups = [2, 3, 4, 14]
+        .into_iter()
+        .filter_map(DataGroup::new)
+        .collect();
+    let options = ReadOptions {
+        data_groups: groups,
+        ..ReadOptions::default()
+    };
+    let Some(out) = read_dir("bsi-tr03105-reference", &options).await else {
+        return;
+    };
+    let r = &out.report;
+    assert_eq!(r.eac_protected, vec!["DG3", "DG4"]);
+    assert!(!r.files.contains_key("DG3") && !r.files.contains_key("DG4"));
+    assert_eq!(r.files["DG2"].hash.as_deref(), Some("match"));
 }
 
 #[tokio::test]

@@ -268,6 +268,9 @@ pub fn print_report(report: &Report, json: bool) {
         })
         .collect();
     outln!("  files         {}", files.join(", "));
+    if !report.eac_protected.is_empty() {
+        outln!("  EAC-protected {}", report.eac_protected.join(", "));
+    }
     if !report.absent.is_empty() {
         outln!("  absent        {}", report.absent.join(", "));
     }

@@ -128,7 +128,7 @@ pub struct Report {
     /// Data groups asked for that the chip does not have (or EF.SOD does not list).
     pub absent: Vec<String>,
     /// Data groups the chip refused to give (EAC-protected, e.g. DG3/DG4).
-    pub protected: Vec<String>,
+    pub eac_protected: Vec<String>,
     /// The parsed contents of the data groups read.
     pub data: DataReport,
     /// Clone detection: PACE-CAM, Chip Authentication, Active Authentication.

@@ -345,7 +345,7 @@ where
             })
             .collect(),
         absent,
-        protected,
+        eac_protected: protected,
         data: DataReport::from_files(&state.files),
         chip_authenticity: ChipAuthenticityReport::assess(pace_cam, ca, aa, &passive),
         passive_authentication: passive,
