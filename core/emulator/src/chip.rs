@@ -324,35 +324,38 @@ impl Chip {
                     self.selection = Selection::MasterFile;
                     return sw(StatusWord::SUCCESS);
                 }
-                let in_app = matches!(
-                    self.selection,
-                    Selection::Application | Selection::File { master: false, .. }
-                );
-                let exists = if in_app {
-                    self.files.application(fid).is_some()
-                } else {
-                    self.files.master(fid).is_some()
-                };
-                if !exists {
-                    return sw(StatusWord::FILE_NOT_FOUND);
+                match self.open_file(fid, secure) {
+                    Ok(()) => sw(StatusWord::SUCCESS),
+                    Err(status) => sw(status),
                 }
-                // Application files (and EF.CardSecurity) need access control first.
-                let open = !in_app && fid == 0x011C;
-                // DG3 (fingerprints) and DG4 (iris) need Terminal Authentication (EAC), which
-                // this chip, like a real one facing an inspection system without certificates,
-                // never grants.
-                let eac = in_app && matches!(fid, 0x0103 | 0x0104);
-                if (!open && !secure) || eac {
-                    return sw(StatusWord::SECURITY_STATUS_NOT_SATISFIED);
-                }
-                self.selection = Selection::File {
-                    master: !in_app,
-                    fid,
-                };
-                sw(StatusWord::SUCCESS)
             }
             _ => sw(StatusWord::INCORRECT_P1P2),
         }
+    }
+
+    /// Whether the current DF is the eMRTD application (else the master file).
+    fn in_application(&self) -> bool {
+        matches!(self.selection, Selection::Application | Selection::File { master: false, .. })
+    }
+
+    /// Makes `fid` of the current DF the current EF, if it exists and access rules allow.
+    fn open_file(&mut self, fid: u16, secure: bool) -> Result<(), StatusWord> {
+        let in_app = self.in_application();
+        let exists =
+            if in_app { self.files.application(fid).is_some() } else { self.files.master(fid).is_some() };
+        if !exists {
+            return Err(StatusWord::FILE_NOT_FOUND);
+        }
+        // Application files (and EF.CardSecurity) need access control first.
+        let open = !in_app && fid == 0x011C;
+        // DG3 (fingerprints) and DG4 (iris) need Terminal Authentication (EAC), which this
+        // chip, like a real one facing an inspection system without certificates, never grants.
+        let eac = in_app && matches!(fid, 0x0103 | 0x0104);
+        if (!open && !secure) || eac {
+            return Err(StatusWord::SECURITY_STATUS_NOT_SATISFIED);
+        }
+        self.selection = Selection::File { master: !in_app, fid };
+        Ok(())
     }
 
     fn get_challenge(&mut self, cmd: &CommandApdu) -> ResponseApdu {
@@ -424,19 +427,17 @@ impl Chip {
             (usize::from(u16::from_be_bytes([cmd.p1, cmd.p2])), None)
         };
         if let Some(sfi) = target {
-            match self.files.application_by_sfi(sfi) {
-                Some(fid)
-                    if matches!(
-                        self.selection,
-                        Selection::Application | Selection::File { master: false, .. }
-                    ) =>
-                {
-                    if !secure {
-                        return sw(StatusWord::SECURITY_STATUS_NOT_SATISFIED);
-                    }
-                    self.selection = Selection::File { master: false, fid };
-                }
-                _ => return sw(StatusWord::FILE_NOT_FOUND),
+            // READ BINARY with a short EF identifier selects the file of the current DF.
+            let fid = if self.in_application() {
+                self.files.application_by_sfi(sfi)
+            } else {
+                self.files.master_by_sfi(sfi)
+            };
+            let Some(fid) = fid else {
+                return sw(StatusWord::FILE_NOT_FOUND);
+            };
+            if let Err(status) = self.open_file(fid, secure) {
+                return sw(status);
             }
         }
         let Selection::File { master, fid } = self.selection else {
