@@ -335,14 +335,20 @@ impl Chip {
 
     /// Whether the current DF is the eMRTD application (else the master file).
     fn in_application(&self) -> bool {
-        matches!(self.selection, Selection::Application | Selection::File { master: false, .. })
+        matches!(
+            self.selection,
+            Selection::Application | Selection::File { master: false, .. }
+        )
     }
 
     /// Makes `fid` of the current DF the current EF, if it exists and access rules allow.
     fn open_file(&mut self, fid: u16, secure: bool) -> Result<(), StatusWord> {
         let in_app = self.in_application();
-        let exists =
-            if in_app { self.files.application(fid).is_some() } else { self.files.master(fid).is_some() };
+        let exists = if in_app {
+            self.files.application(fid).is_some()
+        } else {
+            self.files.master(fid).is_some()
+        };
         if !exists {
             return Err(StatusWord::FILE_NOT_FOUND);
         }
@@ -354,7 +360,10 @@ impl Chip {
         if (!open && !secure) || eac {
             return Err(StatusWord::SECURITY_STATUS_NOT_SATISFIED);
         }
-        self.selection = Selection::File { master: !in_app, fid };
+        self.selection = Selection::File {
+            master: !in_app,
+            fid,
+        };
         Ok(())
     }
 
@@ -427,6 +436,9 @@ impl Chip {
             (usize::from(u16::from_be_bytes([cmd.p1, cmd.p2])), None)
         };
         if let Some(sfi) = target {
+            if self.fault == Some(Fault::NoShortEfIdentifiers) {
+                return sw(StatusWord::INCORRECT_P1P2);
+            }
             // READ BINARY with a short EF identifier selects the file of the current DF.
             let fid = if self.in_application() {
                 self.files.application_by_sfi(sfi)

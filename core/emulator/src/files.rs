@@ -51,7 +51,10 @@ impl FileSystem {
 
     /// The master-file EF whose short file identifier is `sfi`.
     pub fn master_by_sfi(&self, sfi: u8) -> Option<u16> {
-        self.master.keys().copied().find(|fid| (fid & 0x1F) as u8 == sfi)
+        self.master
+            .keys()
+            .copied()
+            .find(|fid| (fid & 0x1F) as u8 == sfi)
     }
 
     /// The application file whose short file identifier is `sfi`.

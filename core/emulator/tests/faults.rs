@@ -407,7 +407,7 @@ async fn sw_storm() {
         matches!(
             e,
             ReadError::Chip {
-                command: "SELECT file",
+                command: "READ BINARY",
                 sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED
             }
         ),
@@ -476,6 +476,14 @@ async fn pace_dh_small_subgroup() {
 // ---- link --------------------------------------------------------------------------------
 
 #[tokio::test]
+async fn no_short_ef_identifiers() {
+    let o = report(Fault::NoShortEfIdentifiers).await;
+    assert_eq!(pa(&o), PaStatus::Valid);
+    assert_eq!(o.report.chip_authenticity.status, "valid");
+    assert!(o.report.files.contains_key("DG2"));
+}
+
+#[tokio::test]
 async fn slow_chip() {
     let started = std::time::Instant::now();
     let e = error(Fault::SlowChip).await;
@@ -493,7 +501,8 @@ async fn tag_lost() {
         ReadError::LinkLost { progress } => {
             let mut names: Vec<String> = progress.files.keys().map(|f| f.name()).collect();
             names.sort();
-            assert_eq!(names, ["DG1", "EF.SOD"]);
+            // Files are opened by short EF identifier: by APDU 10, EF.SOD, DG1 and DG14 are in.
+            assert_eq!(names, ["DG1", "DG14", "EF.SOD"]);
         }
         other => panic!("{other:?}"),
     }

@@ -101,11 +101,12 @@ async fn extended_length_cuts_apdus() {
     assert!(!short.transport.extended_length);
     assert_eq!(short.transport.max_read, 223);
     let dg2 = short.files["DG2"].size;
-    // SELECT, the 8-byte header probe, then the rest in 223-byte blocks.
-    assert_eq!(short_cost, 2 + (dg2 - 8).div_ceil(223));
-    // SELECT, header probe, and the whole rest in one extended READ BINARY.
+    // The 8-byte header probe by short EF identifier (it also selects the file), then the
+    // rest in 223-byte blocks.
+    assert_eq!(short_cost, 1 + (dg2 - 8).div_ceil(223));
+    // The header probe, and the whole rest in one extended READ BINARY.
     assert_eq!(
-        ext_cost, 3,
+        ext_cost, 2,
         "extended-length DG2 read took {ext_cost} APDUs"
     );
     assert!(ext.transport.max_read > 20_000);

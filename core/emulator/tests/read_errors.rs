@@ -98,8 +98,8 @@ async fn read_damaged(at: usize, damage: Damage) -> ReadError {
 }
 
 // Exchanges: 0 SELECT EF.CardAccess (absent on a BAC chip), 1 SELECT application,
-// 2 GET CHALLENGE, 3 EXTERNAL AUTHENTICATE, 4 SELECT EF.SOD (first protected),
-// 5 READ BINARY header of EF.SOD, …
+// 2 GET CHALLENGE, 3 EXTERNAL AUTHENTICATE, 4 READ BINARY of EF.SOD's header by short EF
+// identifier (first protected; it selects the file), 5 READ BINARY of the rest of EF.SOD, …
 const SELECT_APP: usize = 1;
 const GET_CHALLENGE: usize = 2;
 const EXTERNAL_AUTH: usize = 3;
@@ -190,8 +190,8 @@ async fn wrong_status_words() {
         matches!(
             e,
             ReadError::Chip {
-                command: "SELECT file",
-                ..
+                command: "READ BINARY",
+                sw: StatusWord::SM_OBJECTS_INCORRECT
             }
         ),
         "{e}"

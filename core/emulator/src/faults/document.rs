@@ -161,6 +161,7 @@ pub fn apply(fault: Fault, profile: &Profile) -> Result<Profile, EmulatorError> 
         | Fault::SmLength4Byte
         | Fault::SmStatusMismatch
         | Fault::SwStorm
+        | Fault::NoShortEfIdentifiers
         | Fault::SlowChip
         | Fault::TagLost => {}
     }

@@ -102,6 +102,8 @@ pub enum Fault {
     PacePointIdentity,
     /// The chip's DH PACE key is p − 1, the element of order 2.
     PaceDhSmallSubgroup,
+    /// The chip does not support READ BINARY by short EF identifier.
+    NoShortEfIdentifiers,
     /// Once secure messaging is up the chip takes longer than the link's timeout.
     SlowChip,
     /// The tag leaves the field at APDU [`link::TAG_LOST_AT`].
@@ -252,12 +254,15 @@ catalogue! {
     PaceDhSmallSubgroup => ("pace-dh-small-subgroup", Chip, "pace-gm-dh1024-aes128",
         "the chip's DH PACE public key (84) is p-1, of order 2",
         "ReadError::Pace(InvalidPeerKey { KeyAgreement, InvalidDhValue })"),
+    NoShortEfIdentifiers => ("no-short-ef-identifiers", Chip, "pace-ca-aa",
+        "READ BINARY with a short EF identifier (P1 = 80|SFI) is refused with 6A86",
+        "PA valid, chip_authenticity valid (the reader falls back to SELECT)"),
     SlowChip => ("slow-chip", Link, "bac",
         "under secure messaging every answer takes 8 s, beyond the 5 s link timeout",
         "ReadError::Transport(Timeout)"),
     TagLost => ("tag-lost", Link, "bac",
-        "the tag leaves the field at APDU 10 (after EF.SOD and DG1)",
-        "ReadError::LinkLost { progress: EF.SOD, DG1 complete }"),
+        "the tag leaves the field at APDU 10 (after EF.SOD, DG1 and DG14)",
+        "ReadError::LinkLost { progress: EF.SOD, DG1, DG14 complete }"),
 }
 
 impl Fault {

@@ -31,6 +31,7 @@ pub struct ReadPolicy {
     extended_block: usize,
     short_block: usize,
     max_read: usize,
+    sfi: bool,
 }
 
 impl ReadPolicy {
@@ -53,12 +54,24 @@ impl ReadPolicy {
             extended_block,
             short_block: SHORT_SM_BLOCK.min(cap).max(1),
             max_read: 0,
+            sfi: true,
         }
     }
 
     /// Whether extended length is (still) in use.
     pub fn extended(&self) -> bool {
         self.extended
+    }
+
+    /// Whether files are opened with READ BINARY by short EF identifier (one APDU less per file
+    /// than SELECT + READ BINARY); off once a chip rejects it.
+    pub fn short_ef_identifiers(&self) -> bool {
+        self.sfi
+    }
+
+    /// The chip does not take short EF identifiers: use SELECT from now on.
+    pub fn disable_short_ef_identifiers(&mut self) {
+        self.sfi = false;
     }
 
     /// The largest block actually read so far.
@@ -87,6 +100,52 @@ impl ReadPolicy {
             }
             None => false,
         }
+    }
+}
+
+/// What READ BINARY by short EF identifier found.
+pub enum SfiRead {
+    /// The file exists; these are its first bytes (it is now the current EF).
+    Header(Vec<u8>),
+    /// The chip has no such file.
+    Absent,
+    /// The chip does not support short EF identifiers (it answered with this status).
+    Unsupported(StatusWord),
+}
+
+/// READ BINARY with the short EF identifier of `ef` (`P1 = 80 | SFI`): selects the file in the
+/// current DF and returns its header bytes, saving the SELECT.
+pub async fn read_header_by_sfi<T: CardTransport + ?Sized>(
+    ch: &mut Channel<'_, T>,
+    ef: ElementaryFile,
+) -> Result<SfiRead, ReadError> {
+    let cmd = CommandApdu::new(0x00, 0xB0, 0x80 | ef.sfi(), 0x00).with_ne(HEADER_PROBE);
+    let resp = ch.exchange(&cmd, false).await?;
+    match resp.sw {
+        StatusWord::SUCCESS | StatusWord::END_OF_FILE if resp.data.is_empty() => {
+            Err(ReadError::MalformedFile {
+                file: ef.name(),
+                source: tlv::TlvError::TruncatedTag,
+            })
+        }
+        StatusWord::SUCCESS | StatusWord::END_OF_FILE => Ok(SfiRead::Header(resp.data)),
+        StatusWord::FILE_NOT_FOUND => Ok(SfiRead::Absent),
+        StatusWord::SECURITY_STATUS_NOT_SATISFIED => Err(ReadError::Chip {
+            command: "READ BINARY",
+            sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED,
+        }),
+        // A chip that cannot address by SFI says so in one of these ways.
+        sw @ (StatusWord::INCORRECT_P1P2
+        | StatusWord::WRONG_P1P2
+        | StatusWord::FUNCTION_NOT_SUPPORTED
+        | StatusWord::INS_NOT_SUPPORTED
+        | StatusWord::COMMAND_NOT_ALLOWED
+        | StatusWord::WRONG_LENGTH
+        | StatusWord::WRONG_DATA) => Ok(SfiRead::Unsupported(sw)),
+        sw => Err(ReadError::Chip {
+            command: "READ BINARY",
+            sw,
+        }),
     }
 }
 
@@ -187,6 +246,13 @@ pub async fn read_selected<T: CardTransport + ?Sized>(
             file: name.clone(),
             source,
         })?;
+    if let Some(t) = total.filter(|t| *t > MAX_FILE_SIZE) {
+        return Err(ReadError::FileTooLarge {
+            file: name,
+            declared: t,
+            limit: MAX_FILE_SIZE,
+        });
+    }
     let mut exact_ne: Option<usize> = None;
     loop {
         let want = match total {

@@ -411,16 +411,49 @@ async fn read_file<T: CardTransport + ?Sized>(
     if state.files.contains_key(&ef) {
         return Ok(FileState::Read);
     }
-    match files::select_file(ch, ef).await {
-        Ok(true) => {}
-        Ok(false) => return Ok(FileState::Absent),
-        Err(ReadError::Chip {
-            sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED,
-            ..
-        }) if eac_protected(ef) => {
-            return Ok(FileState::Protected);
+    // Continue an interrupted file; whatever arrives stays in `state` if the link breaks.
+    let mut buf = match state.partial.take() {
+        Some((partial_ef, bytes)) if partial_ef == ef => bytes,
+        other => {
+            state.partial = other;
+            Vec::new()
         }
-        Err(e) => return Err(e),
+    };
+    let mut selected = false;
+    if buf.is_empty() && policy.short_ef_identifiers() {
+        match files::read_header_by_sfi(ch, ef).await {
+            Ok(files::SfiRead::Header(bytes)) => {
+                buf = bytes;
+                selected = true;
+            }
+            Ok(files::SfiRead::Absent) => return Ok(FileState::Absent),
+            Ok(files::SfiRead::Unsupported(_)) => policy.disable_short_ef_identifiers(),
+            Err(ReadError::Chip {
+                sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED,
+                ..
+            }) if eac_protected(ef) => {
+                return Ok(FileState::Protected);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if !selected {
+        match files::select_file(ch, ef).await {
+            Ok(true) => {}
+            Ok(false) => return Ok(FileState::Absent),
+            Err(ReadError::Chip {
+                sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED,
+                ..
+            }) if eac_protected(ef) => {
+                return Ok(FileState::Protected);
+            }
+            Err(e) => {
+                if !buf.is_empty() {
+                    state.partial = Some((ef, buf));
+                }
+                return Err(e);
+            }
+        }
     }
     let name = ef.name();
     let mut on_bytes = |done: usize, total: usize| {
@@ -429,14 +462,6 @@ async fn read_file<T: CardTransport + ?Sized>(
             done,
             total,
         });
-    };
-    // Continue an interrupted file; whatever arrives stays in `state` if the link breaks.
-    let mut buf = match state.partial.take() {
-        Some((partial_ef, bytes)) if partial_ef == ef => bytes,
-        other => {
-            state.partial = other;
-            Vec::new()
-        }
     };
     let result = files::read_selected(ch, ef, policy, &mut buf, &mut on_bytes).await;
     let bytes = match result {

@@ -269,6 +269,11 @@ impl SecureChannel {
             }
             return Ok(raw.clone());
         }
+        // Every protected response starts with DO'85', DO'87', DO'99' or DO'8E'; anything else
+        // is a plaintext answer.
+        if !matches!(raw.data.first(), Some(0x85 | 0x87 | 0x99 | 0x8E)) {
+            return self.fail(SmError::PlaintextResponse);
+        }
         match self.parse_response(raw) {
             Ok(r) => Ok(r),
             Err(e) => self.fail(e),
