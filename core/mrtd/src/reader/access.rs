@@ -37,17 +37,29 @@ async fn card_access<T: CardTransport + ?Sized>(
             .map(Some)
             .map_err(ReadError::CardAccess);
     }
-    match files::select_file(ch, ElementaryFile::CardAccess).await {
-        Ok(true) => {}
-        // Absent, or a chip that does not even let us select it: no PACE.
-        Ok(false) | Err(ReadError::Chip { .. }) => return Ok(None),
-        Err(e) => return Err(e),
+    // By short EF identifier first (it selects and reads the header in one APDU).
+    let mut header = Vec::new();
+    if policy.short_ef_identifiers() {
+        match files::read_header_by_sfi(ch, ElementaryFile::CardAccess).await {
+            Ok(files::SfiRead::Header(bytes)) => header = bytes,
+            Ok(files::SfiRead::Absent) | Err(ReadError::Chip { .. }) => return Ok(None),
+            Ok(files::SfiRead::Unsupported(_)) => policy.disable_short_ef_identifiers(),
+            Err(e) => return Err(e),
+        }
+    }
+    if header.is_empty() {
+        match files::select_file(ch, ElementaryFile::CardAccess).await {
+            Ok(true) => {}
+            // Absent, or a chip that does not even let us select it: no PACE.
+            Ok(false) | Err(ReadError::Chip { .. }) => return Ok(None),
+            Err(e) => return Err(e),
+        }
     }
     let bytes = match files::read_selected(
         ch,
         ElementaryFile::CardAccess,
         policy,
-        &mut Vec::new(),
+        &mut header,
         &mut |_, _| {},
     )
     .await
