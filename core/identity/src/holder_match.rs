@@ -10,7 +10,7 @@ use crate::personal_number::PersonalNumber;
 use crate::transliteration::{normalize_mrz_field, to_mrz};
 
 /// The identity holder as the identity service knows them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct IdentityHolder {
     /// Personal identity number or coordination number.
     pub personal_number: PersonalNumber,
@@ -20,6 +20,13 @@ pub struct IdentityHolder {
     pub surname: String,
     /// Date of birth, if known separately (otherwise taken from the personal number).
     pub date_of_birth: Option<Date>,
+}
+
+impl std::fmt::Debug for IdentityHolder {
+    // Personal data stays out of debug output and logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IdentityHolder(<redacted>)")
+    }
 }
 
 /// The MRZ layout, which fixes the capacity of the name field (for truncation).

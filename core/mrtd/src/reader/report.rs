@@ -39,7 +39,7 @@ pub struct AccessReport {
 }
 
 /// The holder and document data from DG1.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct DocumentReport {
     /// `TD1`, `TD2` or `TD3`.
     pub format: String,
@@ -63,6 +63,13 @@ pub struct DocumentReport {
     pub sex: String,
     /// Optional data (e.g. personal number).
     pub optional_data: String,
+}
+
+impl std::fmt::Debug for DocumentReport {
+    // Document number and dates are the BAC/PACE password: never in debug output or logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DocumentReport({} {}, <redacted>)", self.format, self.issuing_state)
+    }
 }
 
 impl DocumentReport {
