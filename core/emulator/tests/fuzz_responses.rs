@@ -1,0 +1,124 @@
+//! Random damage to one response of a full read, many times over: the reader never panics,
+//! and a read that still completes either reports the chip's real data as valid or says
+//! "invalid" (secure messaging MACs leave no room for silently altered bytes).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_docs
+)]
+
+use async_trait::async_trait;
+use rand_core::Rng;
+use tapid_card::{CardTransport, TransportCapabilities, TransportError};
+use tapid_emulator::pki::drbg::SeededRng;
+use tapid_emulator::pki::test_trust_store;
+use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, Profile};
+use tapid_mrtd::mrz::AccessKey;
+use tapid_mrtd::pa::PaStatus;
+use tapid_mrtd::reader::{ReadOptions, read, verify_passive};
+
+/// Flips, drops or appends bytes in the answer to exchange `at`.
+struct Mangler {
+    chip: EmulatorTransport,
+    at: usize,
+    n: usize,
+    rng: SeededRng,
+}
+
+#[async_trait]
+impl CardTransport for Mangler {
+    async fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
+        let mut r = self.chip.transmit(command).await?;
+        let n = self.n;
+        self.n += 1;
+        if n == self.at && !r.is_empty() {
+            match self.rng.next_u32() % 3 {
+                0 => {
+                    let i = self.rng.next_u32() as usize % r.len();
+                    r[i] ^= 1 << (self.rng.next_u32() % 8);
+                }
+                1 => {
+                    let keep = self.rng.next_u32() as usize % r.len();
+                    r.truncate(keep);
+                }
+                _ => {
+                    let extra = 1 + self.rng.next_u32() as usize % 8;
+                    let at = self.rng.next_u32() as usize % r.len();
+                    for _ in 0..extra {
+                        r.insert(at, self.rng.next_u32() as u8);
+                    }
+                }
+            }
+        }
+        Ok(r)
+    }
+
+    fn capabilities(&self) -> TransportCapabilities {
+        self.chip.capabilities()
+    }
+}
+
+#[tokio::test]
+async fn damaged_answers_never_panic_or_pass_as_valid_data() {
+    for name in [
+        "bac",
+        "pace-gm-bp256-aes128",
+        "pace-cam-bp256-aes128",
+        "pace-ca-aa",
+    ] {
+        let profile = Profile::named(name).unwrap();
+        let key = AccessKey::Mrz(profile.mrz_key().unwrap());
+        let chip =
+            || EmulatorTransport::new(Chip::new(&profile, ChipConfig::default(), b"chip").unwrap());
+        let options = ReadOptions {
+            aa_challenge: Some(*b"fuzzfuzz"),
+            ..ReadOptions::default()
+        };
+        let reference = read(
+            &mut chip(),
+            &key,
+            &options,
+            &mut SeededRng::new(b"t"),
+            &mut |_| {},
+        )
+        .await
+        .unwrap();
+        let exchanges = reference.report.transport.apdus;
+        for round in 0..(exchanges * 6) {
+            let mut t = Mangler {
+                chip: chip(),
+                at: round % exchanges,
+                n: 0,
+                rng: SeededRng::new(&(round as u64).to_be_bytes()),
+            };
+            let Ok(mut out) = read(
+                &mut t,
+                &key,
+                &options,
+                &mut SeededRng::new(b"t"),
+                &mut |_| {},
+            )
+            .await
+            else {
+                continue;
+            };
+            verify_passive(&mut out, &test_trust_store().unwrap(), 1_800_000_000);
+            let valid = out.report.passive_authentication.status == PaStatus::Valid
+                && out.report.chip_authenticity.status == "valid";
+            if valid {
+                // A completed, valid read despite the damage: only possible where nothing
+                // protected was hit; its data must be the chip's own.
+                assert_eq!(out.files, reference.files, "{name} round {round}");
+            } else {
+                // Damage right after Chip Authentication looks exactly like a clone that cannot
+                // use the new keys: the read stops there with the verdict "invalid".
+                assert_eq!(
+                    out.report.chip_authenticity.status, "invalid",
+                    "{name} round {round}"
+                );
+            }
+        }
+    }
+}
