@@ -68,7 +68,11 @@ pub struct DocumentReport {
 impl std::fmt::Debug for DocumentReport {
     // Document number and dates are the BAC/PACE password: never in debug output or logs.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "DocumentReport({} {}, <redacted>)", self.format, self.issuing_state)
+        write!(
+            f,
+            "DocumentReport({} {}, <redacted>)",
+            self.format, self.issuing_state
+        )
     }
 }
 
