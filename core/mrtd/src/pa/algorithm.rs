@@ -182,6 +182,24 @@ fn parse_pss_params(params: Option<&[u8]>) -> Result<SignatureScheme, PaError> {
     })
 }
 
+/// The `signatureAlgorithm` and `signatureValue` that close every signed X.509 structure
+/// (certificate, CRL): the algorithm and the signature bytes without the BIT STRING's
+/// unused-bits octet.
+pub(crate) fn signature_parts(
+    parts: &mut super::tlv::Reader<'_>,
+) -> Result<(AlgorithmId, Vec<u8>), PaError> {
+    let algorithm = AlgorithmId::from_tlv(parts.next_required("signatureAlgorithm")?)?;
+    let bits = parts
+        .next_required("signatureValue")?
+        .expect(0x03, "signatureValue")?;
+    let signature = bits
+        .content
+        .get(1..)
+        .ok_or(PaError::Malformed("signatureValue"))?
+        .to_vec();
+    Ok((algorithm, signature))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

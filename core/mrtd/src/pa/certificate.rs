@@ -14,7 +14,7 @@ use x509_cert::{
 };
 
 use super::{
-    algorithm::{AlgorithmId, SignatureScheme},
+    algorithm::{AlgorithmId, SignatureScheme, signature_parts},
     error::PaError,
     oid,
     signature::PublicKeyInfo,
@@ -79,16 +79,7 @@ impl Certificate {
             .to_vec();
         let spki = fields.next_required("subjectPublicKeyInfo")?;
         let public_key = PublicKeyInfo::from_der(spki.raw)?;
-        let signature_algorithm =
-            AlgorithmId::from_tlv(parts.next_required("signatureAlgorithm")?)?;
-        let bits = parts
-            .next_required("signatureValue")?
-            .expect(0x03, "signatureValue")?;
-        let signature = bits
-            .content
-            .get(1..)
-            .ok_or(PaError::Malformed("signatureValue"))?
-            .to_vec();
+        let (signature_algorithm, signature) = signature_parts(&mut parts)?;
 
         let parsed = CertificateInner::<Raw>::from_der(bytes).map_err(|e| PaError::Decode {
             what: "certificate",

@@ -4,7 +4,7 @@ use der::Decode;
 use x509_cert::{certificate::Raw, crl::CertificateList, name::Name};
 
 use super::{
-    algorithm::{AlgorithmId, SignatureScheme},
+    algorithm::{AlgorithmId, SignatureScheme, signature_parts},
     certificate::Certificate,
     error::PaError,
     tlv,
@@ -41,16 +41,7 @@ impl Crl {
             .expect(0x30, "issuer")?
             .raw
             .to_vec();
-        let signature_algorithm =
-            AlgorithmId::from_tlv(parts.next_required("signatureAlgorithm")?)?;
-        let bits = parts
-            .next_required("signatureValue")?
-            .expect(0x03, "signatureValue")?;
-        let signature = bits
-            .content
-            .get(1..)
-            .ok_or(PaError::Malformed("signatureValue"))?
-            .to_vec();
+        let (signature_algorithm, signature) = signature_parts(&mut parts)?;
         let parsed = CertificateList::<Raw>::from_der(bytes).map_err(|e| PaError::Decode {
             what: "CRL",
             detail: e.to_string(),
