@@ -15,14 +15,7 @@ pub fn verify_passive(outcome: &mut ReadOutcome, trust: &TrustStore, now: i64) {
         let mut report =
             PaReport::not_performed("the chip has no EF.SOD: its data cannot be verified");
         report.status = pa::PaStatus::Invalid;
-        let chip = &outcome.report.chip_authenticity;
-        outcome.report.chip_authenticity = ChipAuthenticityReport::assess(
-            chip.pace_cam.clone(),
-            chip.ca.clone(),
-            chip.aa.clone(),
-            &report,
-        );
-        outcome.report.passive_authentication = report;
+        record(outcome, report);
         return;
     };
     let groups: Vec<(u8, &[u8])> = outcome
@@ -51,6 +44,12 @@ pub fn verify_passive(outcome: &mut ReadOutcome, trust: &TrustStore, now: i64) {
             );
         }
     }
+    record(outcome, report);
+}
+
+/// Stores the passive-authentication verdict and re-assesses chip authenticity, which counts
+/// only with it.
+fn record(outcome: &mut ReadOutcome, report: PaReport) {
     let chip = &outcome.report.chip_authenticity;
     outcome.report.chip_authenticity = ChipAuthenticityReport::assess(
         chip.pace_cam.clone(),

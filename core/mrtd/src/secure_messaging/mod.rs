@@ -179,6 +179,17 @@ impl SecureChannel {
         Ok(data.to_vec())
     }
 
+    /// Decrypts DO'87' (after its padding-content indicator `01`) or DO'85'.
+    fn open_cryptogram(&self, obj: Tlv<'_>) -> Result<Vec<u8>, SmError> {
+        if obj.tag != DO87 {
+            return self.decrypt(obj.value);
+        }
+        match obj.value.split_first() {
+            Some((0x01, cryptogram)) => self.decrypt(cryptogram),
+            _ => Err(SmError::PaddingIndicator),
+        }
+    }
+
     fn guard(&self) -> Result<(), SmError> {
         if self.closed {
             Err(SmError::Closed)
@@ -318,14 +329,7 @@ impl SecureChannel {
         }
         let data = match cryptogram {
             None => Vec::new(),
-            Some((DO87, obj)) => {
-                let (indicator, c) = obj.value.split_first().ok_or(SmError::PaddingIndicator)?;
-                if *indicator != 0x01 {
-                    return Err(SmError::PaddingIndicator);
-                }
-                self.decrypt(c)?
-            }
-            Some((_, obj)) => self.decrypt(obj.value)?,
+            Some((_, obj)) => self.open_cryptogram(obj)?,
         };
         Ok(ResponseApdu { data, sw: raw.sw })
     }
@@ -372,14 +376,7 @@ impl SecureChannel {
         }
         let data = match cryptogram {
             None => Vec::new(),
-            Some(obj) if obj.tag == DO87 => {
-                let (indicator, c) = obj.value.split_first().ok_or(SmError::PaddingIndicator)?;
-                if *indicator != 0x01 {
-                    return Err(SmError::PaddingIndicator);
-                }
-                self.decrypt(c)?
-            }
-            Some(obj) => self.decrypt(obj.value)?,
+            Some(obj) => self.open_cryptogram(obj)?,
         };
         let ne = match le.map(|o| o.value) {
             None => None,
