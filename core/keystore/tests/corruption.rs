@@ -20,7 +20,15 @@ use tapid_keystore::{KeyAlias, KeyStore, KeyStoreError, ProtectionPolicy, Softwa
 /// A store with two keys and a credential, built once.
 fn pristine() -> &'static CrashFs {
     static FS: OnceLock<CrashFs> = OnceLock::new();
+    // Built on a thread of its own: the first caller may be an async test already inside a
+    // runtime, and a runtime cannot be started (or blocked on) inside another.
     FS.get_or_init(|| {
+        std::thread::scope(|s| s.spawn(build_pristine).join().unwrap())
+    })
+}
+
+fn build_pristine() -> CrashFs {
+    {
         let fs = CrashFs::new();
         let pin = code("123456");
         let store = SoftwareKeyStore::create(fs.clone(), TestRng::new(5), &pin, CHEAP).unwrap();
@@ -41,7 +49,7 @@ fn pristine() -> &'static CrashFs {
                 .unwrap();
         });
         fs
-    })
+    }
 }
 
 #[derive(Debug, Clone)]
