@@ -4,6 +4,9 @@
 #![forbid(unsafe_code)]
 
 pub mod apdu;
+#[cfg(feature = "deterministic-rng")]
+pub mod deterministic;
+pub mod historical;
 pub mod status;
 pub mod tlv;
 pub mod transcript;

@@ -79,6 +79,11 @@ impl StatusWord {
         self.0.to_be_bytes()
     }
 
+    /// Four upper-case hex digits (`6982`), for records and machine-readable reports.
+    pub fn hex(self) -> String {
+        format!("{:04X}", self.0)
+    }
+
     /// SW1.
     pub fn sw1(self) -> u8 {
         (self.0 >> 8) as u8

@@ -16,6 +16,7 @@
 //! access key there, so a transcript is as sensitive as the passport data it contains).
 
 use std::collections::BTreeMap;
+#[cfg(any(test, feature = "deterministic-rng"))]
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -58,6 +59,9 @@ pub struct Header {
     pub version: u32,
     /// Capabilities of the transport that was recorded; replay reports the same.
     pub capabilities: TransportCapabilities,
+    /// The card's historical bytes as the recorded transport reported them (upper-case hex).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub historical_bytes: Option<String>,
     /// Free-form information kept by the recorder.
     #[serde(default)]
     pub meta: BTreeMap<String, String>,
@@ -122,6 +126,7 @@ impl Recorder {
             format: FORMAT.into(),
             version: VERSION,
             capabilities,
+            historical_bytes: None,
             meta,
         };
         Self {
@@ -154,13 +159,18 @@ impl Recorder {
 
     /// Wraps `transport` so every exchange is recorded.
     pub fn transport<T: CardTransport>(&self, transport: T) -> RecordingTransport<T> {
+        if let Some(Event::Header(h)) = lock(&self.events).first_mut() {
+            h.historical_bytes = transport.historical_bytes().map(hex::encode_upper);
+        }
         RecordingTransport {
             inner: transport,
             recorder: self.clone(),
         }
     }
 
-    /// Wraps `rng` so every random byte drawn is recorded.
+    /// Wraps `rng` so every random byte drawn is recorded (the transcript then holds every
+    /// ephemeral secret of the session).
+    #[cfg(feature = "deterministic-rng")]
     pub fn rng<R>(&self, rng: R) -> RecordingRng<R> {
         RecordingRng {
             inner: rng,
@@ -194,14 +204,20 @@ impl<T: CardTransport> CardTransport for RecordingTransport<T> {
     fn capabilities(&self) -> TransportCapabilities {
         self.inner.capabilities()
     }
+
+    fn historical_bytes(&self) -> Option<Vec<u8>> {
+        self.inner.historical_bytes()
+    }
 }
 
-/// An RNG that records what it hands out.
+/// An RNG that records what it hands out (feature `deterministic-rng`).
+#[cfg(feature = "deterministic-rng")]
 pub struct RecordingRng<R> {
     inner: R,
     recorder: Recorder,
 }
 
+#[cfg(feature = "deterministic-rng")]
 impl<R: rand_core::TryRng> rand_core::TryRng for RecordingRng<R> {
     type Error = R::Error;
 
@@ -226,6 +242,7 @@ impl<R: rand_core::TryRng> rand_core::TryRng for RecordingRng<R> {
     }
 }
 
+#[cfg(feature = "deterministic-rng")]
 impl<R: rand_core::TryCryptoRng> rand_core::TryCryptoRng for RecordingRng<R> {}
 
 /// One recorded command with its response or link-error code.
@@ -236,6 +253,8 @@ type Recorded = (Vec<u8>, Result<Vec<u8>, String>);
 pub struct Transcript {
     /// The header line.
     pub header: Header,
+    // Parsed always (the format is the same), handed out only by the feature-gated ReplayRng.
+    #[cfg_attr(not(feature = "deterministic-rng"), allow(dead_code))]
     randoms: Vec<u8>,
     exchanges: Vec<Recorded>,
 }
@@ -306,10 +325,16 @@ impl Transcript {
             exchanges: self.exchanges.clone(),
             next: 0,
             caps: self.header.capabilities,
+            historical_bytes: self
+                .header
+                .historical_bytes
+                .as_deref()
+                .and_then(|h| hex::decode(h).ok()),
         }
     }
 
-    /// An RNG handing out the recorded random bytes, in order.
+    /// An RNG handing out the recorded random bytes, in order (feature `deterministic-rng`).
+    #[cfg(feature = "deterministic-rng")]
     pub fn rng(&self) -> ReplayRng {
         ReplayRng {
             bytes: self.randoms.clone(),
@@ -324,6 +349,7 @@ pub struct ReplayTransport {
     exchanges: Vec<Recorded>,
     next: usize,
     caps: TransportCapabilities,
+    historical_bytes: Option<Vec<u8>>,
 }
 
 impl ReplayTransport {
@@ -354,8 +380,13 @@ impl CardTransport for ReplayTransport {
     fn capabilities(&self) -> TransportCapabilities {
         self.caps
     }
+
+    fn historical_bytes(&self) -> Option<Vec<u8>> {
+        self.historical_bytes.clone()
+    }
 }
 
+#[cfg(feature = "deterministic-rng")]
 /// Hands out recorded random bytes as one stream. Past the end it yields zeros and remembers
 /// that it ran dry; the replayed commands then differ and the replay transport reports it.
 pub struct ReplayRng {
@@ -364,6 +395,7 @@ pub struct ReplayRng {
     exhausted: bool,
 }
 
+#[cfg(feature = "deterministic-rng")]
 impl ReplayRng {
     /// Whether more bytes were asked for than were recorded.
     pub fn exhausted(&self) -> bool {
@@ -371,6 +403,7 @@ impl ReplayRng {
     }
 }
 
+#[cfg(feature = "deterministic-rng")]
 impl rand_core::TryRng for ReplayRng {
     type Error = Infallible;
 
@@ -403,11 +436,13 @@ impl rand_core::TryRng for ReplayRng {
     }
 }
 
+#[cfg(feature = "deterministic-rng")]
 impl rand_core::TryCryptoRng for ReplayRng {}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(feature = "deterministic-rng")]
     use rand_core::Rng;
 
     struct Echo;
@@ -427,7 +462,9 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "deterministic-rng")]
     struct Counter(u8);
+    #[cfg(feature = "deterministic-rng")]
     impl rand_core::TryRng for Counter {
         type Error = Infallible;
         fn try_next_u32(&mut self) -> Result<u32, Infallible> {
@@ -444,8 +481,10 @@ mod tests {
             Ok(())
         }
     }
+    #[cfg(feature = "deterministic-rng")]
     impl rand_core::TryCryptoRng for Counter {}
 
+    #[cfg(feature = "deterministic-rng")]
     #[tokio::test]
     async fn record_then_replay() {
         let mut meta = BTreeMap::new();

@@ -69,6 +69,14 @@ pub trait CardTransport: Send {
 
     /// What this transport can carry.
     fn capabilities(&self) -> TransportCapabilities;
+
+    /// The historical bytes of the card's ATR (contact, PC/SC) or ATS (contactless: Android
+    /// `IsoDep.getHistoricalBytes`, iOS `NFCISO7816Tag.historicalBytes`), when the platform
+    /// exposes them. Their card capabilities are the hint a reader uses for extended length
+    /// when the chip has no EF.ATR/INFO. Not authenticated: they can only choose an encoding.
+    fn historical_bytes(&self) -> Option<Vec<u8>> {
+        None
+    }
 }
 
 #[async_trait]
@@ -80,6 +88,10 @@ impl<T: CardTransport + ?Sized> CardTransport for Box<T> {
     fn capabilities(&self) -> TransportCapabilities {
         (**self).capabilities()
     }
+
+    fn historical_bytes(&self) -> Option<Vec<u8>> {
+        (**self).historical_bytes()
+    }
 }
 
 #[async_trait]
@@ -90,5 +102,9 @@ impl<T: CardTransport + ?Sized> CardTransport for &mut T {
 
     fn capabilities(&self) -> TransportCapabilities {
         (**self).capabilities()
+    }
+
+    fn historical_bytes(&self) -> Option<Vec<u8>> {
+        (**self).historical_bytes()
     }
 }

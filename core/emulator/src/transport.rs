@@ -57,4 +57,8 @@ impl CardTransport for EmulatorTransport {
             TransportCapabilities::SHORT
         }
     }
+
+    fn historical_bytes(&self) -> Option<Vec<u8>> {
+        Some(crate::atr::historical_bytes(self.chip.config().extended_length))
+    }
 }

@@ -8,7 +8,7 @@ use cmac::Mac;
 use serde::Serialize;
 
 /// A cipher suite as named in protocol OIDs (`…1` 3DES-CBC-CBC, `…2`–`…4` AES-CBC-CMAC).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 pub enum CipherAlg {
     /// 2-key triple DES, retail MAC.
     #[serde(rename = "3DES")]

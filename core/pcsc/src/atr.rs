@@ -8,8 +8,7 @@
 
 use std::ops::Range;
 
-/// Third software function table bit: extended Lc and Le fields.
-pub const EXTENDED_LC_LE: u8 = 0x40;
+pub use tapid_card::historical::EXTENDED_LC_LE;
 
 /// Why an ATR does not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -112,31 +111,13 @@ impl Atr {
 
     /// The card capabilities object (compact-TLV tag `7`) of the historical bytes, if any.
     pub fn card_capabilities(&self) -> Option<&[u8]> {
-        let hist = self.historical();
-        let objects = match hist.split_first() {
-            // Compact-TLV objects, the status indicator possibly among them.
-            Some((0x80, rest)) => rest,
-            // Compact-TLV objects, then a 3-byte status indicator.
-            Some((0x00, rest)) => rest.get(..rest.len().checked_sub(3)?)?,
-            _ => return None,
-        };
-        let mut i = 0usize;
-        while let Some(&head) = objects.get(i) {
-            let len = usize::from(head & 0x0F);
-            let value = objects.get(i + 1..i + 1 + len)?;
-            if head >> 4 == 0x7 {
-                return Some(value);
-            }
-            i += 1 + len;
-        }
-        None
+        tapid_card::historical::card_capabilities(self.historical())
     }
 
     /// What the card says about extended length: `None` when it says nothing (no card
     /// capabilities object), otherwise the "extended Lc and Le fields" bit.
     pub fn extended_length(&self) -> Option<bool> {
-        let caps = self.card_capabilities()?;
-        Some(caps.get(2).is_some_and(|t| t & EXTENDED_LC_LE != 0))
+        tapid_card::historical::extended_length(self.historical())
     }
 }
 

@@ -287,6 +287,10 @@ impl CardTransport for PcscTransport {
     fn capabilities(&self) -> TransportCapabilities {
         self.caps
     }
+
+    fn historical_bytes(&self) -> Option<Vec<u8>> {
+        Atr::parse(&self.atr).ok().map(|a| a.historical().to_vec())
+    }
 }
 
 #[cfg(test)]

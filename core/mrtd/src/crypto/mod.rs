@@ -48,6 +48,7 @@ mod error;
 mod field;
 mod im_prf;
 pub mod pace_map;
+pub mod validate;
 mod weierstrass;
 
 pub use curves::{CurveConsts, NamedCurve};

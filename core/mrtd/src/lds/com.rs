@@ -7,7 +7,7 @@ use tapid_card::tlv::{Tag, Tlv, TlvError};
 use super::DataGroup;
 
 /// Parsed EF.COM.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct EfCom {
     /// LDS version `aabb` (e.g. `0107`).
     pub lds_version: String,

@@ -43,7 +43,7 @@ pub enum DetailsError {
 }
 
 /// A name in ICAO form: primary and secondary identifiers separated by `<<`, parts by `<`.
-#[derive(Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Name {
     /// Surname(s), `<` turned into spaces.
     pub primary: String,
@@ -184,7 +184,7 @@ pub(crate) fn check_tag_list(t: &Tlv<'_>) -> Result<(), DetailsError> {
 }
 
 /// Parsed DG11. Every field is optional; absent fields are `None`.
-#[derive(Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Dg11 {
     /// `5F0E` full name in national characters.
     pub full_name: Option<Name>,

@@ -11,7 +11,7 @@ use super::dg11::{
 };
 
 /// Parsed DG12. Every field is optional; absent fields are `None`.
-#[derive(Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Dg12 {
     /// `5F19` issuing authority.
     pub issuing_authority: Option<String>,

@@ -34,7 +34,7 @@ pub enum Dg2Error {
 }
 
 /// The CBEFF biometric header template (`A1`) fields that identify the record format.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 pub struct BiometricHeader {
     /// `80` ICAO header version (hex), if present.
     pub version: Option<String>,
@@ -49,7 +49,7 @@ pub struct BiometricHeader {
 }
 
 /// Parsed DG2.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Dg2 {
     /// Every face in the file, in order (normally exactly one).
     pub faces: Vec<Face>,

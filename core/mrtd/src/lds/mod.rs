@@ -1,5 +1,6 @@
 //! The Logical Data Structure (ICAO 9303-10): file identifiers and the parsed files.
 
+pub mod atr_info;
 pub mod biometric;
 pub mod com;
 pub mod dg1;
@@ -72,6 +73,8 @@ impl std::fmt::Display for DataGroup {
 /// An elementary file a reader may select.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ElementaryFile {
+    /// EF.ATR/INFO (MF, ISO/IEC 7816-4): the chip's extended-length information.
+    AtrInfo,
     /// EF.CardAccess (MF): PACE parameters, readable without access control.
     CardAccess,
     /// EF.CardSecurity (MF): signed SecurityInfos for PACE-CAM.
@@ -88,6 +91,7 @@ impl ElementaryFile {
     /// The file identifier.
     pub fn fid(self) -> u16 {
         match self {
+            Self::AtrInfo => 0x2F01,
             Self::CardAccess => 0x011C,
             Self::CardSecurity | Self::Sod => 0x011D,
             Self::Com => 0x011E,
@@ -102,12 +106,13 @@ impl ElementaryFile {
 
     /// Whether the file lives in the master file rather than the eMRTD application.
     pub fn in_master_file(self) -> bool {
-        matches!(self, Self::CardAccess | Self::CardSecurity)
+        matches!(self, Self::AtrInfo | Self::CardAccess | Self::CardSecurity)
     }
 
     /// The name used in reports (`DG1`, `EF.COM`, `EF.SOD`, …).
     pub fn name(self) -> String {
         match self {
+            Self::AtrInfo => "EF.ATR/INFO".into(),
             Self::CardAccess => "EF.CardAccess".into(),
             Self::CardSecurity => "EF.CardSecurity".into(),
             Self::Com => "EF.COM".into(),
@@ -118,7 +123,19 @@ impl ElementaryFile {
 
     /// The file name used when writing raw files (`EF_COM.bin`, `DG1.bin`).
     pub fn file_name(self) -> String {
-        format!("{}.bin", self.name().replace('.', "_"))
+        format!("{}.bin", self.name().replace(['.', '/'], "_"))
+    }
+
+    /// The file a report name ([`ElementaryFile::name`]) stands for.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "EF.ATR/INFO" => Self::AtrInfo,
+            "EF.CardAccess" => Self::CardAccess,
+            "EF.CardSecurity" => Self::CardSecurity,
+            "EF.COM" => Self::Com,
+            "EF.SOD" => Self::Sod,
+            dg => Self::Dg(DataGroup::new(dg.strip_prefix("DG")?.parse().ok()?)?),
+        })
     }
 }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{error::PaError, oid};
 
 /// A SHA-1/SHA-2 hash algorithm, as named by an AlgorithmIdentifier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum HashAlgorithm {
     /// SHA-1 (still used by some issuers).

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::hash::HashAlgorithm;
 
 /// Overall passive-authentication status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PaStatus {
     /// Signature, chain to a trusted CSCA and every data group hash hold.
@@ -22,7 +22,7 @@ pub enum PaStatus {
 }
 
 /// Result of the CMS signature check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SignatureStatus {
     /// The signer's signature over the signed attributes/content verifies.
@@ -34,7 +34,7 @@ pub enum SignatureStatus {
 }
 
 /// Result of validating the signer certificate against the trust store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChainStatus {
     /// A trusted CSCA signed the certificate, validity and key usage hold, not revoked.
@@ -50,7 +50,7 @@ pub enum ChainStatus {
 }
 
 /// Comparison of one data group's hash with the SOD.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HashStatus {
     /// The hash equals the SOD's entry.
@@ -62,14 +62,14 @@ pub enum HashStatus {
 }
 
 /// One file's hash result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct FileHash {
     /// The comparison result.
     pub hash: HashStatus,
 }
 
 /// Result of verifying a signed object (EF.SOD or EF.CardSecurity) and its signer chain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct SignerReport {
     /// The CMS signature check.
     pub signature: SignatureStatus,
@@ -108,7 +108,7 @@ impl SignerReport {
 }
 
 /// Status and details of EF.CardSecurity verification.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct CardSecurityReport {
     /// Overall status of the file (same meaning as for the SOD).
     pub status: PaStatus,
@@ -118,7 +118,7 @@ pub struct CardSecurityReport {
 }
 
 /// The passive authentication report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct PaReport {
     /// Overall verdict.
     pub status: PaStatus,

@@ -190,6 +190,11 @@ impl CamEvidence {
         &self.pk_map_ic
     }
 
+    /// The chip's mapping public key, uncompressed SEC1 (for the evidence bundle).
+    pub fn pk_map_ic_sec1(&self) -> Vec<u8> {
+        self.pk_map_ic.to_sec1_uncompressed()
+    }
+
     /// Checks PK_Map,IC = CA_IC · PK_IC with the static key PK_IC from EF.CardSecurity,
     /// which must be an ECDH key on the PACE curve.
     pub fn verify(&self, key: &ChipAuthenticationPublicKeyInfo) -> Result<(), CryptoError> {
@@ -207,4 +212,21 @@ impl CamEvidence {
         let pk_ic = group.decode_point(&key.public_key)?;
         crate::crypto::pace_map::cam_verify(&group, &self.ca_ic, &pk_ic, &self.pk_map_ic)
     }
+}
+
+/// Checks recorded PACE-CAM data (CA_IC and PK_Map,IC as SEC1) against a static chip key,
+/// without the session: PK_Map,IC = CA_IC · PK_IC on the key's curve. Anyone can produce such
+/// a pair for a known public key, so outside the live session this shows consistency only.
+pub fn verify_cam_record(
+    ca_ic: &[u8],
+    pk_map_ic_sec1: &[u8],
+    key: &ChipAuthenticationPublicKeyInfo,
+) -> Result<(), CryptoError> {
+    let DomainParameters::Ec(_) = &key.domain else {
+        return Err(CryptoError::Unsupported("PACE-CAM needs EC keys"));
+    };
+    let group = key.domain.ec_group()?;
+    let pk_map_ic = group.decode_point(pk_map_ic_sec1)?;
+    let pk_ic = group.decode_point(&key.public_key)?;
+    crate::crypto::pace_map::cam_verify(&group, ca_ic, &pk_ic, &pk_map_ic)
 }

@@ -1,21 +1,26 @@
-//! Access control for a read, following the security policy: PACE when EF.CardAccess offers
-//! it (the strongest variant offered), BAC only when the chip offers no PACE, and no silent
-//! fallback from a failed PACE to BAC unless the caller opted in.
+//! Opening the chip, following the security policy: the link's extended-length support (from
+//! EF.ATR/INFO or the historical bytes), then PACE when EF.CardAccess offers it (the strongest
+//! variant offered), BAC only when the chip offers no PACE, and no silent fallback from a
+//! failed PACE to BAC unless the caller opted in.
 
 use std::collections::BTreeMap;
 
 use tapid_card::{CardTransport, StatusWord};
 
-use super::channel::Channel;
-use super::error::ReadError;
-use super::files::{self, ReadPolicy};
-use super::report::AccessReport;
+use super::channel::{Channel, ExtendedLength};
+use super::error::{ExtendedLengthMissing, ReadError};
+use super::files::{self, ReadPolicy, Selected, SfiRead};
+use super::report::{AccessReport, AccessProtocol, Password};
 use crate::bac::{self, BacError, BacTerminal, DocumentKeys};
 use crate::lds::ElementaryFile;
+use crate::lds::atr_info::AtrInfo;
 use crate::mrz::AccessKey;
 use crate::pace::{CamEvidence, PaceTerminal, Step};
-use crate::security_infos::{Agreement, Mapping, SecurityInfos, choose_pace};
+use crate::security_infos::{PaceSetup, SecurityInfos, choose_pace};
 use crate::symmetric::CipherAlg;
+
+/// The most GENERAL AUTHENTICATE steps PACE may take (it needs four after MSE:Set AT).
+const MAX_PACE_STEPS: usize = 8;
 
 /// What access control established.
 pub struct Access {
@@ -23,9 +28,100 @@ pub struct Access {
     pub report: AccessReport,
     /// PACE-CAM evidence, checked later against the verified EF.CardSecurity.
     pub cam: Option<CamEvidence>,
+    /// The parsed EF.CardAccess, when the chip has one.
+    pub card_access: Option<SecurityInfos>,
 }
 
-/// Reads EF.CardAccess (plain, from the master file) if the chip has one.
+/// How the chip may be opened: the caller's choices that access control follows.
+#[derive(Debug, Clone, Copy)]
+pub struct AccessPolicy {
+    /// Fall back to BAC when PACE fails.
+    pub allow_bac_fallback: bool,
+    /// Run PACE on explicit domain parameters from EF.CardAccess (checked first).
+    pub allow_explicit_pace_parameters: bool,
+}
+
+/// Decides whether extended length may be used: the caller allows it, the transport carries
+/// it, and the chip announces it in EF.ATR/INFO (read here, from the master file, when the
+/// first two hold) or, without that file, in its historical bytes. Also returns the largest
+/// response the chip buffers, when EF.ATR/INFO says.
+pub async fn extended_length<T: CardTransport + ?Sized>(
+    ch: &mut Channel<'_, T>,
+    allowed: bool,
+    files_read: &mut BTreeMap<ElementaryFile, Vec<u8>>,
+) -> Result<(ExtendedLength, Option<usize>), ReadError> {
+    if !allowed {
+        return Ok((
+            ExtendedLength::Unavailable(ExtendedLengthMissing::Disabled),
+            None,
+        ));
+    }
+    if !ch.transport().capabilities().extended_length {
+        return Ok((
+            ExtendedLength::Unavailable(ExtendedLengthMissing::Transport),
+            None,
+        ));
+    }
+    let info = match files_read.get(&ElementaryFile::AtrInfo) {
+        Some(bytes) => AtrInfo::parse(bytes).ok(),
+        None => read_atr_info(ch, files_read).await?,
+    };
+    let chip_says = match info {
+        Some(info) => Some((info.extended_length, info.max_response_len)),
+        None => ch
+            .transport()
+            .historical_bytes()
+            .and_then(|h| tapid_card::historical::extended_length(&h))
+            .map(|e| (e, None)),
+    };
+    Ok(match chip_says {
+        Some((true, max)) => (ExtendedLength::Available, max),
+        _ => (
+            ExtendedLength::Unavailable(ExtendedLengthMissing::Chip),
+            None,
+        ),
+    })
+}
+
+/// Reads EF.ATR/INFO (plain, master file). Absent or refused: `None`. A file that does not
+/// parse says nothing either (it is unsigned and only chooses an encoding).
+async fn read_atr_info<T: CardTransport + ?Sized>(
+    ch: &mut Channel<'_, T>,
+    files_read: &mut BTreeMap<ElementaryFile, Vec<u8>>,
+) -> Result<Option<AtrInfo>, ReadError> {
+    match files::select_file(ch, ElementaryFile::AtrInfo).await {
+        Ok(Selected::Yes) => {}
+        Ok(Selected::Absent | Selected::Refused)
+        | Err(ReadError::Chip {
+            command: "SELECT file",
+            ..
+        }) => return Ok(None),
+        Err(e) => return Err(e),
+    }
+    // Short blocks: extended length is what this file is about to tell.
+    let mut policy = ReadPolicy::new(false, 258, None);
+    let bytes = match files::read_selected(
+        ch,
+        ElementaryFile::AtrInfo,
+        &mut policy,
+        &mut Vec::new(),
+        &mut |_, _| {},
+    )
+    .await
+    {
+        Ok(b) => b,
+        Err(e) if e.is_link_failure() => return Err(e),
+        // A malformed or unreadable EF.ATR/INFO says nothing about extended length.
+        Err(_) => return Ok(None),
+    };
+    let info = AtrInfo::parse(&bytes).ok();
+    files_read.insert(ElementaryFile::AtrInfo, bytes);
+    Ok(info)
+}
+
+/// Reads EF.CardAccess (plain, from the master file) if the chip has one. Only the statuses
+/// that mean "no such file" make it absent: anything else is an error, so that an error status
+/// cannot turn a PACE chip into a BAC one.
 async fn card_access<T: CardTransport + ?Sized>(
     ch: &mut Channel<'_, T>,
     policy: &mut ReadPolicy,
@@ -37,40 +133,43 @@ async fn card_access<T: CardTransport + ?Sized>(
             .map(Some)
             .map_err(ReadError::CardAccess);
     }
-    // By short EF identifier first (it selects and reads the header in one APDU).
+    // By short EF identifier first (it selects and reads the header in one APDU). A chip that
+    // does not take short EF identifiers, or answers 6A82 to one, is asked again by FID.
     let mut header = Vec::new();
     if policy.short_ef_identifiers() {
-        match files::read_header_by_sfi(ch, ElementaryFile::CardAccess).await {
-            Ok(files::SfiRead::Header(bytes)) => header = bytes,
-            Ok(files::SfiRead::Absent) | Err(ReadError::Chip { .. }) => return Ok(None),
-            Ok(files::SfiRead::Unsupported(_)) => policy.disable_short_ef_identifiers(),
-            Err(e) => return Err(e),
+        match files::read_header_by_sfi(ch, ElementaryFile::CardAccess).await? {
+            SfiRead::Header(bytes) => header = bytes,
+            SfiRead::Absent => {}
+            SfiRead::Unsupported(_) => policy.disable_short_ef_identifiers(),
+            SfiRead::Refused => {
+                return Err(ReadError::Chip {
+                    command: "READ BINARY EF.CardAccess",
+                    sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED,
+                });
+            }
         }
     }
     if header.is_empty() {
-        match files::select_file(ch, ElementaryFile::CardAccess).await {
-            Ok(true) => {}
-            // Absent, or a chip that does not even let us select it: no PACE.
-            Ok(false) | Err(ReadError::Chip { .. }) => return Ok(None),
-            Err(e) => return Err(e),
+        match files::select_file(ch, ElementaryFile::CardAccess).await? {
+            Selected::Yes => {}
+            // The chip has no EF.CardAccess: it offers no PACE (a BAC-only chip).
+            Selected::Absent => return Ok(None),
+            Selected::Refused => {
+                return Err(ReadError::Chip {
+                    command: "SELECT EF.CardAccess",
+                    sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED,
+                });
+            }
         }
     }
-    let bytes = match files::read_selected(
+    let bytes = files::read_selected(
         ch,
         ElementaryFile::CardAccess,
         policy,
         &mut header,
         &mut |_, _| {},
     )
-    .await
-    {
-        Ok(b) => b,
-        Err(ReadError::Chip {
-            sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED,
-            ..
-        }) => return Ok(None),
-        Err(e) => return Err(e),
-    };
+    .await?;
     let infos = SecurityInfos::parse(&bytes).map_err(ReadError::CardAccess)?;
     files_read.insert(ElementaryFile::CardAccess, bytes);
     Ok(Some(infos))
@@ -81,7 +180,7 @@ async fn card_access<T: CardTransport + ?Sized>(
 pub async fn open<T, R>(
     ch: &mut Channel<'_, T>,
     key: &AccessKey,
-    allow_bac_fallback: bool,
+    access: AccessPolicy,
     policy: &mut ReadPolicy,
     rng: &mut R,
     files_read: &mut BTreeMap<ElementaryFile, Vec<u8>>,
@@ -95,49 +194,62 @@ where
     let offered = infos
         .as_ref()
         .is_some_and(|i| i.pace_infos().next().is_some());
-    let setup = infos.as_ref().and_then(choose_pace);
+    let setup = match &infos {
+        Some(i) => pace_setup(i, access.allow_explicit_pace_parameters)?,
+        None => None,
+    };
     match setup {
         Some(setup) => {
             on_step("PACE");
-            let mut result = pace(ch, key, &setup, rng).await;
-            if needs_parameter_id(&result)
-                && setup.parameter_id.is_some()
-                && !setup.send_parameter_id
-            {
-                // Some chips (old UA passports) want tag 84 even when only one set is offered.
-                let mut with_id = setup.clone();
-                with_id.send_parameter_id = true;
-                result = pace(ch, key, &with_id, rng).await;
-            }
-            match result {
-                Ok(access) => {
-                    if access.cam.is_some() {
+            match pace(ch, key, &setup, rng).await {
+                Ok((report, cam)) => {
+                    if cam.is_some() {
                         read_card_security(ch, policy, files_read).await?;
                     }
                     files::select_application(ch).await?;
-                    Ok(access)
+                    Ok(Access {
+                        report,
+                        cam,
+                        card_access: infos,
+                    })
                 }
-                Err(e) if allow_bac_fallback && !matches!(e, ReadError::Transport(_)) => {
-                    bac_with(ch, key, rng, on_step).await
+                Err(e) if access.allow_bac_fallback && !e.is_link_failure() => {
+                    let report = bac_with(ch, key, rng, on_step).await?;
+                    Ok(Access {
+                        report,
+                        cam: None,
+                        card_access: infos,
+                    })
                 }
                 Err(e) => Err(e),
             }
         }
-        None if offered && !allow_bac_fallback => Err(ReadError::PaceUnsupported),
-        None => bac_with(ch, key, rng, on_step).await,
+        None if offered && !access.allow_bac_fallback => Err(ReadError::PaceUnsupported),
+        None => {
+            let report = bac_with(ch, key, rng, on_step).await?;
+            Ok(Access {
+                report,
+                cam: None,
+                card_access: infos,
+            })
+        }
     }
 }
 
-/// Whether the chip refused MSE:Set AT for lack of the parameter ID.
-fn needs_parameter_id(result: &Result<Access, ReadError>) -> bool {
-    use crate::pace::{PaceError, PaceStep};
-    matches!(
-        result,
-        Err(ReadError::Pace(PaceError::ChipStatus {
-            step: PaceStep::SetAt,
-            sw: StatusWord::LC_INCONSISTENT_WITH_P1P2 | StatusWord::WRONG_DATA
-        }))
-    )
+/// The PACE variant to run. Explicit domain parameters from the unsigned EF.CardAccess take
+/// part only with the caller's consent, and are then checked before use.
+fn pace_setup(infos: &SecurityInfos, allow_explicit: bool) -> Result<Option<PaceSetup>, ReadError> {
+    if let Some(setup) = choose_pace(infos, allow_explicit) {
+        if setup.explicit_parameters {
+            crate::crypto::validate::validate_domain(&setup.domain)
+                .map_err(ReadError::PaceParametersRejected)?;
+        }
+        return Ok(Some(setup));
+    }
+    if !allow_explicit && choose_pace(infos, true).is_some() {
+        return Err(ReadError::ExplicitPaceParametersRefused);
+    }
+    Ok(None)
 }
 
 async fn read_card_security<T: CardTransport + ?Sized>(
@@ -148,26 +260,35 @@ async fn read_card_security<T: CardTransport + ?Sized>(
     if files_read.contains_key(&ElementaryFile::CardSecurity) {
         return Ok(());
     }
-    if files::select_file(ch, ElementaryFile::CardSecurity).await? {
-        let bytes = files::read_selected(
-            ch,
-            ElementaryFile::CardSecurity,
-            policy,
-            &mut Vec::new(),
-            &mut |_, _| {},
-        )
-        .await?;
-        files_read.insert(ElementaryFile::CardSecurity, bytes);
+    match files::select_file(ch, ElementaryFile::CardSecurity).await? {
+        Selected::Yes => {}
+        // No EF.CardSecurity: PACE-CAM then proves nothing, which the verdict says.
+        Selected::Absent => return Ok(()),
+        Selected::Refused => {
+            return Err(ReadError::Chip {
+                command: "SELECT EF.CardSecurity",
+                sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED,
+            });
+        }
     }
+    let bytes = files::read_selected(
+        ch,
+        ElementaryFile::CardSecurity,
+        policy,
+        &mut Vec::new(),
+        &mut |_, _| {},
+    )
+    .await?;
+    files_read.insert(ElementaryFile::CardSecurity, bytes);
     Ok(())
 }
 
 async fn pace<T, R>(
     ch: &mut Channel<'_, T>,
     key: &AccessKey,
-    setup: &crate::security_infos::PaceSetup,
+    setup: &PaceSetup,
     rng: &mut R,
-) -> Result<Access, ReadError>
+) -> Result<(AccessReport, Option<CamEvidence>), ReadError>
 where
     T: CardTransport + ?Sized,
     R: rand_core::CryptoRng + Send + ?Sized,
@@ -180,42 +301,29 @@ where
         }
     };
     let (mut terminal, mut command) = PaceTerminal::new(setup, key).map_err(pace_error)?;
-    loop {
-        let response = ch.exchange(&command, false).await?;
+    for _ in 0..=MAX_PACE_STEPS {
+        let response = ch.exchange(&command).await?.response();
         match terminal.step(&response, rng).map_err(pace_error)? {
             Step::Send(next) => command = next,
             Step::Done(sm, outcome) => {
                 ch.start_secure_messaging(sm);
                 let p = outcome.protocol;
                 let report = AccessReport {
-                    protocol: "PACE",
+                    protocol: AccessProtocol::Pace,
                     cipher: p.cipher,
-                    password: password_name(key),
-                    mapping: Some(match p.mapping {
-                        Mapping::Gm => "GM",
-                        Mapping::Im => "IM",
-                        _ => "CAM",
-                    }),
-                    agreement: Some(match p.agreement {
-                        Agreement::Dh => "DH",
-                        _ => "ECDH",
-                    }),
+                    password: Password::of(key),
+                    mapping: Some(p.mapping.into()),
+                    agreement: Some(p.agreement.into()),
                     parameters: Some(outcome.parameters.clone()),
+                    parameter_id: outcome.parameter_id,
                 };
-                return Ok(Access {
-                    report,
-                    cam: outcome.cam.clone(),
-                });
+                return Ok((report, outcome.cam.clone()));
             }
         }
     }
-}
-
-fn password_name(key: &AccessKey) -> &'static str {
-    match key {
-        AccessKey::Mrz(_) => "MRZ",
-        AccessKey::Can(_) => "CAN",
-    }
+    Err(ReadError::MalformedResponse {
+        command: "GENERAL AUTHENTICATE",
+    })
 }
 
 async fn bac_with<T, R>(
@@ -223,7 +331,7 @@ async fn bac_with<T, R>(
     key: &AccessKey,
     rng: &mut R,
     on_step: &mut (dyn FnMut(&'static str) + Send),
-) -> Result<Access, ReadError>
+) -> Result<AccessReport, ReadError>
 where
     T: CardTransport + ?Sized,
     R: rand_core::CryptoRng + Send + ?Sized,
@@ -233,8 +341,7 @@ where
     };
     on_step("BAC");
     files::select_application(ch).await?;
-    let report = run_bac(ch, DocumentKeys::derive(mrz), rng).await?;
-    Ok(Access { report, cam: None })
+    run_bac(ch, DocumentKeys::derive(mrz), rng).await
 }
 
 async fn run_bac<T, R>(
@@ -246,25 +353,24 @@ where
     T: CardTransport + ?Sized,
     R: rand_core::CryptoRng + Send + ?Sized,
 {
-    let challenge = ch.exchange(&bac::get_challenge(), false).await?;
-    if !challenge.sw.is_success() {
+    let challenge = ch.exchange(&bac::get_challenge()).await?;
+    if !challenge.sw().is_success() {
         return Err(ReadError::Chip {
             command: "GET CHALLENGE",
-            sw: challenge.sw,
+            sw: challenge.sw(),
         });
     }
     let rnd_ic: [u8; 8] =
         challenge
-            .data
-            .as_slice()
+            .data()
             .try_into()
             .map_err(|_| ReadError::MalformedResponse {
                 command: "GET CHALLENGE",
             })?;
     let terminal = BacTerminal::new(keys, rnd_ic, rng);
     let cmd = terminal.external_authenticate().map_err(ReadError::Bac)?;
-    let resp = ch.exchange(&cmd, false).await?;
-    match resp.sw {
+    let resp = ch.exchange(&cmd).await?;
+    match resp.sw() {
         StatusWord::SUCCESS => {}
         StatusWord::AUTHENTICATION_FAILED
         | StatusWord::CONDITIONS_NOT_SATISFIED
@@ -277,17 +383,18 @@ where
             });
         }
     }
-    let sm = terminal.complete(&resp.data).map_err(|e| match e {
+    let sm = terminal.complete(resp.data()).map_err(|e| match e {
         BacError::BadMac | BacError::NonceMismatch => ReadError::AccessDenied,
         other => ReadError::Bac(other),
     })?;
     ch.start_secure_messaging(sm);
     Ok(AccessReport {
-        protocol: "BAC",
+        protocol: AccessProtocol::Bac,
         cipher: CipherAlg::Tdes,
-        password: "MRZ",
+        password: Password::Mrz,
         mapping: None,
         agreement: None,
         parameters: None,
+        parameter_id: None,
     })
 }

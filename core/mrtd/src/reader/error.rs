@@ -1,5 +1,7 @@
-//! Errors of a passport read. Each names what failed; none carries key material, MRZ data
-//! or APDU payloads.
+//! Operational failures of a passport read: the link, access control, a chip that breaks the
+//! protocol. Check outcomes (passive authentication, chip authenticity, a downgrade) are not
+//! errors but verdicts in the [`super::Report`]. Each variant names what failed; none carries
+//! key material, MRZ data or APDU payloads.
 
 use tapid_card::{StatusWord, TransportError, tlv::TlvError};
 
@@ -41,6 +43,28 @@ impl std::fmt::Debug for Progress {
     }
 }
 
+/// Why extended length could not be used for a command that needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExtendedLengthMissing {
+    /// The caller turned extended length off.
+    Disabled,
+    /// The transport (reader, phone NFC stack) cannot carry it.
+    Transport,
+    /// The chip does not say it takes it (no EF.ATR/INFO, no card capabilities).
+    Chip,
+}
+
+impl std::fmt::Display for ExtendedLengthMissing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Disabled => "it is turned off",
+            Self::Transport => "the transport cannot carry it",
+            Self::Chip => "the chip does not announce it",
+        })
+    }
+}
+
 /// Why a read failed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -60,6 +84,13 @@ pub enum ReadError {
     /// EF.CardAccess offers PACE, but no variant this reader can run (and BAC fallback is off).
     #[error("the chip offers PACE only with parameters this reader does not support")]
     PaceUnsupported,
+    /// EF.CardAccess offers PACE only with explicit domain parameters, which are unsigned
+    /// there; the caller did not allow them ([`super::ReadOptions::allow_explicit_pace_parameters`]).
+    #[error("the chip offers PACE only with explicit domain parameters, which are not allowed")]
+    ExplicitPaceParametersRefused,
+    /// The explicit PACE domain parameters in EF.CardAccess fail a check.
+    #[error("explicit PACE domain parameters rejected: {0}")]
+    PaceParametersRejected(crate::crypto::CryptoError),
     /// EF.CardAccess is malformed.
     #[error("EF.CardAccess: {0}")]
     CardAccess(crate::security_infos::SecurityInfoError),
@@ -77,11 +108,32 @@ pub enum ReadError {
         /// The status word.
         sw: StatusWord,
     },
-    /// A response had the wrong shape.
+    /// A response is shorter than a status word.
+    #[error("{command}: the response has no status word")]
+    ResponseTooShort {
+        /// The command whose answer was cut.
+        command: &'static str,
+    },
+    /// A response's data does not have the shape the command's answer must have.
     #[error("{command}: malformed response")]
     MalformedResponse {
         /// The command whose answer was malformed.
         command: &'static str,
+    },
+    /// A command cannot be encoded at all (longer than an extended APDU can carry).
+    #[error("{command}: the command is too long to encode")]
+    CommandTooLong {
+        /// The command.
+        command: &'static str,
+    },
+    /// A command needs extended length (e.g. DH-2048 PACE or Chip Authentication, whose
+    /// public keys do not fit a short APDU), and it cannot be used.
+    #[error("{command} needs extended-length APDUs, but {missing}")]
+    ExtendedLengthRequired {
+        /// The command.
+        command: &'static str,
+        /// Why extended length is unavailable.
+        missing: ExtendedLengthMissing,
     },
     /// A file is not well-formed BER-TLV.
     #[error("{file}: malformed: {source}")]
@@ -109,6 +161,15 @@ pub enum ReadError {
         /// Declared size.
         declared: usize,
         /// The reader's limit.
+        limit: usize,
+    },
+    /// The chip needed more commands for a file than any honest chip does (it keeps answering
+    /// with a few bytes, or never makes progress).
+    #[error("{file}: the chip needed more than {limit} commands for the file")]
+    TooManyCommands {
+        /// File name.
+        file: String,
+        /// The reader's limit for this file.
         limit: usize,
     },
     /// EF.SOD lists a data group that the chip says it does not have.
@@ -139,16 +200,27 @@ impl ReadError {
             Self::Bac(_) => "bac",
             Self::Pace(_) => "pace",
             Self::PaceUnsupported => "pace_unsupported",
+            Self::ExplicitPaceParametersRefused => "explicit_pace_parameters_refused",
+            Self::PaceParametersRejected(_) => "pace_parameters_rejected",
             Self::CardAccess(_) => "card_access",
             Self::CanNeedsPace => "can_needs_pace",
             Self::Chip { .. } => "chip_status",
+            Self::ResponseTooShort { .. } => "response_too_short",
             Self::MalformedResponse { .. } => "malformed_response",
+            Self::CommandTooLong { .. } => "command_too_long",
+            Self::ExtendedLengthRequired { .. } => "extended_length_required",
             Self::MalformedFile { .. } => "malformed_file",
             Self::FileTruncated { .. } => "file_truncated",
             Self::FileTooLarge { .. } => "file_too_large",
+            Self::TooManyCommands { .. } => "too_many_commands",
             Self::Dg1(_) => "dg1",
             Self::ListedFileMissing { .. } => "listed_file_missing",
             Self::LinkLost { .. } => "link_lost",
         }
+    }
+
+    /// Whether the link failed (the card left, timed out): the read may be resumed.
+    pub fn is_link_failure(&self) -> bool {
+        matches!(self, Self::LinkLost { .. } | Self::Transport(_))
     }
 }

@@ -1,6 +1,10 @@
 //! Selecting and reading elementary files: SELECT by FID, READ BINARY in the largest block
 //! that fits, odd-INS READ BINARY past offset 32 767, and the file length taken from the TLV
 //! header so no byte is read twice.
+//!
+//! Every loop here is bounded by what the chip has to deliver: each command must bring new
+//! bytes, a changed block size or the one allowed `6Cxx` retry, and a file gets at most
+//! [`command_limit`] commands, so a hostile chip ends the read with an error, never a hang.
 
 use tapid_card::tlv::{self, Tag, Tlv};
 use tapid_card::{CardTransport, CommandApdu, StatusWord};
@@ -23,6 +27,8 @@ const MAX_EVEN_OFFSET: usize = 0x7FFF;
 const HEADER_PROBE: usize = 8;
 /// Short block sizes tried in turn when a chip refuses a read length.
 const FALLBACK_BLOCKS: [usize; 3] = [160, 128, 64];
+/// The header of DO'53' around odd-INS data: tag and a length of up to three bytes.
+const DO53_HEADER: usize = 4;
 
 /// How large each READ BINARY is, adapting to what the chip accepts.
 #[derive(Debug, Clone)]
@@ -35,15 +41,11 @@ pub struct ReadPolicy {
 }
 
 impl ReadPolicy {
-    /// A policy for a transport; `allow_extended` is the caller's choice, honoured only if
-    /// the transport supports extended length.
-    pub fn new(
-        channel_extended: bool,
-        max_response_len: usize,
-        allow_extended: bool,
-        max_block: Option<usize>,
-    ) -> Self {
-        let extended = allow_extended && channel_extended && max_response_len > 258;
+    /// A policy; `extended` says whether extended length may be used for reading (the chip
+    /// announces it, the transport carries it, the caller allows it), `max_response_len` is the
+    /// largest response (transport and chip buffer) and `max_block` the caller's cap.
+    pub fn new(extended: bool, max_response_len: usize, max_block: Option<usize>) -> Self {
+        let extended = extended && max_response_len > 258;
         let cap = max_block.unwrap_or(usize::MAX);
         let extended_block = max_response_len
             .saturating_sub(SM_OVERHEAD)
@@ -58,7 +60,7 @@ impl ReadPolicy {
         }
     }
 
-    /// Whether extended length is (still) in use.
+    /// Whether extended length is (still) in use for reading.
     pub fn extended(&self) -> bool {
         self.extended
     }
@@ -103,14 +105,37 @@ impl ReadPolicy {
     }
 }
 
+/// The most READ BINARY commands a file of `total` bytes may take: what the smallest fallback
+/// block needs, with room for the header probe, fallbacks and one `6Cxx` retry per block.
+pub fn command_limit(total: usize) -> usize {
+    32 + total / 32
+}
+
 /// What READ BINARY by short EF identifier found.
 pub enum SfiRead {
     /// The file exists; these are its first bytes (it is now the current EF).
     Header(Vec<u8>),
-    /// The chip has no such file.
+    /// The chip says it has no such file.
     Absent,
+    /// The chip refuses access to it (`6982`).
+    Refused,
     /// The chip does not support short EF identifiers (it answered with this status).
     Unsupported(StatusWord),
+}
+
+/// Whether a chip answering `sw` to READ BINARY with a short EF identifier is saying it does
+/// not support that form (rather than something about the file).
+pub fn sfi_unsupported(sw: StatusWord) -> bool {
+    matches!(
+        sw,
+        StatusWord::INCORRECT_P1P2
+            | StatusWord::WRONG_P1P2
+            | StatusWord::FUNCTION_NOT_SUPPORTED
+            | StatusWord::INS_NOT_SUPPORTED
+            | StatusWord::COMMAND_NOT_ALLOWED
+            | StatusWord::WRONG_LENGTH
+            | StatusWord::WRONG_DATA
+    )
 }
 
 /// READ BINARY with the short EF identifier of `ef` (`P1 = 80 | SFI`): selects the file in the
@@ -120,28 +145,18 @@ pub async fn read_header_by_sfi<T: CardTransport + ?Sized>(
     ef: ElementaryFile,
 ) -> Result<SfiRead, ReadError> {
     let cmd = CommandApdu::new(0x00, 0xB0, 0x80 | ef.sfi(), 0x00).with_ne(HEADER_PROBE);
-    let resp = ch.exchange(&cmd, false).await?;
-    match resp.sw {
-        StatusWord::SUCCESS | StatusWord::END_OF_FILE if resp.data.is_empty() => {
+    let answer = ch.exchange(&cmd).await?;
+    match answer.sw() {
+        StatusWord::SUCCESS | StatusWord::END_OF_FILE if answer.data().is_empty() => {
             Err(ReadError::MalformedFile {
                 file: ef.name(),
                 source: tlv::TlvError::TruncatedTag,
             })
         }
-        StatusWord::SUCCESS | StatusWord::END_OF_FILE => Ok(SfiRead::Header(resp.data)),
+        StatusWord::SUCCESS | StatusWord::END_OF_FILE => Ok(SfiRead::Header(answer.into_data())),
         StatusWord::FILE_NOT_FOUND => Ok(SfiRead::Absent),
-        StatusWord::SECURITY_STATUS_NOT_SATISFIED => Err(ReadError::Chip {
-            command: "READ BINARY",
-            sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED,
-        }),
-        // A chip that cannot address by SFI says so in one of these ways.
-        sw @ (StatusWord::INCORRECT_P1P2
-        | StatusWord::WRONG_P1P2
-        | StatusWord::FUNCTION_NOT_SUPPORTED
-        | StatusWord::INS_NOT_SUPPORTED
-        | StatusWord::COMMAND_NOT_ALLOWED
-        | StatusWord::WRONG_LENGTH
-        | StatusWord::WRONG_DATA) => Ok(SfiRead::Unsupported(sw)),
+        StatusWord::SECURITY_STATUS_NOT_SATISFIED => Ok(SfiRead::Refused),
+        sw if sfi_unsupported(sw) => Ok(SfiRead::Unsupported(sw)),
         sw => Err(ReadError::Chip {
             command: "READ BINARY",
             sw,
@@ -149,31 +164,50 @@ pub async fn read_header_by_sfi<T: CardTransport + ?Sized>(
     }
 }
 
+/// The SELECT of the eMRTD application by AID.
+pub fn select_application_command() -> CommandApdu {
+    CommandApdu::new(0x00, 0xA4, 0x04, 0x0C).with_data(EMRTD_AID.to_vec())
+}
+
 /// SELECT the eMRTD application by AID.
 pub async fn select_application<T: CardTransport + ?Sized>(
     ch: &mut Channel<'_, T>,
 ) -> Result<(), ReadError> {
-    let cmd = CommandApdu::new(0x00, 0xA4, 0x04, 0x0C).with_data(EMRTD_AID.to_vec());
-    let resp = ch.exchange(&cmd, false).await?;
-    if !resp.sw.is_success() {
+    let answer = ch.exchange(&select_application_command()).await?;
+    if !answer.sw().is_success() {
         return Err(ReadError::Chip {
             command: "SELECT eMRTD application",
-            sw: resp.sw,
+            sw: answer.sw(),
         });
     }
     Ok(())
 }
 
-/// SELECT an EF by its file identifier; `Ok(false)` when the chip says it does not exist.
+/// The SELECT of an EF of the current DF by its file identifier.
+pub fn select_file_command(ef: ElementaryFile) -> CommandApdu {
+    CommandApdu::new(0x00, 0xA4, 0x02, 0x0C).with_data(ef.fid().to_be_bytes().to_vec())
+}
+
+/// What SELECT of an EF found.
+pub enum Selected {
+    /// The file is now the current EF.
+    Yes,
+    /// The chip says it does not exist (`6A82`).
+    Absent,
+    /// The chip refuses access to it (`6982`).
+    Refused,
+}
+
+/// SELECT an EF by its file identifier.
 pub async fn select_file<T: CardTransport + ?Sized>(
     ch: &mut Channel<'_, T>,
     ef: ElementaryFile,
-) -> Result<bool, ReadError> {
-    let cmd = CommandApdu::new(0x00, 0xA4, 0x02, 0x0C).with_data(ef.fid().to_be_bytes().to_vec());
-    let resp = ch.exchange(&cmd, false).await?;
-    match resp.sw {
-        StatusWord::SUCCESS => Ok(true),
-        StatusWord::FILE_NOT_FOUND => Ok(false),
+) -> Result<Selected, ReadError> {
+    let answer = ch.exchange(&select_file_command(ef)).await?;
+    match answer.sw() {
+        StatusWord::SUCCESS => Ok(Selected::Yes),
+        StatusWord::FILE_NOT_FOUND => Ok(Selected::Absent),
+        StatusWord::SECURITY_STATUS_NOT_SATISFIED => Ok(Selected::Refused),
         sw => Err(ReadError::Chip {
             command: "SELECT file",
             sw,
@@ -190,16 +224,16 @@ async fn read_binary<T: CardTransport + ?Sized>(
     ch: &mut Channel<'_, T>,
     offset: usize,
     ne: usize,
-    extended: bool,
 ) -> Result<Block, ReadError> {
     if offset <= MAX_EVEN_OFFSET {
         let [p1, p2] = (offset as u16).to_be_bytes();
-        let resp = ch
-            .exchange(&CommandApdu::new(0x00, 0xB0, p1, p2).with_ne(ne), extended)
+        let answer = ch
+            .exchange(&CommandApdu::new(0x00, 0xB0, p1, p2).with_ne(ne))
             .await?;
+        let sw = answer.sw();
         return Ok(Block {
-            data: resp.data,
-            sw: resp.sw,
+            data: answer.into_data(),
+            sw,
         });
     }
     // Odd INS: the offset travels in DO'54', the data comes back in DO'53'.
@@ -211,22 +245,35 @@ async fn read_binary<T: CardTransport + ?Sized>(
         .collect::<Vec<u8>>();
     let cmd = CommandApdu::new(0x00, 0xB1, 0x00, 0x00)
         .with_data(tlv::encode(Tag(0x54), &off))
-        .with_ne(ne + 4);
-    let resp = ch.exchange(&cmd, extended).await?;
-    if resp.data.is_empty() {
-        return Ok(Block {
-            data: Vec::new(),
-            sw: resp.sw,
-        });
+        .with_ne(ne + DO53_HEADER);
+    let answer = ch.exchange(&cmd).await?;
+    let sw = answer.sw();
+    let data = answer.into_data();
+    if data.is_empty() {
+        return Ok(Block { data, sw });
     }
-    let obj =
-        Tlv::parse_tagged(&resp.data, Tag(0x53)).map_err(|_| ReadError::MalformedResponse {
-            command: "READ BINARY (odd INS)",
-        })?;
+    let obj = Tlv::parse_tagged(&data, Tag(0x53)).map_err(|_| ReadError::MalformedResponse {
+        command: "READ BINARY (odd INS)",
+    })?;
     Ok(Block {
         data: obj.value.to_vec(),
-        sw: resp.sw,
+        sw,
     })
+}
+
+fn header_total(file: &str, buf: &[u8]) -> Result<Option<usize>, ReadError> {
+    let total = tlv::total_len_from_header(buf).map_err(|source| ReadError::MalformedFile {
+        file: file.to_owned(),
+        source,
+    })?;
+    match total {
+        Some(t) if t > MAX_FILE_SIZE => Err(ReadError::FileTooLarge {
+            file: file.to_owned(),
+            declared: t,
+            limit: MAX_FILE_SIZE,
+        }),
+        other => Ok(other),
+    }
 }
 
 /// Reads the currently selected file completely, continuing after the bytes already in `buf`
@@ -241,28 +288,25 @@ pub async fn read_selected<T: CardTransport + ?Sized>(
     on_bytes: &mut (dyn FnMut(usize, usize) + Send),
 ) -> Result<Vec<u8>, ReadError> {
     let name = ef.name();
-    let mut total: Option<usize> =
-        tlv::total_len_from_header(buf).map_err(|source| ReadError::MalformedFile {
-            file: name.clone(),
-            source,
-        })?;
-    if let Some(t) = total.filter(|t| *t > MAX_FILE_SIZE) {
-        return Err(ReadError::FileTooLarge {
-            file: name,
-            declared: t,
-            limit: MAX_FILE_SIZE,
-        });
-    }
+    let mut total = header_total(&name, buf)?;
+    // The exact length a chip asked for with 6Cxx, for the next command only, and the offset
+    // at which that one retry was spent: a second 6Cxx for the same bytes ends the read.
     let mut exact_ne: Option<usize> = None;
+    let mut retried_at: Option<usize> = None;
+    let mut commands = 0usize;
     loop {
         let want = match total {
             None => HEADER_PROBE,
             Some(t) if buf.len() >= t => break,
             Some(t) => (t - buf.len()).min(policy.block()),
         };
+        let limit = command_limit(total.unwrap_or(HEADER_PROBE));
+        commands += 1;
+        if commands > limit {
+            return Err(ReadError::TooManyCommands { file: name, limit });
+        }
         let ne = exact_ne.take().unwrap_or(want);
-        let extended = policy.extended() && ne > 256 - 4;
-        let block = read_binary(ch, buf.len(), ne, extended).await?;
+        let block = read_binary(ch, buf.len(), ne).await?;
         match block.sw {
             StatusWord::SUCCESS | StatusWord::END_OF_FILE => {
                 if block.data.is_empty() {
@@ -272,33 +316,18 @@ pub async fn read_selected<T: CardTransport + ?Sized>(
                             source: tlv::TlvError::TruncatedTag,
                         });
                     }
+                    // No bytes although the header promises more: the file ends here.
                     break;
                 }
                 policy.max_read = policy.max_read.max(block.data.len());
                 buf.extend_from_slice(&block.data);
                 if total.is_none() {
-                    total = tlv::total_len_from_header(buf).map_err(|source| {
-                        ReadError::MalformedFile {
-                            file: name.clone(),
-                            source,
-                        }
-                    })?;
-                    match total {
-                        Some(t) if t > MAX_FILE_SIZE => {
-                            return Err(ReadError::FileTooLarge {
-                                file: name,
-                                declared: t,
-                                limit: MAX_FILE_SIZE,
-                            });
-                        }
-                        Some(_) => {}
-                        None if block.sw == StatusWord::END_OF_FILE => {
-                            return Err(ReadError::MalformedFile {
-                                file: name,
-                                source: tlv::TlvError::TruncatedLength,
-                            });
-                        }
-                        None => {}
+                    total = header_total(&name, buf)?;
+                    if total.is_none() && block.sw == StatusWord::END_OF_FILE {
+                        return Err(ReadError::MalformedFile {
+                            file: name,
+                            source: tlv::TlvError::TruncatedLength,
+                        });
                     }
                 }
                 if let Some(t) = total {
@@ -309,7 +338,24 @@ pub async fn read_selected<T: CardTransport + ?Sized>(
                     break;
                 }
             }
-            sw if sw.correct_le().is_some() && exact_ne.is_none() => exact_ne = sw.correct_le(),
+            sw if sw.correct_le().is_some() => {
+                // One retry with the length the chip asks for; a chip that asks again for the
+                // same bytes is not going to deliver them.
+                if retried_at == Some(buf.len()) {
+                    return Err(ReadError::Chip {
+                        command: "READ BINARY",
+                        sw,
+                    });
+                }
+                retried_at = Some(buf.len());
+                exact_ne = sw.correct_le().filter(|n| *n > 0);
+                if exact_ne.is_none() {
+                    return Err(ReadError::Chip {
+                        command: "READ BINARY",
+                        sw,
+                    });
+                }
+            }
             StatusWord::WRONG_LENGTH | StatusWord::WRONG_P1P2 | StatusWord::INCORRECT_P1P2
                 if total.is_some() && policy.fall_back() => {}
             sw => {

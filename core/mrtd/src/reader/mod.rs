@@ -1,17 +1,231 @@
-//! Reading a passport over a [`tapid_card::CardTransport`]: the command channel, file reading,
-//! the session that ties access control and reading together, and the report.
+//! Reading a passport over a [`tapid_card::CardTransport`] and verifying it: one call,
+//! [`read`], takes the transport, the access key, the options and the verification (trust
+//! anchors, time) and returns a [`VerifiedRead`] — the typed [`Report`] with every verdict and
+//! the [`Evidence`] a server re-verifies with [`verify_evidence`]. There is no unverified
+//! result to forget a second call on.
 
 pub mod access;
 pub mod channel;
-pub mod chip_authenticity;
-pub mod chip_protocols;
+mod clone_verdict;
+mod downgrade;
 pub mod error;
+pub mod evidence;
 pub mod files;
 pub mod report;
+pub mod run_aa;
+pub mod run_ca;
 pub mod session;
-pub mod verification;
+mod text;
+pub mod verdict;
 
-pub use error::{Progress, ReadError};
-pub use report::Report;
-pub use session::{ProgressEvent, ReadOptions, ReadOutcome, read, resume};
-pub use verification::verify_passive;
+use std::collections::BTreeMap;
+
+use tapid_card::CardTransport;
+
+pub use error::{ExtendedLengthMissing, Progress, ReadError};
+pub use evidence::{Evidence, EvidenceError};
+pub use report::{Report, SCHEMA_VERSION};
+pub use session::{ProgressEvent, ReadOptions};
+pub use verdict::{Verification, VerdictError};
+
+use crate::lds::ElementaryFile;
+use crate::lds::dg1::Dg1;
+use crate::mrz::{AccessKey, Mrz};
+use evidence::{Bytes, CamRecord, EvidenceOptions, TrustAnchor};
+use verdict::{Parsed, Source};
+
+/// A completed, verified read: the report (every verdict) and the evidence behind it. It
+/// exists only with passive authentication done.
+#[derive(Clone)]
+pub struct VerifiedRead {
+    report: Report,
+    evidence: Evidence,
+    files: BTreeMap<ElementaryFile, Vec<u8>>,
+    mrz: Mrz,
+}
+
+impl std::fmt::Debug for VerifiedRead {
+    // The files are the holder's personal data: only their names and sizes.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let files: Vec<String> = self
+            .files
+            .iter()
+            .map(|(ef, b)| format!("{} {}B", ef.name(), b.len()))
+            .collect();
+        write!(f, "VerifiedRead({})", files.join(", "))
+    }
+}
+
+impl VerifiedRead {
+    /// The verification report.
+    pub fn report(&self) -> &Report {
+        &self.report
+    }
+
+    /// The evidence bundle, for a server to re-verify.
+    pub fn evidence(&self) -> &Evidence {
+        &self.evidence
+    }
+
+    /// Every file read, raw.
+    pub fn files(&self) -> &BTreeMap<ElementaryFile, Vec<u8>> {
+        &self.files
+    }
+
+    /// DG1's MRZ, as verified with the rest (what a holder check compares).
+    pub fn mrz(&self) -> &Mrz {
+        &self.mrz
+    }
+
+    /// The report and the evidence.
+    pub fn into_parts(self) -> (Report, Evidence) {
+        (self.report, self.evidence)
+    }
+}
+
+/// Reads and verifies a passport: access control, EF.SOD, DG1 and the requested data groups
+/// the SOD lists, chip authentication, then passive authentication, the clone verdict and the
+/// downgrade check against `verification`.
+pub async fn read<T, R>(
+    transport: &mut T,
+    key: &AccessKey,
+    options: &ReadOptions,
+    verification: &Verification<'_>,
+    rng: &mut R,
+    progress: &mut (dyn FnMut(ProgressEvent) + Send),
+) -> Result<VerifiedRead, ReadError>
+where
+    T: CardTransport + ?Sized,
+    R: rand_core::CryptoRng + Send + ?Sized,
+{
+    resume(
+        transport,
+        key,
+        options,
+        verification,
+        rng,
+        progress,
+        Progress::default(),
+    )
+    .await
+}
+
+/// Continues a read that failed with [`ReadError::LinkLost`]: opens the chip again (access
+/// control and chip authentication run anew, as the chip forgot the session, and the chip
+/// must answer under the new keys before anything is trusted), keeps every file already read
+/// and continues the interrupted one from its last byte. Ends with the verdicts an
+/// uninterrupted read would give (only the traffic figures differ).
+pub async fn resume<T, R>(
+    transport: &mut T,
+    key: &AccessKey,
+    options: &ReadOptions,
+    verification: &Verification<'_>,
+    rng: &mut R,
+    progress: &mut (dyn FnMut(ProgressEvent) + Send),
+    from: Progress,
+) -> Result<VerifiedRead, ReadError>
+where
+    T: CardTransport + ?Sized,
+    R: rand_core::CryptoRng + Send + ?Sized,
+{
+    let mut s = session::run(transport, key, options, rng, progress, from).await?;
+    let mrz = match s.files.get(&verdict::dg(1)) {
+        Some(bytes) => Dg1::parse(bytes)?.mrz,
+        None => {
+            return Err(ReadError::Chip {
+                command: "SELECT DG1",
+                sw: tapid_card::StatusWord::FILE_NOT_FOUND,
+            });
+        }
+    };
+    let mut evidence = Evidence {
+        format: evidence::FORMAT.into(),
+        schema_version: SCHEMA_VERSION,
+        device_time: verification.at,
+        options: EvidenceOptions {
+            data_groups: options.data_groups.iter().map(|d| d.number()).collect(),
+            read_unlisted: options.read_unlisted,
+            allow_bac_fallback: options.allow_bac_fallback,
+            allow_explicit_pace_parameters: options.allow_explicit_pace_parameters,
+        },
+        access: s.access.clone(),
+        files: s
+            .files
+            .iter()
+            .map(|(ef, b)| (ef.name(), Bytes(b.clone())))
+            .collect(),
+        absent: s.absent.clone(),
+        eac_protected: s.eac_protected.clone(),
+        chip_authentication: s.ca.clone(),
+        active_authentication: s.aa.clone(),
+        pace_cam: s.cam.as_ref().map(|c| CamRecord {
+            ca_ic: Bytes(c.ca_ic().to_vec()),
+            pk_map_ic: Bytes(c.pk_map_ic_sec1()),
+        }),
+        trust_anchors: Vec::new(),
+    };
+    let transport_report = s.transport_report();
+    let report = verdict::assess(
+        &evidence,
+        &s.files,
+        &mut s.parsed,
+        s.lds.take(),
+        Source::Live(transport_report),
+        verification,
+    )
+    .map_err(|e| match e {
+        VerdictError::Dg1(e) => ReadError::Dg1(e),
+        VerdictError::NoDg1 => ReadError::Chip {
+            command: "SELECT DG1",
+            sw: tapid_card::StatusWord::FILE_NOT_FOUND,
+        },
+    })?;
+    evidence.trust_anchors = anchors(&report);
+    Ok(VerifiedRead {
+        report,
+        evidence,
+        files: s.files,
+        mrz,
+    })
+}
+
+/// Re-verifies an evidence bundle offline against the verifier's own trust anchors and clock:
+/// passive authentication and Active Authentication are proved again; Chip Authentication and
+/// PACE-CAM can only be taken as "proved on the device".
+pub fn verify_evidence(
+    evidence: &Evidence,
+    verification: &Verification<'_>,
+) -> Result<Report, VerdictError> {
+    let files = evidence.files_by_ef().map_err(|_| VerdictError::NoDg1)?;
+    let lds = files
+        .get(&ElementaryFile::Com)
+        .filter(|_| !files.contains_key(&ElementaryFile::Sod))
+        .and_then(|b| crate::lds::com::EfCom::parse(b).ok());
+    verdict::assess(
+        evidence,
+        &files,
+        &mut Parsed::default(),
+        lds,
+        Source::Evidence,
+        verification,
+    )
+}
+
+/// The CSCAs the report's passive authentication rested on.
+fn anchors(report: &Report) -> Vec<TrustAnchor> {
+    let pa = &report.passive_authentication;
+    let mut out = Vec::new();
+    if let Some(csca) = &pa.sod.csca {
+        out.push(TrustAnchor {
+            anchored: ElementaryFile::Sod.name(),
+            subject: csca.clone(),
+        });
+    }
+    if let Some(csca) = pa.card_security.as_ref().and_then(|c| c.signer.csca.clone()) {
+        out.push(TrustAnchor {
+            anchored: ElementaryFile::CardSecurity.name(),
+            subject: csca,
+        });
+    }
+    out
+}

@@ -1,33 +1,39 @@
-//! The reader session: open the chip, read the files the caller asks for, and report.
+//! The reader session: open the chip, read the files the caller asks for, run chip
+//! authentication, and hand the raw facts to the verdict. Nothing here decides a verdict.
 
 use std::collections::BTreeMap;
 
 use tapid_card::{CardTransport, StatusWord, TransportError};
 
-use super::access;
-use super::channel::Channel;
-use super::chip_authenticity::{ChipAuthenticityReport, ProtocolCheck};
-use super::chip_protocols::{self, CaStart};
+use super::access::{self, AccessPolicy};
+use super::channel::{Channel, ExtendedLength, TrafficStats};
 use super::error::{Progress, ReadError};
-use super::files::{self, ReadPolicy};
-use super::report::{DataReport, DocumentReport, FileReport, Report, TransportReport};
+use super::evidence::{AaRecord, Bytes, CaOutcome, CaRecord};
+use super::files::{self, ReadPolicy, Selected, SfiRead};
+use super::report::{AccessReport, ChallengeSource};
+use super::run_aa;
+use super::run_ca::{self, CaState};
+use super::verdict::Parsed;
 use crate::lds::com::EfCom;
-use crate::lds::dg1::Dg1;
 use crate::lds::{DataGroup, ElementaryFile};
 use crate::mrz::AccessKey;
-use crate::pa::PaReport;
+use crate::pace::CamEvidence;
 
 /// What to read and how.
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
     /// Data groups to read besides DG1 (always read); only those EF.SOD lists are read.
     pub data_groups: Vec<DataGroup>,
-    /// Use extended length when the transport supports it.
+    /// Use extended length when the chip announces it and the transport carries it.
     pub extended_length: bool,
     /// Cap on the READ BINARY block size (for slow or fussy links).
     pub max_block: Option<usize>,
-    /// Fall back to BAC when PACE fails (off by default: a failed PACE is an error).
+    /// Fall back to BAC when PACE fails, and accept a BAC read of a chip whose signed data
+    /// lists PACE (off by default: a failed PACE is an error and such a read a downgrade).
     pub allow_bac_fallback: bool,
+    /// Run PACE on explicit domain parameters from EF.CardAccess (unsigned; checked before
+    /// use). Off by default: only the standardized parameter IDs.
+    pub allow_explicit_pace_parameters: bool,
     /// Run Chip Authentication when DG14 offers it (and PACE-CAM did not already prove the chip).
     pub chip_authentication: bool,
     /// Run Active Authentication when DG15 is read.
@@ -40,8 +46,6 @@ pub struct ReadOptions {
     pub read_unlisted: bool,
     /// Read EF.SOD for passive authentication.
     pub read_sod: bool,
-    /// The current year, to resolve two-digit years in the MRZ.
-    pub current_year: u16,
 }
 
 impl Default for ReadOptions {
@@ -54,12 +58,12 @@ impl Default for ReadOptions {
             extended_length: true,
             max_block: None,
             allow_bac_fallback: false,
+            allow_explicit_pace_parameters: false,
             chip_authentication: true,
             active_authentication: true,
             aa_challenge: None,
             read_unlisted: false,
             read_sod: true,
-            current_year: 2026,
         }
     }
 }
@@ -83,63 +87,38 @@ pub enum ProgressEvent {
     FileDone(String),
 }
 
-/// A completed read: the report and the raw files.
-#[derive(Clone)]
-pub struct ReadOutcome {
-    /// The verification report.
-    pub report: Report,
-    /// Every file read, raw, by file.
+/// The raw facts of a completed session, before any verdict.
+pub(crate) struct Session {
+    pub access: AccessReport,
+    pub cam: Option<CamEvidence>,
     pub files: BTreeMap<ElementaryFile, Vec<u8>>,
+    pub parsed: Parsed,
+    pub lds: Option<EfCom>,
+    pub absent: Vec<String>,
+    pub eac_protected: Vec<String>,
+    pub ca: Option<CaRecord>,
+    pub aa: Option<AaRecord>,
+    pub stats: TrafficStats,
+    pub max_read: usize,
+    pub extended: bool,
 }
 
-impl std::fmt::Debug for ReadOutcome {
-    // The raw files are the holder's personal data: show only their names and sizes.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let files: Vec<String> = self
-            .files
-            .iter()
-            .map(|(ef, b)| format!("{} {}B", ef.name(), b.len()))
-            .collect();
-        write!(f, "ReadOutcome({})", files.join(", "))
-    }
-}
-
-/// Reads a passport: access control, EF.SOD, DG1 and the requested data groups the SOD
-/// lists, chip authentication, and the report (passive authentication follows with
-/// [`super::verify_passive`]).
-pub async fn read<T, R>(
+/// Runs a session over `transport`, continuing from `state` (a resumed read). On a lost link
+/// the error carries everything read so far.
+pub(crate) async fn run<T, R>(
     transport: &mut T,
     key: &AccessKey,
     options: &ReadOptions,
     rng: &mut R,
     progress: &mut (dyn FnMut(ProgressEvent) + Send),
-) -> Result<ReadOutcome, ReadError>
-where
-    T: CardTransport + ?Sized,
-    R: rand_core::CryptoRng + Send + ?Sized,
-{
-    resume(transport, key, options, rng, progress, Progress::default()).await
-}
-
-/// Continues a read that failed with [`ReadError::LinkLost`]: opens the chip again (access
-/// control and chip authentication run anew, as the chip forgot the session), keeps every file
-/// already read and continues the interrupted one from its last byte. Ends with the report an
-/// uninterrupted read would give (only the traffic figures differ).
-pub async fn resume<T, R>(
-    transport: &mut T,
-    key: &AccessKey,
-    options: &ReadOptions,
-    rng: &mut R,
-    progress: &mut (dyn FnMut(ProgressEvent) + Send),
-    from: Progress,
-) -> Result<ReadOutcome, ReadError>
+    mut state: Progress,
+) -> Result<Session, ReadError>
 where
     T: CardTransport + ?Sized,
     R: rand_core::CryptoRng + Send + ?Sized,
 {
     let mut ch = Channel::new(transport);
-    let mut state = from;
-    match run(&mut ch, key, options, rng, progress, &mut state).await {
+    match drive(&mut ch, key, options, rng, progress, &mut state).await {
         Err(ReadError::Transport(TransportError::LinkLost)) => {
             Err(ReadError::LinkLost { progress: state })
         }
@@ -147,63 +126,65 @@ where
     }
 }
 
-async fn run<T, R>(
+async fn drive<T, R>(
     ch: &mut Channel<'_, T>,
     key: &AccessKey,
     options: &ReadOptions,
     rng: &mut R,
     progress: &mut (dyn FnMut(ProgressEvent) + Send),
     state: &mut Progress,
-) -> Result<ReadOutcome, ReadError>
+) -> Result<Session, ReadError>
 where
     T: CardTransport + ?Sized,
     R: rand_core::CryptoRng + Send + ?Sized,
 {
-    let caps = ch.capabilities();
+    let (extended, chip_max) =
+        access::extended_length(ch, options.extended_length, &mut state.files).await?;
+    ch.set_extended_length(extended);
+    let caps = ch.transport().capabilities();
+    let max_response = chip_max.map_or(caps.max_response_len, |m| m.min(caps.max_response_len));
     let mut policy = ReadPolicy::new(
-        caps.extended_length,
-        caps.max_response_len,
-        options.extended_length,
+        extended == ExtendedLength::Available,
+        max_response,
         options.max_block,
     );
     let opened = access::open(
         ch,
         key,
-        options.allow_bac_fallback,
+        AccessPolicy {
+            allow_bac_fallback: options.allow_bac_fallback,
+            allow_explicit_pace_parameters: options.allow_explicit_pace_parameters,
+        },
         &mut policy,
         rng,
         &mut state.files,
         &mut |p| progress(ProgressEvent::Authenticating(p)),
     )
     .await?;
+    let mut parsed = Parsed::default();
+    parsed.card_access = opened.card_access;
     let mut absent = Vec::new();
     let mut protected = Vec::new();
 
     // EF.SOD first: it lists the data groups the chip really has (EF.COM is unsigned).
-    let sod = if options.read_sod {
-        read_file(ch, ElementaryFile::Sod, &mut policy, progress, state).await?
-    } else {
-        FileState::Absent
-    };
-    let listed: Option<Vec<u8>> = match sod {
-        FileState::Read => state
-            .files
-            .get(&ElementaryFile::Sod)
-            .and_then(|b| crate::pa::Sod::parse(b).ok())
-            .map(|s| s.dg_hashes().iter().map(|(n, _)| *n).collect()),
-        _ => None,
-    };
-    let mut com: Option<EfCom> = None;
+    if options.read_sod {
+        read_file(ch, ElementaryFile::Sod, &mut policy, progress, state).await?;
+    }
+    parsed.parse_sod(state.files.get(&ElementaryFile::Sod).map(Vec::as_slice));
+    let listed: Option<Vec<u8>> = parsed
+        .sod()
+        .map(|s| s.dg_hashes().iter().map(|(n, _)| *n).collect());
+    let mut lds: Option<EfCom> = None;
     let listed = match listed {
         Some(l) => l,
         None => {
             // Without a usable SOD, EF.COM is the only hint of what exists.
             read_file(ch, ElementaryFile::Com, &mut policy, progress, state).await?;
-            com = state
+            lds = state
                 .files
                 .get(&ElementaryFile::Com)
                 .and_then(|b| EfCom::parse(b).ok());
-            com.as_ref()
+            lds.as_ref()
                 .map(|c| c.data_groups.clone())
                 .unwrap_or_else(|| (1..=16).collect())
         }
@@ -220,28 +201,18 @@ where
             wanted.push(*dg);
         }
     }
-    let mut ca: Option<ProtocolCheck> = None;
-    let mut ca_unconfirmed: Option<String> = None;
-    let mut stopped = false;
+    let mut ca = CaState::NotRun;
     for dg in wanted {
         let ef = ElementaryFile::Dg(dg);
         if dg != DataGroup::DG1 && !listed.contains(&dg.number()) && !options.read_unlisted {
             absent.push(ef.name());
             continue;
         }
-        let file_state = match read_file(ch, ef, &mut policy, progress, state).await {
-            Err(e) if ca_unconfirmed.is_some() && fails_new_keys(&e) => {
-                ca = Some(clone_suspected(ca_unconfirmed.take()));
-                stopped = true;
-                break;
-            }
-            other => other?,
+        let result = read_file(ch, ef, &mut policy, progress, state).await;
+        let Some(file_state) = run_ca::settle(ch, &mut ca, result).await? else {
+            // The chip failed under the Chip Authentication keys: nothing more counts.
+            break;
         };
-        if let Some(name) = ca_unconfirmed.take() {
-            ca = Some(ProtocolCheck::valid(format!(
-                "{name}: the chip continued under the new session keys"
-            )));
-        }
         match file_state {
             FileState::Read => {}
             FileState::Absent if dg == DataGroup::DG1 => {
@@ -257,132 +228,75 @@ where
             FileState::Absent => absent.push(ef.name()),
             FileState::Protected => protected.push(ef.name()),
         }
-        let run_ca = dg == dg14 && opened.cam.is_none() && options.chip_authentication;
-        if let Some(bytes) = state.files.get(&ef).filter(|_| run_ca).cloned() {
-            match chip_protocols::chip_authentication(ch, &bytes, rng).await? {
-                CaStart::Switched(name) => ca_unconfirmed = Some(name),
-                CaStart::Failed(check) => ca = Some(check),
-                CaStart::NotOffered => {}
-            }
+        if dg == dg14 && opened.cam.is_none() && options.chip_authentication {
+            ca = start_ca(ch, &mut parsed, state, rng).await?;
         }
     }
-    if let Some(name) = ca_unconfirmed.take() {
-        // Nothing was read after CA: one cheap command shows whether the new keys work.
-        ca = Some(match files::select_application(ch).await {
-            Ok(()) => ProtocolCheck::valid(format!(
-                "{name}: the chip continued under the new session keys"
-            )),
-            Err(e) if fails_new_keys(&e) => {
-                stopped = true;
-                clone_suspected(Some(name))
-            }
-            Err(e) => return Err(e),
-        });
-    }
+    // Nothing after CA confirmed it (DG14 was the last file, or a resumed read had every file
+    // already): ask once, before anything from this chip is trusted.
+    run_ca::confirm(ch, &mut ca).await?;
 
-    let aa = match (
-        state.files.get(&ElementaryFile::Dg(
-            DataGroup::new(15).unwrap_or(DataGroup::DG1),
-        )),
-        stopped,
-    ) {
-        (Some(dg15), false) if options.active_authentication => {
-            let challenge = match options.aa_challenge {
-                Some(c) => c,
+    let dg15 = ElementaryFile::Dg(DataGroup::new(15).unwrap_or(DataGroup::DG1));
+    let aa = match state.files.contains_key(&dg15) {
+        true if options.active_authentication && !ca.failed_under_new_keys() => {
+            let (challenge, source) = match options.aa_challenge {
+                Some(c) => (c, ChallengeSource::Server),
                 None => {
                     let mut c = [0u8; 8];
                     rng.fill_bytes(&mut c);
-                    c
+                    (c, ChallengeSource::Device)
                 }
             };
-            let dg14_bytes = state
-                .files
-                .get(&ElementaryFile::Dg(dg14))
-                .map(Vec::as_slice);
-            Some(
-                chip_protocols::active_authentication(ch, &dg15.clone(), dg14_bytes, challenge)
-                    .await?,
-            )
+            Some(run_aa::run(ch, challenge, source).await?)
         }
         _ => None,
     };
-    let pace_cam = opened.cam.as_ref().map(|e| {
-        chip_protocols::pace_cam(
-            e,
-            state
-                .files
-                .get(&ElementaryFile::CardSecurity)
-                .map(Vec::as_slice),
-        )
-    });
 
-    let dg1_bytes =
-        state
-            .files
-            .get(&ElementaryFile::Dg(DataGroup::DG1))
-            .ok_or(ReadError::Chip {
-                command: "SELECT DG1",
-                sw: StatusWord::FILE_NOT_FOUND,
-            })?;
-    let dg1 = Dg1::parse(dg1_bytes)?;
     let stats = ch.stats();
-    let passive = PaReport::not_performed("no trust store given");
-    let report = Report {
+    Ok(Session {
         access: opened.report,
-        document: DocumentReport::from_mrz(&dg1.mrz, options.current_year),
-        lds: com,
-        files: state
-            .files
-            .iter()
-            .map(|(ef, b)| {
-                (
-                    ef.name(),
-                    FileReport {
-                        size: b.len(),
-                        hash: None,
-                    },
-                )
-            })
-            .collect(),
+        cam: opened.cam,
+        files: std::mem::take(&mut state.files),
+        parsed,
+        lds,
         absent,
         eac_protected: protected,
-        data: DataReport::from_files(&state.files),
-        chip_authenticity: ChipAuthenticityReport::assess(pace_cam, ca, aa, &passive),
-        passive_authentication: passive,
-        transport: TransportReport {
-            apdus: stats.apdus,
-            bytes_sent: stats.bytes_sent,
-            bytes_received: stats.bytes_received,
-            max_read: policy.max_read(),
-            extended_length: policy.extended(),
+        ca: match ca {
+            CaState::Ended(record) => Some(record),
+            _ => None,
         },
-    };
-    Ok(ReadOutcome {
-        report,
-        files: std::mem::take(&mut state.files),
+        aa,
+        stats,
+        max_read: policy.max_read(),
+        extended: policy.extended(),
     })
 }
 
-/// Whether an error on the first command after Chip Authentication shows the chip could not
-/// work with the new session keys: a wrong MAC under them, or the chip itself rejecting our
-/// correctly protected command (`6987`/`6988`), which a clone without the DG14 key must do.
-fn fails_new_keys(e: &ReadError) -> bool {
-    matches!(
-        e,
-        ReadError::SecureMessaging(_)
-            | ReadError::Chip {
-                sw: StatusWord::SM_OBJECTS_MISSING | StatusWord::SM_OBJECTS_INCORRECT,
-                ..
-            }
-    )
-}
-
-/// The verdict when the chip stopped answering correctly right after Chip Authentication.
-fn clone_suspected(protocol: Option<String>) -> ProtocolCheck {
-    ProtocolCheck::invalid(format!(
-        "{}: the chip's answers failed under the new session keys, so its private key does not match DG14",
-        protocol.unwrap_or_else(|| "CA".into())
-    ))
+/// Parses DG14 (once) and runs Chip Authentication with its key.
+async fn start_ca<T, R>(
+    ch: &mut Channel<'_, T>,
+    parsed: &mut Parsed,
+    state: &Progress,
+    rng: &mut R,
+) -> Result<CaState, ReadError>
+where
+    T: CardTransport + ?Sized,
+    R: rand_core::CryptoRng + Send + ?Sized,
+{
+    let dg14 = ElementaryFile::Dg(DataGroup::new(14).unwrap_or(DataGroup::DG1));
+    parsed.parse_dg14(state.files.get(&dg14).map(Vec::as_slice));
+    match parsed.dg14() {
+        Some(Ok(infos)) => run_ca::start(ch, infos, rng).await,
+        Some(Err(e)) => Ok(CaState::Ended(CaRecord {
+            protocol: "unknown".into(),
+            key_id: None,
+            terminal_public_key: Bytes::default(),
+            outcome: CaOutcome::Unusable {
+                detail: format!("DG14 unusable: {e}"),
+            },
+        })),
+        None => Ok(CaState::NotRun),
+    }
 }
 
 /// What happened when a file was asked for.
@@ -399,6 +313,17 @@ enum FileState {
 /// expected. Refusing any other file is an error, so a chip cannot hide EF.SOD that way.
 fn eac_protected(ef: ElementaryFile) -> bool {
     matches!(ef, ElementaryFile::Dg(dg) if matches!(dg.number(), 3 | 4))
+}
+
+fn refused(ef: ElementaryFile, command: &'static str) -> Result<FileState, ReadError> {
+    if eac_protected(ef) {
+        Ok(FileState::Protected)
+    } else {
+        Err(ReadError::Chip {
+            command,
+            sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED,
+        })
+    }
 }
 
 async fn read_file<T: CardTransport + ?Sized>(
@@ -421,32 +346,22 @@ async fn read_file<T: CardTransport + ?Sized>(
     };
     let mut selected = false;
     if buf.is_empty() && policy.short_ef_identifiers() {
-        match files::read_header_by_sfi(ch, ef).await {
-            Ok(files::SfiRead::Header(bytes)) => {
+        match files::read_header_by_sfi(ch, ef).await? {
+            SfiRead::Header(bytes) => {
                 buf = bytes;
                 selected = true;
             }
-            Ok(files::SfiRead::Absent) => return Ok(FileState::Absent),
-            Ok(files::SfiRead::Unsupported(_)) => policy.disable_short_ef_identifiers(),
-            Err(ReadError::Chip {
-                sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED,
-                ..
-            }) if eac_protected(ef) => {
-                return Ok(FileState::Protected);
-            }
-            Err(e) => return Err(e),
+            SfiRead::Absent => return Ok(FileState::Absent),
+            SfiRead::Refused => return refused(ef, "READ BINARY"),
+            SfiRead::Unsupported(_) => policy.disable_short_ef_identifiers(),
         }
     }
     if !selected {
-        match files::select_file(ch, ef).await {
-            Ok(true) => {}
-            Ok(false) => return Ok(FileState::Absent),
-            Err(ReadError::Chip {
-                sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED,
-                ..
-            }) if eac_protected(ef) => {
-                return Ok(FileState::Protected);
-            }
+        let result = files::select_file(ch, ef).await;
+        match result {
+            Ok(Selected::Yes) => {}
+            Ok(Selected::Absent) => return Ok(FileState::Absent),
+            Ok(Selected::Refused) => return refused(ef, "SELECT file"),
             Err(e) => {
                 if !buf.is_empty() {
                     state.partial = Some((ef, buf));
@@ -482,4 +397,17 @@ async fn read_file<T: CardTransport + ?Sized>(
     progress(ProgressEvent::FileDone(name));
     state.files.insert(ef, bytes);
     Ok(FileState::Read)
+}
+
+/// The session's traffic for the report.
+impl Session {
+    pub(crate) fn transport_report(&self) -> super::report::TransportReport {
+        super::report::TransportReport {
+            apdus: self.stats.apdus,
+            bytes_sent: self.stats.bytes_sent,
+            bytes_received: self.stats.bytes_received,
+            max_read: self.max_read,
+            extended_length: self.extended,
+        }
+    }
 }

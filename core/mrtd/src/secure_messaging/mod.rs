@@ -59,6 +59,41 @@ pub enum SmError {
     Cipher(#[from] SymmetricError),
 }
 
+/// A response under secure messaging, as the terminal may use it. The two cases are different
+/// types on purpose: only an authenticated answer is evidence that the chip holds the session
+/// keys (which is what confirms Chip Authentication).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unprotected {
+    /// DO'8E' verified: the data and the status word come from the holder of the session keys.
+    Authenticated(ResponseApdu),
+    /// A bare status word without DO'99'/DO'8E'. Anyone on the link can send it, so it proves
+    /// nothing; per 9303-11 a chip answers so when it has ended secure messaging.
+    Plain(StatusWord),
+}
+
+impl Unprotected {
+    /// The status word, authenticated or not.
+    pub fn sw(&self) -> StatusWord {
+        match self {
+            Self::Authenticated(r) => r.sw,
+            Self::Plain(sw) => *sw,
+        }
+    }
+
+    /// Whether the MAC verified.
+    pub fn is_authenticated(&self) -> bool {
+        matches!(self, Self::Authenticated(_))
+    }
+
+    /// The authenticated response, or `None` for a plain status word.
+    pub fn authenticated(self) -> Option<ResponseApdu> {
+        match self {
+            Self::Authenticated(r) => Some(r),
+            Self::Plain(_) => None,
+        }
+    }
+}
+
 /// An established secure messaging channel: keys, cipher suite and send sequence counter.
 pub struct SecureChannel {
     alg: CipherAlg,
@@ -263,9 +298,11 @@ impl SecureChannel {
         })
     }
 
-    /// Terminal side: verifies and decrypts a response. A plain error status (two bytes, not
-    /// `9000`) is passed through as the chip's answer; plain data or a plain `9000` is refused.
-    pub fn unprotect_response(&mut self, raw: &ResponseApdu) -> Result<ResponseApdu, SmError> {
+    /// Terminal side: verifies and decrypts a response. A bare error status (two bytes, not
+    /// `9000`) comes back as [`Unprotected::Plain`], never as an authenticated answer; plain
+    /// data or a plain `9000` is refused. A plain `6987`/`6988` (the chip says secure messaging
+    /// ended) closes the channel: the chip has dropped the session keys.
+    pub fn unprotect_response(&mut self, raw: &ResponseApdu) -> Result<Unprotected, SmError> {
         self.guard()?;
         self.increment_ssc();
         if raw.data.is_empty() {
@@ -278,7 +315,7 @@ impl SecureChannel {
             ) {
                 self.closed = true;
             }
-            return Ok(raw.clone());
+            return Ok(Unprotected::Plain(raw.sw));
         }
         // Every protected response starts with DO'85', DO'87', DO'99' or DO'8E'; anything else
         // is a plaintext answer.
@@ -286,9 +323,28 @@ impl SecureChannel {
             return self.fail(SmError::PlaintextResponse);
         }
         match self.parse_response(raw) {
-            Ok(r) => Ok(r),
+            Ok(r) => Ok(Unprotected::Authenticated(r)),
             Err(e) => self.fail(e),
         }
+    }
+
+    /// The length of the data field `cmd` will have once protected (DO'87'/'85', DO'97',
+    /// DO'8E'), so a caller can pick short or extended encoding before the SSC moves.
+    pub fn protected_data_len(&self, cmd: &CommandApdu) -> usize {
+        let block = self.alg.block_size();
+        let data = if cmd.data.is_empty() {
+            0
+        } else {
+            let padded = (cmd.data.len() / block + 1) * block;
+            let value = padded + usize::from(cmd.ins & 1 == 0);
+            1 + tlv_len_size(value) + value
+        };
+        let le = match cmd.ne {
+            None => 0,
+            Some(n) if n <= 256 => 3,
+            Some(_) => 4,
+        };
+        data + le + 10
     }
 
     fn parse_response(&self, raw: &ResponseApdu) -> Result<ResponseApdu, SmError> {
@@ -449,6 +505,16 @@ impl SecureChannel {
         let cc = self.mac_over(&[&body])?;
         tlv::encode_into(DO8E, &cc, &mut body);
         Ok(ResponseApdu { data: body, sw })
+    }
+}
+
+/// Bytes of a BER length field for a value of `len` bytes.
+fn tlv_len_size(len: usize) -> usize {
+    match len {
+        0..=0x7F => 1,
+        0x80..=0xFF => 2,
+        0x100..=0xFFFF => 3,
+        _ => 4,
     }
 }
 

@@ -23,10 +23,14 @@ pub struct PaceSetup {
     pub parameter_id: Option<u64>,
     /// Whether MSE:Set AT carries tag `84` with the parameter ID.
     pub send_parameter_id: bool,
+    /// Whether the domain parameters are explicit ones from a PACEDomainParameterInfo (unsigned
+    /// in EF.CardAccess: used only when the caller allows it, after
+    /// [`crate::crypto::validate::validate_domain`]).
+    pub explicit_parameters: bool,
 }
 
 impl PaceSetup {
-    /// Standardized parameters by ID, without tag `84` (the chip's only PACEInfo).
+    /// Standardized parameters by ID, referenced with tag `84`.
     pub fn standardized(protocol: PaceProtocol, parameter_id: u64) -> Result<Self, CryptoError> {
         let domain = DomainParameters::from_standardized_id(parameter_id)?;
         check_usable(protocol, &domain)?;
@@ -34,14 +38,15 @@ impl PaceSetup {
             protocol,
             domain,
             parameter_id: Some(parameter_id),
-            send_parameter_id: false,
+            send_parameter_id: true,
+            explicit_parameters: false,
         })
     }
 
     /// Resolves a PACEInfo against the chip's infos: a PACEDomainParameterInfo with the same
-    /// mapping and parameter ID wins, else the standardized ID. Tag `84` is sent only when the
-    /// domain parameters are ambiguous (9303-11 §4.4.4.1: more than one set offered for PACE);
-    /// the reader retries with it for chips that insist on it anyway (`6A87`/`6A80`).
+    /// mapping and parameter ID wins, else the standardized ID. Tag `84` is sent whenever the
+    /// PACEInfo identifies the parameters, as the major readers do: 9303-11 §4.4.4.1 requires
+    /// it only when they are ambiguous, but some chips refuse MSE:Set AT without it.
     pub fn from_info(info: &PaceInfo, infos: &SecurityInfos) -> Result<Self, CryptoError> {
         let explicit = infos.pace_domain_parameters().find(|d| {
             d.mapping == info.protocol.mapping
@@ -62,8 +67,8 @@ impl PaceSetup {
             protocol: info.protocol,
             domain,
             parameter_id: info.parameter_id,
-            send_parameter_id: info.parameter_id.is_some()
-                && infos.pace_infos().count() + infos.pace_domain_parameters().count() > 1,
+            send_parameter_id: info.parameter_id.is_some(),
+            explicit_parameters: explicit.is_some(),
         })
     }
 
@@ -141,10 +146,18 @@ fn rank(setup: &PaceSetup) -> (u8, u8, u8, usize, u8) {
 }
 
 /// The strongest PACE variant the chip offers that this crate can run, or `None` when no
-/// PACEInfo is usable (then BAC, if the chip supports it).
-pub fn choose_pace(infos: &SecurityInfos) -> Option<PaceSetup> {
+/// PACEInfo is usable (then BAC, if the chip supports it). Variants on explicit domain
+/// parameters take part only when `allow_explicit` is set.
+pub fn choose_pace(infos: &SecurityInfos, allow_explicit: bool) -> Option<PaceSetup> {
     infos
         .pace_infos()
         .filter_map(|info| PaceSetup::from_info(info, infos).ok())
+        .filter(|s| allow_explicit || !s.explicit_parameters)
         .max_by_key(rank)
+}
+
+/// Where a PACE variant stands in the preference order of [`choose_pace`] (higher is
+/// stronger): to tell whether the variant that ran is weaker than one a signed list offers.
+pub fn pace_rank(setup: &PaceSetup) -> impl Ord + use<> {
+    rank(setup)
 }

@@ -13,7 +13,7 @@ mod infos;
 mod protocol;
 
 pub(crate) use choose::parameters_name;
-pub use choose::{PaceSetup, choose_pace};
+pub use choose::{PaceSetup, choose_pace, pace_rank};
 pub use encode::encode_security_infos;
 pub use infos::{
     ActiveAuthenticationInfo, ChipAuthenticationInfo, ChipAuthenticationPublicKeyInfo,

@@ -18,7 +18,8 @@ pub(crate) const ARC_CA: u8 = 3;
 pub(crate) const ARC_PACE: u8 = 4;
 
 /// The PACE mapping of the nonce onto an ephemeral generator (9303-11 §4.4.3.3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub enum Mapping {
     /// Generic Mapping: a DH/ECDH exchange blinds the nonce.
@@ -30,7 +31,8 @@ pub enum Mapping {
 }
 
 /// The key agreement family.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub enum Agreement {
     /// Diffie–Hellman modulo p.

@@ -10,30 +10,30 @@ const RECORD_HEADER_LEN: usize = 14;
 const FEATURE_POINT_LEN: usize = 8;
 
 /// The 19794-5 fields of one facial record, decoded to names where the standard names them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct FacialRecordInfo {
     /// `unspecified`, `male`, `female` or `unknown`.
-    pub gender: &'static str,
+    pub gender: String,
     /// Eye colour name (`blue`, `brown`, …) or `unspecified`.
-    pub eye_colour: &'static str,
+    pub eye_colour: String,
     /// Hair colour name (`black`, `blonde`, …) or `unspecified`.
-    pub hair_colour: &'static str,
+    pub hair_colour: String,
     /// The 24-bit property mask (glasses, moustache, …).
     pub property_mask: u32,
     /// Expression name (`neutral`, `smile_closed_jaw`, …).
-    pub expression: &'static str,
+    pub expression: String,
     /// Pose angles yaw, pitch, roll (encoded as in the standard: 0 = unspecified).
     pub pose_angle: [u8; 3],
     /// Number of feature points in the record (skipped).
     pub feature_points: u16,
     /// `basic`, `full_frontal` or `token_frontal`.
-    pub face_image_type: &'static str,
+    pub face_image_type: String,
     /// The image data type as declared (`jpeg`, `jpeg2000`); may disagree with the bytes.
-    pub declared_image_data_type: &'static str,
+    pub declared_image_data_type: String,
     /// Colour space (`rgb24`, `yuv422`, `grey8`, …).
-    pub colour_space: &'static str,
+    pub colour_space: String,
     /// Source type (`static_photo_digital_still`, …).
-    pub source_type: &'static str,
+    pub source_type: String,
     /// Image quality (0 = unspecified).
     pub quality: u16,
 }
@@ -143,11 +143,11 @@ fn facial_record(c: &mut Cursor<'_>) -> Result<Face, BiometricError> {
         height,
         image_len: image.len(),
         iso19794_5: Some(FacialRecordInfo {
-            gender: gender_name(gender),
-            eye_colour: eye_name(eye),
-            hair_colour: hair_name(hair),
+            gender: gender_name(gender).into(),
+            eye_colour: eye_name(eye).into(),
+            hair_colour: hair_name(hair).into(),
             property_mask,
-            expression: expression_name(expression),
+            expression: expression_name(expression).into(),
             pose_angle,
             feature_points,
             face_image_type: match face_image_type {
@@ -155,19 +155,19 @@ fn facial_record(c: &mut Cursor<'_>) -> Result<Face, BiometricError> {
                 1 => "full_frontal",
                 2 => "token_frontal",
                 _ => "other",
-            },
+            }.into(),
             declared_image_data_type: match data_type {
                 0 => "jpeg",
                 1 => "jpeg2000",
                 _ => "other",
-            },
+            }.into(),
             colour_space: match colour_space {
                 0 => "unspecified",
                 1 => "rgb24",
                 2 => "yuv422",
                 3 => "grey8",
                 _ => "other",
-            },
+            }.into(),
             source_type: match source_type {
                 0 => "unspecified",
                 1 => "static_photo_unknown_source",
@@ -177,7 +177,7 @@ fn facial_record(c: &mut Cursor<'_>) -> Result<Face, BiometricError> {
                 5 => "video_frame_analogue",
                 6 => "video_frame_digital",
                 _ => "unknown",
-            },
+            }.into(),
             quality,
         }),
         image,

@@ -67,8 +67,18 @@ impl Serialize for FaceFormat {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for FaceFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        [Self::Iso19794_5, Self::Iso39794_5]
+            .into_iter()
+            .find(|f| f.name() == name)
+            .ok_or_else(|| serde::de::Error::custom("unknown face record format"))
+    }
+}
+
 /// The compression of a face image.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ImageType {
     /// JPEG (ISO/IEC 10918).
@@ -110,7 +120,7 @@ impl ImageType {
 }
 
 /// One face image with the facts the report needs; the image bytes are not serialized.
-#[derive(Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Face {
     /// The record format.
     pub format: FaceFormat,

@@ -1,0 +1,356 @@
+//! From the evidence of a read to its report: passive authentication, the clone verdict, the
+//! downgrade check, document expiry. The same function serves a live read on the device and a
+//! server verifying an evidence bundle offline; they differ only in what the live session
+//! proved (CA and PACE-CAM), which the report names.
+
+use std::collections::BTreeMap;
+
+use super::clone_verdict;
+use super::downgrade;
+use super::evidence::Evidence;
+use super::report::{
+    Coverage, DataReport, DocumentReport, FileReport, Report, SCHEMA_VERSION, TransportReport,
+    VerificationReport, VerificationSource,
+};
+use crate::lds::ElementaryFile;
+use crate::lds::com::EfCom;
+use crate::lds::dg1::{Dg1, Dg1Error};
+use crate::lds::dg15::{Dg15, Dg15Error};
+use crate::mrz::Mrz;
+use crate::pa::{self, CardSecurity, HashStatus, PaError, PaReport, PaStatus, Sod, TrustStore};
+use crate::security_infos::{SecurityInfoError, SecurityInfos};
+
+/// What the verdict is reached against: the trust anchors, the verification time, and (for a
+/// server) the Active Authentication challenge it issued.
+#[derive(Debug, Clone, Copy)]
+pub struct Verification<'a> {
+    /// Trusted CSCAs and CRLs.
+    pub trust: &'a TrustStore,
+    /// The verification time, Unix seconds: the verifier's own clock (or a time it chose).
+    pub at: i64,
+    /// The AA challenge the verifier issued; the recorded one must equal it.
+    pub aa_challenge: Option<[u8; 8]>,
+}
+
+/// Where the evidence comes from.
+pub(crate) enum Source {
+    /// A live read on this device, with its traffic.
+    Live(TransportReport),
+    /// A bundle verified offline.
+    Evidence,
+}
+
+/// Why no report can be built at all.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerdictError {
+    /// DG1 is missing: there is no document to report on.
+    #[error("the evidence has no DG1")]
+    NoDg1,
+    /// DG1 does not parse.
+    #[error("DG1: {0}")]
+    Dg1(#[from] Dg1Error),
+}
+
+/// Every security object of a read, parsed once and shared by the session and the verdict.
+#[derive(Default)]
+pub(crate) struct Parsed {
+    /// EF.CardAccess.
+    pub card_access: Option<SecurityInfos>,
+    sod: Option<Result<Sod, PaError>>,
+    dg14: Option<Result<SecurityInfos, SecurityInfoError>>,
+    dg15: Option<Result<Dg15, Dg15Error>>,
+    card_security: Option<Result<SecurityInfos, String>>,
+}
+
+impl Parsed {
+    /// Parses EF.SOD unless done already.
+    pub fn parse_sod(&mut self, bytes: Option<&[u8]>) {
+        if let (None, Some(b)) = (&self.sod, bytes) {
+            self.sod = Some(Sod::parse(b));
+        }
+    }
+
+    /// The parsed EF.SOD, when it parsed.
+    pub fn sod(&self) -> Option<&Sod> {
+        self.sod.as_ref().and_then(|r| r.as_ref().ok())
+    }
+
+    /// Parses DG14 unless done already.
+    pub fn parse_dg14(&mut self, bytes: Option<&[u8]>) {
+        if let (None, Some(b)) = (&self.dg14, bytes) {
+            self.dg14 = Some(SecurityInfos::parse_dg14(b));
+        }
+    }
+
+    /// DG14's SecurityInfos (or why they do not parse), when DG14 was read.
+    pub fn dg14(&self) -> Option<Result<&SecurityInfos, &SecurityInfoError>> {
+        self.dg14.as_ref().map(Result::as_ref)
+    }
+
+    /// DG15 (or why it does not parse), when it was read.
+    pub fn dg15(&self) -> Option<Result<&Dg15, &Dg15Error>> {
+        self.dg15.as_ref().map(Result::as_ref)
+    }
+
+    /// EF.CardSecurity's SecurityInfos (or why they cannot be used), when it was read.
+    pub fn card_security(&self) -> Option<Result<&SecurityInfos, &String>> {
+        self.card_security.as_ref().map(Result::as_ref)
+    }
+
+    /// Parses everything in `files` not parsed yet.
+    pub fn complete(&mut self, files: &BTreeMap<ElementaryFile, Vec<u8>>) {
+        self.parse_sod(files.get(&ElementaryFile::Sod).map(Vec::as_slice));
+        self.parse_dg14(files.get(&dg(14)).map(Vec::as_slice));
+        if let (None, Some(b)) = (&self.dg15, files.get(&dg(15))) {
+            self.dg15 = Some(Dg15::parse(b));
+        }
+        if let (None, Some(b)) = (&self.card_security, files.get(&ElementaryFile::CardSecurity)) {
+            self.card_security = Some(
+                CardSecurity::parse(b)
+                    .map_err(|e| e.to_string())
+                    .and_then(|c| {
+                        SecurityInfos::parse(c.security_infos()).map_err(|e| e.to_string())
+                    }),
+            );
+        }
+        if self.card_access.is_none()
+            && let Some(b) = files.get(&ElementaryFile::CardAccess)
+        {
+            self.card_access = SecurityInfos::parse(b).ok();
+        }
+    }
+}
+
+/// Data group `n` as a file (`n` is 1..=16 at every call site).
+pub(crate) fn dg(n: u8) -> ElementaryFile {
+    ElementaryFile::Dg(crate::lds::DataGroup::new(n).unwrap_or(crate::lds::DataGroup::DG1))
+}
+
+/// Builds the report of a read from its evidence.
+pub(crate) fn assess(
+    evidence: &Evidence,
+    files: &BTreeMap<ElementaryFile, Vec<u8>>,
+    parsed: &mut Parsed,
+    lds: Option<EfCom>,
+    source: Source,
+    v: &Verification<'_>,
+) -> Result<Report, VerdictError> {
+    parsed.complete(files);
+    let dg1 = Dg1::parse(files.get(&dg(1)).ok_or(VerdictError::NoDg1)?)?;
+    let passive = passive_authentication(files, &dg1.mrz, v);
+    let live = matches!(source, Source::Live(_));
+    let chip_authenticity = clone_verdict::assess(evidence, parsed, &passive, live, v);
+    let downgrade = downgrade::assess(evidence, parsed, &passive);
+    let mut unsigned_files = BTreeMap::new();
+    if files.contains_key(&ElementaryFile::CardAccess) {
+        unsigned_files.insert(
+            ElementaryFile::CardAccess.name(),
+            downgrade::card_access_coverage(parsed, &passive),
+        );
+    }
+    for ef in [ElementaryFile::Com, ElementaryFile::AtrInfo] {
+        if files.contains_key(&ef) {
+            unsigned_files.insert(ef.name(), Coverage::NotCovered);
+        }
+    }
+    let report_files = files
+        .iter()
+        .map(|(ef, bytes)| {
+            let hash = match ef {
+                ElementaryFile::Dg(_) => passive.files.get(&ef.name()).map(|h| h.hash),
+                _ => None,
+            };
+            (
+                ef.name(),
+                FileReport {
+                    size: bytes.len(),
+                    hash,
+                },
+            )
+        })
+        .collect();
+    Ok(Report {
+        schema_version: SCHEMA_VERSION,
+        access: evidence.access.clone(),
+        document: document(&dg1.mrz, v.at),
+        lds,
+        files: report_files,
+        absent: evidence.absent.clone(),
+        eac_protected: evidence.eac_protected.clone(),
+        data: data(files, parsed),
+        passive_authentication: passive,
+        chip_authenticity,
+        downgrade,
+        unsigned_files,
+        transport: match source {
+            Source::Live(t) => Some(t),
+            Source::Evidence => None,
+        },
+        verification: VerificationReport {
+            source: if live {
+                VerificationSource::Live
+            } else {
+                VerificationSource::Evidence
+            },
+            at: v.at,
+            device_time: evidence.device_time,
+        },
+    })
+}
+
+fn passive_authentication(
+    files: &BTreeMap<ElementaryFile, Vec<u8>>,
+    mrz: &Mrz,
+    v: &Verification<'_>,
+) -> PaReport {
+    let Some(sod) = files.get(&ElementaryFile::Sod) else {
+        // Every eMRTD has an EF.SOD; a chip without one cannot prove its data.
+        let mut report =
+            PaReport::not_performed("the chip has no EF.SOD: its data cannot be verified");
+        report.status = PaStatus::Invalid;
+        return report;
+    };
+    let groups: Vec<(u8, &[u8])> = files
+        .iter()
+        .filter_map(|(ef, bytes)| match ef {
+            ElementaryFile::Dg(dg) => Some((dg.number(), bytes.as_slice())),
+            _ => None,
+        })
+        .collect();
+    let card_security = files
+        .get(&ElementaryFile::CardSecurity)
+        .map(Vec::as_slice);
+    pa::verify(
+        sod,
+        &groups,
+        card_security,
+        v.trust,
+        Some(&mrz.issuing_state),
+        v.at,
+    )
+}
+
+/// Whether `file`'s key is proved: its hash matches a valid EF.SOD (DG14, DG15) or it is a
+/// valid EF.CardSecurity.
+pub(crate) fn key_file_status(pa: &PaReport, file: ElementaryFile) -> KeyFile {
+    if pa.status == PaStatus::Invalid {
+        return KeyFile::NotVerified;
+    }
+    let status = match file {
+        ElementaryFile::CardSecurity => pa.card_security.as_ref().map(|c| c.status),
+        _ => pa
+            .files
+            .get(&file.name())
+            .filter(|f| f.hash == HashStatus::Match)
+            .map(|_| pa.status),
+    };
+    match status {
+        Some(PaStatus::Valid) => KeyFile::Verified,
+        Some(PaStatus::Untrusted | PaStatus::NotPerformed) => KeyFile::Untrusted,
+        _ => KeyFile::NotVerified,
+    }
+}
+
+/// How far passive authentication proved a key file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyFile {
+    /// Signed, chained to a trusted CSCA, hash matches.
+    Verified,
+    /// Signature and hash hold, but trust is not established.
+    Untrusted,
+    /// Not covered by a valid signature (mismatch, missing, invalid PA).
+    NotVerified,
+}
+
+/// DG1's data for the report; `at` decides the two-digit centuries and the expiry.
+fn document(mrz: &Mrz, at: i64) -> DocumentReport {
+    let (year, month, day) = civil_date(at);
+    let expiry_year = mrz.date_of_expiry.expiry_year(year);
+    let expiry = (
+        expiry_year,
+        mrz.date_of_expiry.month.unwrap_or(12),
+        mrz.date_of_expiry.day.unwrap_or(31),
+    );
+    DocumentReport {
+        format: format!("{:?}", mrz.format),
+        document_code: mrz.document_code.clone(),
+        issuing_state: mrz.issuing_state.clone(),
+        document_number: mrz.document_number.clone(),
+        primary_identifier: mrz.primary_identifier.clone(),
+        secondary_identifier: mrz.secondary_identifier.clone(),
+        nationality: mrz.nationality.clone(),
+        date_of_birth: mrz.date_of_birth.iso(mrz.date_of_birth.birth_year(year)),
+        date_of_expiry: mrz.date_of_expiry.iso(expiry_year),
+        sex: mrz.sex.to_string(),
+        optional_data: mrz.optional_data.clone(),
+        expired: expiry < (year, month, day),
+    }
+}
+
+/// The UTC calendar date of a Unix time (proleptic Gregorian; H. Hinnant's algorithm).
+pub fn civil_date(unix: i64) -> (u16, u8, u8) {
+    let days = unix.div_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (
+        u16::try_from(year.clamp(0, 9999)).unwrap_or(0),
+        u8::try_from(month).unwrap_or(1),
+        u8::try_from(day).unwrap_or(1),
+    )
+}
+
+/// Parses every data group that has a parser, for the report.
+fn data(files: &BTreeMap<ElementaryFile, Vec<u8>>, parsed: &Parsed) -> DataReport {
+    use crate::lds::dg2::Dg2;
+    use crate::lds::dg11::Dg11;
+    use crate::lds::dg12::Dg12;
+    let mut out = DataReport::default();
+    for (ef, bytes) in files {
+        let ElementaryFile::Dg(dg) = ef else { continue };
+        let result: Result<(), String> = match dg.number() {
+            2 => Dg2::parse(bytes)
+                .map(|d| out.dg2 = Some(d))
+                .map_err(|e| e.to_string()),
+            11 => Dg11::parse(bytes)
+                .map(|d| out.dg11 = Some(d))
+                .map_err(|e| e.to_string()),
+            12 => Dg12::parse(bytes)
+                .map(|d| out.dg12 = Some(d))
+                .map_err(|e| e.to_string()),
+            15 => match parsed.dg15() {
+                Some(Ok(d)) => {
+                    out.dg15 = Some(d.public_key.describe());
+                    Ok(())
+                }
+                Some(Err(e)) => Err(e.to_string()),
+                None => Ok(()),
+            },
+            _ => Ok(()),
+        };
+        if let Err(e) = result {
+            out.errors.insert(ef.name(), e);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_date(0), (1970, 1, 1));
+        assert_eq!(civil_date(1_800_000_000), (2027, 1, 15));
+        assert_eq!(civil_date(951_782_400), (2000, 2, 29));
+        assert_eq!(civil_date(-86_400), (1969, 12, 31));
+    }
+}
