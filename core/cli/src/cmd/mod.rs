@@ -3,6 +3,7 @@
 pub mod autostart;
 pub mod code;
 pub mod emulate;
+pub mod evidence;
 pub mod masterlist;
 pub mod message;
 pub mod passport;

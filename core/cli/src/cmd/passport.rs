@@ -10,7 +10,7 @@ use tapid_card::CardTransport;
 use tapid_mrtd::lds::ElementaryFile;
 use tapid_mrtd::mrz::{AccessKey, Can, MrzKey};
 use tapid_mrtd::reader::{
-    Progress, ProgressEvent, ReadError, ReadOptions, ReadOutcome, Report, resume,
+    Progress, ProgressEvent, ReadError, ReadOptions, Report, Verification, VerifiedRead, resume,
 };
 
 /// Meta keys of a recorded transcript.
@@ -23,8 +23,6 @@ pub mod meta {
     pub const DATA_GROUPS: &str = "options.data_groups";
     /// `true`/`false`.
     pub const EXTENDED: &str = "options.extended_length";
-    /// The year used to resolve two-digit years.
-    pub const YEAR: &str = "options.current_year";
     /// What was read: an emulator profile, a chip directory or a reader.
     pub const SOURCE: &str = "source";
     /// The Active Authentication challenge, when the caller gave one.
@@ -33,6 +31,8 @@ pub mod meta {
     pub const UNLISTED: &str = "options.read_unlisted";
     /// Whether BAC fallback was allowed.
     pub const FALLBACK: &str = "options.allow_bac_fallback";
+    /// Whether explicit PACE domain parameters were allowed.
+    pub const EXPLICIT_PACE: &str = "options.allow_explicit_pace_parameters";
     /// Trust store: paths separated by newlines, or [`super::Trust::BUILTIN`].
     pub const TRUST: &str = "options.trust";
     /// The verification time (Unix seconds).
@@ -51,13 +51,14 @@ impl Trust {
     /// How a transcript records the built-in test PKI.
     pub const BUILTIN: &str = "builtin:emulator-test-pki";
 
-    /// Loads the store; `None` when there is nothing to trust.
-    pub fn load(&self) -> Result<Option<tapid_mrtd::pa::TrustStore>, String> {
+    /// Loads the store (empty when nothing is trusted: passive authentication then reports
+    /// the document untrusted).
+    pub fn load(&self) -> Result<tapid_mrtd::pa::TrustStore, String> {
         match self {
-            Self::EmulatorTestPki => tapid_emulator::pki::test_trust_store()
-                .map(Some)
-                .map_err(|e| e.to_string()),
-            Self::Paths(paths) => load_trust(paths),
+            Self::EmulatorTestPki => {
+                tapid_emulator::pki::test_trust_store().map_err(|e| e.to_string())
+            }
+            Self::Paths(paths) => Ok(load_trust(paths)?.unwrap_or_default()),
         }
     }
 
@@ -149,29 +150,29 @@ pub fn access_key(
     }
 }
 
-/// The current year from the system clock (to resolve two-digit MRZ years).
-pub fn current_year() -> u16 {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    // Days since 1970 → civil year (good to the day, which is all a two-digit pivot needs).
-    (1970 + secs / 31_556_952) as u16
-}
-
 /// Runs a read, with a progress bar when stderr is a terminal and `quiet` is false.
 pub async fn run_read<T, R>(
     transport: &mut T,
     key: &AccessKey,
     options: &ReadOptions,
+    verification: &Verification<'_>,
     rng: &mut R,
     quiet: bool,
-) -> Result<ReadOutcome, ReadError>
+) -> Result<VerifiedRead, ReadError>
 where
     T: CardTransport + ?Sized,
     R: rand_core::CryptoRng + Send + ?Sized,
 {
-    run_resume(transport, key, options, rng, quiet, Progress::default()).await
+    run_resume(
+        transport,
+        key,
+        options,
+        verification,
+        rng,
+        quiet,
+        Progress::default(),
+    )
+    .await
 }
 
 /// Continues an interrupted read (see [`tapid_mrtd::reader::resume`]) with the same display.
@@ -179,10 +180,11 @@ pub async fn run_resume<T, R>(
     transport: &mut T,
     key: &AccessKey,
     options: &ReadOptions,
+    verification: &Verification<'_>,
     rng: &mut R,
     quiet: bool,
     from: Progress,
-) -> Result<ReadOutcome, ReadError>
+) -> Result<VerifiedRead, ReadError>
 where
     T: CardTransport + ?Sized,
     R: rand_core::CryptoRng + Send + ?Sized,
@@ -210,11 +212,28 @@ where
             }
         }
     };
-    let result = resume(transport, key, options, rng, &mut on_progress, from).await;
+    let result = resume(
+        transport,
+        key,
+        options,
+        verification,
+        rng,
+        &mut on_progress,
+        from,
+    )
+    .await;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     result
+}
+
+/// The snake_case (or protocol) name a value serialises to.
+pub fn show<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 /// Prints the report as JSON or as a human summary.
@@ -242,14 +261,23 @@ pub fn print_report(report: &Report, json: bool) {
     );
     outln!("  nationality   {}", d.nationality);
     outln!("  born          {}   sex {}", d.date_of_birth, d.sex);
-    outln!("  expires       {}", d.date_of_expiry);
+    outln!(
+        "  expires       {}{}",
+        d.date_of_expiry,
+        if d.expired { " (expired)" } else { "" }
+    );
     if !d.optional_data.is_empty() {
         outln!("  optional data {}", d.optional_data);
     }
-    let mut access = format!("{} {} with {}", a.protocol, a.cipher, a.password);
+    let mut access = format!(
+        "{} {} with {}",
+        show(&a.protocol),
+        show(&a.cipher),
+        show(&a.password)
+    );
     for extra in [
-        a.mapping.map(str::to_owned),
-        a.agreement.map(str::to_owned),
+        a.mapping.as_ref().map(show),
+        a.agreement.as_ref().map(show),
         a.parameters.clone(),
     ]
     .into_iter()
@@ -263,7 +291,7 @@ pub fn print_report(report: &Report, json: bool) {
         .files
         .iter()
         .map(|(n, f)| match &f.hash {
-            Some(h) => format!("{n} {}B {h}", f.size),
+            Some(h) => format!("{n} {}B {}", f.size, show(h)),
             None => format!("{n} {}B", f.size),
         })
         .collect();
@@ -275,51 +303,88 @@ pub fn print_report(report: &Report, json: bool) {
         outln!("  absent        {}", report.absent.join(", "));
     }
     let pa = &report.passive_authentication;
-    let status = serde_json::to_value(pa.status)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
-    outln!("  passive auth  {status} ({})", pa.reason);
+    outln!("  passive auth  {} ({})", show(&pa.status), pa.reason);
     let chip = &report.chip_authenticity;
-    outln!("  chip auth     {} ({})", chip.status, chip.reason);
-    let t = &report.transport;
+    outln!("  chip auth     {} ({})", show(&chip.status), chip.reason);
+    for (name, check) in [
+        ("PACE-CAM", &chip.pace_cam),
+        ("CA", &chip.ca),
+        ("AA", &chip.aa),
+    ] {
+        if let Some(c) = check {
+            outln!("    {name:<11} {} ({})", show(&c.status), c.detail);
+        }
+    }
     outln!(
-        "  transport     {} APDUs, {} B sent, {} B received, max read {} B, extended length {}",
-        t.apdus,
-        t.bytes_sent,
-        t.bytes_received,
-        t.max_read,
-        if t.extended_length { "on" } else { "off" }
+        "  downgrade     {} ({})",
+        show(&report.downgrade.status),
+        report.downgrade.reason
     );
+    if let Some(t) = &report.transport {
+        outln!(
+            "  transport     {} APDUs, {} B sent, {} B received, max read {} B, extended length {}",
+            t.apdus,
+            t.bytes_sent,
+            t.bytes_received,
+            t.max_read,
+            if t.extended_length { "on" } else { "off" }
+        );
+    }
 }
 
-/// Writes every raw file and `report.json` into `dir`.
-pub fn write_out(dir: &Path, outcome: &ReadOutcome) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let files: &BTreeMap<ElementaryFile, Vec<u8>> = &outcome.files;
-    for (ef, bytes) in files {
-        let path = dir.join(ef.file_name());
-        std::fs::write(&path, bytes)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+/// Writes `bytes` to `path` readable and writable by the owner only (0600 on Unix): the
+/// files tapid writes hold the access key (DG1 is the MRZ), the face and, for transcripts,
+/// every ephemeral secret of the session.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
     }
-    write_face(dir, outcome)?;
-    let json = serde_json::to_string_pretty(&outcome.report).map_err(|e| e.to_string())?;
-    std::fs::write(dir.join("report.json"), json)
-        .map_err(|e| format!("cannot write report.json: {e}"))?;
-    Ok(())
+    let mut file = options
+        .open(path)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    // An existing file keeps its mode on open: narrow it as well.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| format!("cannot restrict {}: {e}", path.display()))?;
+    }
+    file.write_all(bytes)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Writes every raw file, `report.json` and the face into `dir` (owner-only, see
+/// [`write_private`]).
+pub fn write_out(dir: &Path, read: &VerifiedRead) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let files: &BTreeMap<ElementaryFile, Vec<u8>> = read.files();
+    for (ef, bytes) in files {
+        write_private(&dir.join(ef.file_name()), bytes)?;
+    }
+    write_face(dir, read)?;
+    let json = serde_json::to_string_pretty(read.report()).map_err(|e| e.to_string())?;
+    write_private(&dir.join("report.json"), json.as_bytes())
 }
 
 /// Writes the first DG2 face as it is stored (`face.jpg` / `face.jp2` / `face.png`) and, when
 /// it decodes, as `face.png`.
-fn write_face(dir: &Path, outcome: &ReadOutcome) -> Result<(), String> {
+fn write_face(dir: &Path, read: &VerifiedRead) -> Result<(), String> {
     use tapid_mrtd::lds::biometric::ImageType;
-    let Some(face) = outcome
-        .report
-        .data
-        .dg2
-        .as_ref()
-        .and_then(|d| d.faces.first())
+    let Some(dg2) = read
+        .files()
+        .get(&ElementaryFile::Dg(tapid_mrtd::lds::DataGroup::DG2))
     else {
+        return Ok(());
+    };
+    let Ok(dg2) = tapid_mrtd::lds::dg2::Dg2::parse(dg2) else {
+        return Ok(());
+    };
+    let Some(face) = dg2.faces.first() else {
         return Ok(());
     };
     let name = match face.image_type {
@@ -327,13 +392,10 @@ fn write_face(dir: &Path, outcome: &ReadOutcome) -> Result<(), String> {
         ImageType::Jpeg2000 => "face.jp2",
         _ => "face.png",
     };
-    let write = |name: &str, bytes: &[u8]| {
-        std::fs::write(dir.join(name), bytes).map_err(|e| format!("cannot write {name}: {e}"))
-    };
-    write(name, &face.image)?;
+    write_private(&dir.join(name), &face.image)?;
     if name != "face.png" {
         match tapid_mrtd::face_image::FaceImage::decode(&face.image).and_then(|i| i.encode_png()) {
-            Ok(png) => write("face.png", &png)?,
+            Ok(png) => write_private(&dir.join("face.png"), &png)?,
             Err(e) => eprintln!("tapid: the face could not be converted to PNG: {e}"),
         }
     }
@@ -343,37 +405,13 @@ fn write_face(dir: &Path, outcome: &ReadOutcome) -> Result<(), String> {
 /// The exit message and code for a failed read.
 pub fn read_failed(e: &ReadError) -> std::process::ExitCode {
     eprintln!("tapid: read failed ({}): {e}", e.code());
-    std::process::ExitCode::from(match e {
-        ReadError::AccessDenied => 3,
-        ReadError::LinkLost { .. } | ReadError::Transport(_) => 4,
-        _ => 2,
-    })
+    crate::exit::for_read_error(e).code()
 }
 
 /// The exit code for a completed read: 0 only when every check that ran passed.
 pub fn completed(report: &Report) -> std::process::ExitCode {
-    use tapid_mrtd::pa::PaStatus;
-    let pa = &report.passive_authentication;
-    match pa.status {
-        PaStatus::Valid | PaStatus::NotPerformed
-            if report.chip_authenticity.status == "invalid" =>
-        {
-            eprintln!(
-                "tapid: chip authenticity invalid: {}",
-                report.chip_authenticity.reason
-            );
-            std::process::ExitCode::from(7)
-        }
-        PaStatus::Valid | PaStatus::NotPerformed => std::process::ExitCode::SUCCESS,
-        PaStatus::Untrusted => {
-            eprintln!("tapid: passive authentication untrusted: {}", pa.reason);
-            std::process::ExitCode::from(5)
-        }
-        _ => {
-            eprintln!("tapid: passive authentication invalid: {}", pa.reason);
-            std::process::ExitCode::from(6)
-        }
-    }
+    let (outcome, why) = crate::exit::for_report(report);
+    crate::exit::finish(outcome, why)
 }
 
 /// The operating system's CSPRNG as an infallible RNG.

@@ -10,7 +10,9 @@ use tapid_card::transcript::Recorder;
 use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, Profile};
 use tapid_mrtd::lds::DataGroup;
 use tapid_mrtd::mrz::AccessKey;
-use tapid_mrtd::reader::ReadOptions;
+use tapid_mrtd::reader::{ReadOptions, Verification};
+
+use crate::exit::Outcome;
 
 use super::passport::{self, Trust, meta};
 
@@ -53,9 +55,14 @@ pub struct Args {
     /// reports them as "not_in_sod").
     #[arg(long)]
     read_unlisted: bool,
-    /// Try BAC when PACE fails (off by default: a failed PACE is an error).
+    /// Try BAC when PACE fails, and accept a BAC read of a chip whose signed DG14 lists PACE
+    /// (off by default: a failed PACE is an error and such a read a downgrade, exit 11).
     #[arg(long)]
     allow_bac_fallback: bool,
+    /// Run PACE on explicit domain parameters from EF.CardAccess (unsigned there; checked
+    /// for primality, cofactor, size and the base point before use). Off by default.
+    #[arg(long)]
+    allow_explicit_pace_parameters: bool,
     /// The 8-byte Active Authentication challenge in hex (e.g. issued by a server); random
     /// when absent.
     #[arg(long, value_name = "HEX16")]
@@ -64,14 +71,23 @@ pub struct Args {
     #[arg(long)]
     json: bool,
     /// Write every raw file, report.json and the face (face.jpg/face.jp2, face.png) here.
+    /// The files are personal data (DG1 is the MRZ, the access key): written owner-only (0600).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Write the evidence bundle (raw EF.SOD and files, AA challenge and signature, CA and
+    /// PACE-CAM records, options, trust anchors, the device's time) here, whatever the
+    /// verdict, for `tapid verify --evidence`. It holds the access key and the face: written
+    /// owner-only (0600).
+    #[arg(long, value_name = "FILE")]
+    evidence: Option<PathBuf>,
     /// Trust anchors for passive authentication: a master list, a CSCA certificate (DER/PEM),
     /// a folder of them, or a CRL. Repeatable. With `--emulator` and no `--trust`, the
     /// emulator's test CSCAs are trusted.
     #[arg(long, value_name = "PATH")]
     trust: Vec<PathBuf>,
-    /// Record the session (APDUs and the terminal's random bytes) as a JSONL transcript.
+    /// Record the session (APDUs and the terminal's random bytes) as a JSONL transcript. It
+    /// holds the access key and every ephemeral secret of the session: written owner-only
+    /// (0600); treat it like the passport data it contains.
     #[arg(long, value_name = "FILE")]
     record: Option<PathBuf>,
 }
@@ -88,11 +104,14 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 fn options(args: &Args) -> Result<ReadOptions, String> {
-    let data_groups = args
-        .dg
-        .iter()
-        .map(|n| DataGroup::new(*n).ok_or_else(|| format!("--dg {n}: data groups are 1..16")))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut data_groups: Vec<DataGroup> = Vec::new();
+    for n in &args.dg {
+        let dg = DataGroup::new(*n).ok_or_else(|| format!("--dg {n}: data groups are 1..16"))?;
+        if data_groups.contains(&dg) {
+            return Err(format!("--dg {n} is given twice"));
+        }
+        data_groups.push(dg);
+    }
     let aa_challenge = match &args.aa_challenge {
         None => None,
         Some(h) => Some(
@@ -106,9 +125,9 @@ fn options(args: &Args) -> Result<ReadOptions, String> {
         data_groups,
         extended_length: !args.no_extended_length,
         allow_bac_fallback: args.allow_bac_fallback,
+        allow_explicit_pace_parameters: args.allow_explicit_pace_parameters,
         read_unlisted: args.read_unlisted,
         aa_challenge,
-        current_year: passport::current_year(),
         ..ReadOptions::default()
     })
 }
@@ -178,27 +197,39 @@ fn pcsc_options(args: &Args) -> tapid_pcsc::OpenOptions {
 }
 
 async fn run_async(args: Args) -> ExitCode {
-    let fail = |msg: String| {
+    let usage = |msg: String| {
         eprintln!("tapid: {msg}");
-        ExitCode::from(2)
+        Outcome::Usage.code()
     };
     let options = match options(&args) {
         Ok(o) => o,
-        Err(e) => return fail(e),
+        Err(e) => return usage(e),
     };
     let src = match source(&args).await {
         Ok(s) => s,
-        Err(e) => return fail(e),
+        Err(e) => {
+            eprintln!("tapid: {e}");
+            // A profile or fault name is typed on the command line; a chip directory is an
+            // input file; a reader without its card is the link.
+            return if args.emulator.is_some() {
+                Outcome::Usage
+            } else if args.emulator_dir.is_some() {
+                Outcome::UnusableInput
+            } else {
+                Outcome::LinkLost
+            }
+            .code();
+        }
     };
     let (key, kind, value) = match passport::access_key(args.mrz.as_deref(), args.can.as_deref()) {
         Ok(Some(k)) => k,
         Ok(None) => match src.default_key {
             Some((k, v)) => (k, "mrz".to_owned(), v),
             None => {
-                return fail("give the access key: --mrz DOC,YYMMDD,YYMMDD or --can NNNNNN".into());
+                return usage("give the access key: --mrz DOC,YYMMDD,YYMMDD or --can NNNNNN".into());
             }
         },
-        Err(e) => return fail(e),
+        Err(e) => return usage(e),
     };
     let trust = if args.trust.is_empty() && src.builtin_trust {
         Trust::EmulatorTestPki
@@ -207,9 +238,17 @@ async fn run_async(args: Args) -> ExitCode {
     };
     let store = match trust.load() {
         Ok(t) => t,
-        Err(e) => return fail(e),
+        Err(e) => {
+            eprintln!("tapid: {e}");
+            return Outcome::UnusableInput.code();
+        }
     };
     let now = passport::unix_now();
+    let verification = Verification {
+        trust: &store,
+        at: now,
+        aa_challenge: None,
+    };
 
     let outcome = if let Some(path) = &args.record {
         let mut m = BTreeMap::new();
@@ -232,8 +271,11 @@ async fn run_async(args: Args) -> ExitCode {
             meta::FALLBACK.to_owned(),
             options.allow_bac_fallback.to_string(),
         );
+        m.insert(
+            meta::EXPLICIT_PACE.to_owned(),
+            options.allow_explicit_pace_parameters.to_string(),
+        );
         m.insert(meta::UNLISTED.to_owned(), options.read_unlisted.to_string());
-        m.insert(meta::YEAR.to_owned(), options.current_year.to_string());
         m.insert(meta::SOURCE.to_owned(), src.label.clone());
         m.insert(meta::NOW.to_owned(), now.to_string());
         m.insert(meta::TRUST.to_owned(), trust.to_meta());
@@ -243,9 +285,11 @@ async fn run_async(args: Args) -> ExitCode {
         let rec = Recorder::new(src.transport.capabilities(), m);
         let mut t = rec.transport(src.transport);
         let mut rng = rec.rng(passport::system_rng());
-        let result = passport::run_read(&mut t, &key, &options, &mut rng, args.json).await;
-        if let Err(e) = std::fs::write(path, rec.to_jsonl()) {
-            return fail(format!("cannot write {}: {e}", path.display()));
+        let result =
+            passport::run_read(&mut t, &key, &options, &verification, &mut rng, args.json).await;
+        if let Err(e) = passport::write_private(path, rec.to_jsonl().as_bytes()) {
+            eprintln!("tapid: {e}");
+            return Outcome::Internal.code();
         }
         result
     } else {
@@ -254,6 +298,7 @@ async fn run_async(args: Args) -> ExitCode {
             &mut t,
             &key,
             &options,
+            &verification,
             &mut passport::system_rng(),
             args.json,
         )
@@ -271,13 +316,17 @@ async fn run_async(args: Args) -> ExitCode {
             let mut transport =
                 match tapid_pcsc::PcscTransport::open(selector, pcsc_options(&args)).await {
                     Ok(t) => t,
-                    Err(e) => return fail(e.to_string()),
+                    Err(e) => {
+                        eprintln!("tapid: {e}");
+                        return Outcome::LinkLost.code();
+                    }
                 };
             let mut rng = passport::system_rng();
             outcome = passport::run_resume(
                 &mut transport,
                 &key,
                 &options,
+                &verification,
                 &mut rng,
                 args.json,
                 progress,
@@ -285,20 +334,20 @@ async fn run_async(args: Args) -> ExitCode {
             .await;
         }
     }
-    let mut outcome = match outcome {
+    let read = match outcome {
         Ok(o) => o,
         Err(e) => return passport::read_failed(&e),
     };
-    if let Some(store) = &store {
-        tapid_mrtd::reader::verify_passive(&mut outcome, store, now);
-    }
-    if let Some(Err(e)) = args
-        .out
-        .as_deref()
-        .map(|dir| passport::write_out(dir, &outcome))
+    if let Some(path) = &args.evidence
+        && let Err(e) = passport::write_private(path, &read.evidence().to_canonical_bytes())
     {
-        return fail(e);
+        eprintln!("tapid: {e}");
+        return Outcome::Internal.code();
     }
-    passport::print_report(&outcome.report, args.json);
-    passport::completed(&outcome.report)
+    if let Some(Err(e)) = args.out.as_deref().map(|dir| passport::write_out(dir, &read)) {
+        eprintln!("tapid: {e}");
+        return Outcome::Internal.code();
+    }
+    passport::print_report(read.report(), args.json);
+    passport::completed(read.report())
 }

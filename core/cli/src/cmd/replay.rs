@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use tapid_card::transcript::Transcript;
 use tapid_mrtd::lds::DataGroup;
-use tapid_mrtd::reader::ReadOptions;
+use tapid_mrtd::reader::{ReadOptions, Verification};
+
+use crate::exit::Outcome;
 
 use super::passport::{self, meta};
 
@@ -40,17 +42,22 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 async fn run_async(args: Args) -> ExitCode {
-    let fail = |msg: String| {
+    let fail = |msg: String, outcome: Outcome| {
         eprintln!("tapid: {msg}");
-        ExitCode::from(2)
+        outcome.code()
     };
     let text = match std::fs::read_to_string(&args.file) {
         Ok(t) => t,
-        Err(e) => return fail(format!("cannot read {}: {e}", args.file.display())),
+        Err(e) => {
+            return fail(
+                format!("cannot read {}: {e}", args.file.display()),
+                Outcome::UnusableInput,
+            );
+        }
     };
     let transcript = match Transcript::parse(&text) {
         Ok(t) => t,
-        Err(e) => return fail(e.to_string()),
+        Err(e) => return fail(e.to_string(), Outcome::UnusableInput),
     };
     let m = &transcript.header.meta;
     let get = |k: &str| m.get(k).map(String::as_str);
@@ -65,8 +72,13 @@ async fn run_async(args: Args) -> ExitCode {
     };
     let key = match passport::access_key(mrz, can) {
         Ok(Some((k, _, _))) => k,
-        Ok(None) => return fail("the transcript holds no access key; give --mrz or --can".into()),
-        Err(e) => return fail(e),
+        Ok(None) => {
+            return fail(
+                "the transcript holds no access key; give --mrz or --can".into(),
+                Outcome::Usage,
+            );
+        }
+        Err(e) => return fail(e, Outcome::Usage),
     };
     let data_groups: Vec<DataGroup> = get(meta::DATA_GROUPS)
         .unwrap_or("2,11,12,14,15")
@@ -79,12 +91,10 @@ async fn run_async(args: Args) -> ExitCode {
         extended_length: get(meta::EXTENDED) != Some("false"),
         allow_bac_fallback: get(meta::FALLBACK) == Some("true"),
         read_unlisted: get(meta::UNLISTED) == Some("true"),
+        allow_explicit_pace_parameters: get(meta::EXPLICIT_PACE) == Some("true"),
         aa_challenge: get(meta::AA_CHALLENGE)
             .and_then(|h| hex::decode(h).ok())
             .and_then(|b| <[u8; 8]>::try_from(b).ok()),
-        current_year: get(meta::YEAR)
-            .and_then(|y| y.parse().ok())
-            .unwrap_or_else(passport::current_year),
         ..ReadOptions::default()
     };
     let trust = if args.trust.is_empty() {
@@ -96,26 +106,32 @@ async fn run_async(args: Args) -> ExitCode {
     };
     let trust = match trust.load() {
         Ok(t) => t,
-        Err(e) => return fail(e),
+        Err(e) => return fail(e, Outcome::UnusableInput),
     };
+    // The recorded time: the same verdicts as when the session was recorded.
     let now = get(meta::NOW)
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(passport::unix_now);
+    let verification = Verification {
+        trust: &trust,
+        at: now,
+        aa_challenge: None,
+    };
     let mut t = transcript.transport();
     let mut rng = transcript.rng();
-    match passport::run_read(&mut t, &key, &options, &mut rng, args.json).await {
-        Ok(mut outcome) => {
-            if let Some(trust) = &trust {
-                tapid_mrtd::reader::verify_passive(&mut outcome, trust, now);
-            }
+    match passport::run_read(&mut t, &key, &options, &verification, &mut rng, args.json).await {
+        Ok(read) => {
             if !t.is_finished() {
-                return fail(format!(
-                    "replay ended before the transcript: {} recorded exchanges were not used",
-                    transcript.exchange_count()
-                ));
+                return fail(
+                    format!(
+                        "replay ended before the transcript: {} recorded exchanges were not used",
+                        transcript.exchange_count()
+                    ),
+                    Outcome::ReplayMismatch,
+                );
             }
-            passport::print_report(&outcome.report, args.json);
-            passport::completed(&outcome.report)
+            passport::print_report(read.report(), args.json);
+            passport::completed(read.report())
         }
         Err(e) => passport::read_failed(&e),
     }

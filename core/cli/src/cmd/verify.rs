@@ -17,8 +17,16 @@ use tapid_mrtd::pa::{self, PaReport, PaStatus, TrustStore};
 pub struct Args {
     /// EF.SOD file (with or without its 77 tag; DER or BER). Without it, only
     /// `--card-security` is verified.
-    #[arg(long, required_unless_present = "card_security")]
+    #[arg(long, required_unless_present_any = ["card_security", "evidence"])]
     pub sod: Option<PathBuf>,
+    /// An evidence bundle written by `tapid read --evidence`: re-verified offline against
+    /// `--trust` with this machine's clock (or `--now`); the bundle's own time is informative.
+    #[arg(long, conflicts_with_all = ["sod", "dgs", "card_security", "issuing_state"])]
+    pub evidence: Option<PathBuf>,
+    /// With `--evidence`: the Active Authentication challenge this verifier issued (16 hex
+    /// digits); the recorded one must equal it.
+    #[arg(long, value_name = "HEX16", requires = "evidence")]
+    pub aa_challenge: Option<String>,
     /// A data group as read from the chip, `N=FILE` (repeatable), e.g. `--dg 1=DG1.bin`.
     #[arg(long = "dg", value_parser = parse_dg)]
     pub dgs: Vec<(u8, PathBuf)>,
@@ -59,6 +67,15 @@ fn read(path: &PathBuf) -> Result<Vec<u8>, String> {
 
 /// Runs the command.
 pub fn run(args: Args) -> ExitCode {
+    if let Some(path) = &args.evidence {
+        return super::evidence::verify(
+            path,
+            &args.trust,
+            args.now,
+            args.aa_challenge.as_deref(),
+            args.json,
+        );
+    }
     match execute(&args) {
         Ok(report) => {
             if args.json {

@@ -160,7 +160,7 @@ mod tests {
     #[test]
     fn hasse_bound_holds_for_every_named_curve() {
         for c in NamedCurve::ALL {
-            let params = explicit(*c);
+            let params = explicit(c);
             assert!(
                 within_hasse(&uint(params.p()), &uint(params.n()), params.cofactor()),
                 "{c:?}"
@@ -171,7 +171,7 @@ mod tests {
     #[test]
     fn named_and_standard_parameters_pass() {
         for c in NamedCurve::ALL {
-            validate_domain(&DomainParameters::Ec(EcCurve::Named(*c))).unwrap();
+            validate_domain(&DomainParameters::Ec(EcCurve::Named(c))).unwrap();
         }
         let dh = DhGroup::standard(StandardDhGroup::Rfc5114Modp2048Q256).unwrap();
         validate_domain(&DomainParameters::Dh(dh)).unwrap();
@@ -191,14 +191,20 @@ mod tests {
     }
 
     #[test]
-    fn a_wrong_cofactor_is_refused() {
-        let params = tweaked(NamedCurve::BrainpoolP320r1, |_, h| *h = 2);
+    fn an_order_that_cannot_count_the_points_is_refused() {
+        // brainpoolP320r1's field with brainpoolP256r1's (prime) order: h·n is far from p + 1.
+        let n256 = explicit(NamedCurve::BrainpoolP256r1).n().to_vec();
+        let params = tweaked(NamedCurve::BrainpoolP320r1, |v, _| v[5] = n256);
         assert_eq!(
             validate_curve(&params),
             Err(CryptoError::MalformedParameters(
                 "h·n is not a possible number of points for this field"
             ))
         );
+        // A declared cofactor on a curve recognised as a named one changes nothing: the named
+        // curve (h = 1) is what gets used.
+        let named = tweaked(NamedCurve::BrainpoolP320r1, |_, h| *h = 2);
+        assert!(named.identify().is_some());
     }
 
     #[test]

@@ -26,6 +26,8 @@ fn appendix_d4_select_and_read() {
     );
     let r = sm
         .unprotect_response(&ResponseApdu::parse(&h("990290008E08FA855A5D4C50A8ED9000")).unwrap())
+        .unwrap()
+        .authenticated()
         .unwrap();
     assert!(r.sw.is_success() && r.data.is_empty());
     assert_eq!(sm.ssc(), h("887022120C06C228"));
@@ -41,6 +43,8 @@ fn appendix_d4_select_and_read() {
             &ResponseApdu::parse(&h("8709019FF0EC34F9922651990290008E08AD55CC17140B2DED9000"))
                 .unwrap(),
         )
+        .unwrap()
+        .authenticated()
         .unwrap();
     assert_eq!(r.data, h("60145F01"));
     // 3. READ BINARY 18 bytes at offset 4
@@ -55,6 +59,8 @@ fn appendix_d4_select_and_read() {
             &ResponseApdu::parse(&h("871901FB9235F4E4037F2327DCC8964F1F9B8C30F42C8E2FFF224A990290008E08C8B2787EAEA07D749000"))
                 .unwrap(),
         )
+        .unwrap()
+        .authenticated()
         .unwrap();
     assert_eq!(r.data, h("04303130365F36063034303030305C026175"));
     assert_eq!(sm.ssc(), h("887022120C06C22C"));
@@ -178,6 +184,8 @@ fn round_trip_all_ciphers_and_extended() {
                 .unwrap();
             let got = term
                 .unprotect_response(&ResponseApdu::parse(&resp.to_bytes()).unwrap())
+                .unwrap()
+                .authenticated()
                 .unwrap();
             assert_eq!(got.data, data);
         }
@@ -224,7 +232,12 @@ fn prepadded_response_with_bad_padding_passes_the_mac_and_fails_unpadding() {
         .protect_response_prepadded(&h("6018010280000000"), StatusWord::SUCCESS)
         .unwrap();
     assert_eq!(
-        terminal.unprotect_response(&resp).unwrap().data,
+        terminal
+            .unprotect_response(&resp)
+            .unwrap()
+            .authenticated()
+            .unwrap()
+            .data,
         h("601801 02")
     );
 }
@@ -275,18 +288,19 @@ fn hostile_responses() {
         ),
         Err(SmError::StatusMismatch)
     );
-    // A plain error status is passed through; SM errors close the channel.
+    // A plain error status comes back as what it is (never as an authenticated answer); the
+    // chip's own SM errors close the channel.
     let mut sm = fresh();
     assert_eq!(
-        sm.unprotect_response(&ResponseApdu::parse(&h("6A82")).unwrap())
-            .unwrap()
-            .sw,
-        StatusWord(0x6A82)
+        sm.unprotect_response(&ResponseApdu::parse(&h("6A82")).unwrap()),
+        Ok(Unprotected::Plain(StatusWord(0x6A82)))
     );
     assert!(!sm.is_closed());
     let mut sm = fresh();
-    sm.unprotect_response(&ResponseApdu::parse(&h("6988")).unwrap())
-        .unwrap();
+    assert_eq!(
+        sm.unprotect_response(&ResponseApdu::parse(&h("6988")).unwrap()),
+        Ok(Unprotected::Plain(StatusWord(0x6988)))
+    );
     assert!(sm.is_closed());
 }
 
