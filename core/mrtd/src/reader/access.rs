@@ -398,3 +398,101 @@ where
         parameter_id: None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tapid_card::tlv::{self, Tag};
+
+    /// secp256k1: a sound curve that is no PACE standard, so it stays explicit.
+    const K1: [&str; 5] = [
+        "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F",
+        "0000000000000000000000000000000000000000000000000000000000000007",
+        "79BE667EF9DCBBAC55A06295CE870B07029BFCDB2DCE28D959F2815B16F81798",
+        "483ADA7726A3C4655DA4FBFC0E1108A8FD17B448A68554199C47D08FFB10D4B8",
+        "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141",
+    ];
+
+    fn int(hex_value: &str) -> Vec<u8> {
+        let mut v = hex::decode(hex_value).unwrap();
+        if v.first().is_some_and(|b| b & 0x80 != 0) {
+            v.insert(0, 0);
+        }
+        tlv::encode(Tag(0x02), &v)
+    }
+
+    /// EF.CardAccess offering ECDH-GM AES-128 with parameter ID 32, defined by a
+    /// PACEDomainParameterInfo with explicit parameters (`n` replaces the order).
+    fn card_access(n: &str) -> SecurityInfos {
+        let [p, b, gx, gy, _] = K1;
+        let field = [
+            tlv::encode(Tag(0x06), &hex::decode("2A8648CE3D0101").unwrap()),
+            int(p),
+        ]
+        .concat();
+        let curve = [
+            tlv::encode(Tag(0x04), &[0u8; 32]),
+            tlv::encode(Tag(0x04), &hex::decode(b).unwrap()),
+        ]
+        .concat();
+        let base = [vec![4], hex::decode(gx).unwrap(), hex::decode(gy).unwrap()].concat();
+        let ec_params = tlv::encode(
+            Tag(0x30),
+            &[
+                int("01"),
+                tlv::encode(Tag(0x30), &field),
+                tlv::encode(Tag(0x30), &curve),
+                tlv::encode(Tag(0x04), &base),
+                int(n),
+                int("01"),
+            ]
+            .concat(),
+        );
+        let algorithm = tlv::encode(
+            Tag(0x30),
+            &[
+                tlv::encode(Tag(0x06), &hex::decode("2A8648CE3D0201").unwrap()),
+                ec_params,
+            ]
+            .concat(),
+        );
+        let gm = hex::decode("04007F000702020402").unwrap();
+        let domain_info = tlv::encode(
+            Tag(0x30),
+            &[tlv::encode(Tag(0x06), &gm), algorithm, int("20")].concat(),
+        );
+        let pace_info = tlv::encode(
+            Tag(0x30),
+            &[
+                tlv::encode(Tag(0x06), &hex::decode("04007F00070202040202").unwrap()),
+                int("02"),
+                int("20"),
+            ]
+            .concat(),
+        );
+        SecurityInfos::parse(&tlv::encode(Tag(0x31), &[pace_info, domain_info].concat())).unwrap()
+    }
+
+    #[test]
+    fn explicit_parameters_need_the_callers_consent() {
+        let infos = card_access(K1[4]);
+        assert!(matches!(
+            pace_setup(&infos, false),
+            Err(ReadError::ExplicitPaceParametersRefused)
+        ));
+        let setup = pace_setup(&infos, true).unwrap().unwrap();
+        assert!(setup.explicit_parameters);
+        assert!(setup.send_parameter_id);
+    }
+
+    #[test]
+    fn unsound_explicit_parameters_are_rejected_even_with_consent() {
+        // An order that is not prime.
+        let n = "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364143";
+        let infos = card_access(n);
+        assert!(matches!(
+            pace_setup(&infos, true),
+            Err(ReadError::PaceParametersRejected(_))
+        ));
+    }
+}

@@ -63,12 +63,14 @@ impl PaceSetup {
             }
         };
         check_usable(info.protocol, &domain)?;
+        // Explicit parameters equal to a standard curve or group are that standard.
+        let explicit_parameters = explicit.is_some() && domain.standardized_id().is_none();
         Ok(Self {
             protocol: info.protocol,
             domain,
             parameter_id: info.parameter_id,
             send_parameter_id: info.parameter_id.is_some(),
-            explicit_parameters: explicit.is_some(),
+            explicit_parameters,
         })
     }
 
