@@ -19,6 +19,7 @@ macro_rules! outln {
 }
 
 mod cmd;
+mod exit;
 
 /// tapid: tap your passport, confirm your identity.
 #[derive(Parser)]

@@ -10,11 +10,30 @@
 
 use tapid_emulator::pki::{self, DocumentSigner, generate};
 use tapid_mrtd::pa::{
-    self, CardSecurity, ChainStatus, HashStatus, PaStatus, SignatureStatus, TrustStore,
+    self, CardSecurity, ChainStatus, DocumentContext, HashStatus, PaFailure, PaReport, PaStatus,
+    Policy, SignatureStatus, TrustStore,
 };
 
 /// 2026-01-01.
 const NOW: i64 = 1_767_225_600;
+
+/// `pa::verify` under the default (shell) policy at [`NOW`], with DG1's issuing state.
+fn verify(
+    sod: &[u8],
+    dgs: &[(u8, &[u8])],
+    card_security: Option<&[u8]>,
+    trust: &TrustStore,
+    state: &str,
+) -> PaReport {
+    pa::verify(
+        sod,
+        dgs,
+        card_security,
+        trust,
+        DocumentContext::issuing_state(state),
+        &Policy::new(NOW),
+    )
+}
 
 fn dgs() -> Vec<(u8, Vec<u8>)> {
     vec![
@@ -61,7 +80,7 @@ fn every_signer_verifies_against_the_csca_folder() {
         assert_eq!(ds.certificate().der(), embedded.certificate().der());
         let sod = pki::sign_sod(&ds, &refs(&d)).unwrap();
         assert_eq!(sod[0], 0x77);
-        let report = pa::verify(&sod, &refs(&d), None, &trust, Some(state), NOW);
+        let report = verify(&sod, &refs(&d), None, &trust, state);
         assert_eq!(report.status, PaStatus::Valid, "{name}: {report:?}");
         assert_eq!(report.files.len(), 3);
         assert!(report.files.values().all(|f| f.hash == HashStatus::Match));
@@ -69,7 +88,7 @@ fn every_signer_verifies_against_the_csca_folder() {
         // The same with the embedded trust store.
         let embedded_trust = pki::test_trust_store().unwrap();
         assert_eq!(
-            pa::verify(&sod, &refs(&d), None, &embedded_trust, Some(state), NOW).status,
+            verify(&sod, &refs(&d), None, &embedded_trust, state).status,
             PaStatus::Valid
         );
     }
@@ -94,7 +113,7 @@ fn a_flipped_byte_in_any_data_group_is_a_mismatch_naming_it() {
         let mut bad = d.clone();
         let mid = bad[i].1.len() / 2;
         bad[i].1[mid] ^= 0x01;
-        let report = pa::verify(&sod, &refs(&bad), None, &trust, Some("UTO"), NOW);
+        let report = verify(&sod, &refs(&bad), None, &trust, "UTO");
         let name = format!("DG{}", bad[i].0);
         assert_eq!(report.status, PaStatus::Invalid);
         assert_eq!(report.files[&name].hash, HashStatus::Mismatch);
@@ -109,7 +128,7 @@ fn a_flipped_byte_in_any_data_group_is_a_mismatch_naming_it() {
         );
     }
     // A data group the SOD does not list.
-    let report = pa::verify(&sod, &[(3, b"extra")], None, &trust, Some("UTO"), NOW);
+    let report = verify(&sod, &[(3, b"extra")], None, &trust, "UTO");
     assert_eq!(report.files["DG3"].hash, HashStatus::NotInSod);
     assert_eq!(report.status, PaStatus::Invalid);
 }
@@ -124,7 +143,7 @@ fn a_flipped_byte_in_the_signature_is_invalid() {
         // is the file's last byte.
         let last = sod.len() - 1;
         sod[last] ^= 0x01;
-        let report = pa::verify(&sod, &refs(&d), None, &trust, Some("UTO"), NOW);
+        let report = verify(&sod, &refs(&d), None, &trust, "UTO");
         assert_eq!(report.sod.signature, SignatureStatus::Invalid, "{name}");
         assert_eq!(report.status, PaStatus::Invalid);
         assert!(report.reason.contains("signature"), "{}", report.reason);
@@ -135,7 +154,7 @@ fn a_flipped_byte_in_the_signature_is_invalid() {
 fn without_the_csca_the_document_is_untrusted() {
     let d = dgs();
     let sod = pki::sign_sod(&DocumentSigner::embedded("ds-ut-rsa").unwrap(), &refs(&d)).unwrap();
-    let report = pa::verify(&sod, &refs(&d), None, &TrustStore::new(), Some("UTO"), NOW);
+    let report = verify(&sod, &refs(&d), None, &TrustStore::new(), "UTO");
     assert_eq!(report.status, PaStatus::Untrusted);
     assert_eq!(report.sod.signature, SignatureStatus::Valid);
     assert_eq!(report.sod.chain, ChainStatus::Untrusted);
@@ -145,7 +164,7 @@ fn without_the_csca_the_document_is_untrusted() {
         .add_path(&pki::fixtures_dir().join("csca/csca-ut-ec.cer"))
         .unwrap();
     assert_eq!(
-        pa::verify(&sod, &refs(&d), None, &wrong, Some("UTO"), NOW).status,
+        verify(&sod, &refs(&d), None, &wrong, "UTO").status,
         PaStatus::Untrusted
     );
 }
@@ -161,14 +180,14 @@ fn a_revoked_signer_is_invalid_when_the_crl_is_given() {
     let mut trust = csca_folder_store();
     let loaded = trust.add_path(&pki::fixtures_dir().join("crl")).unwrap();
     assert_eq!(loaded.crls_added, 1);
-    let report = pa::verify(&sod, &refs(&d), None, &trust, Some("UTO"), NOW);
+    let report = verify(&sod, &refs(&d), None, &trust, "UTO");
     assert_eq!(report.status, PaStatus::Invalid);
     assert_eq!(report.sod.chain, ChainStatus::Revoked);
     assert!(report.reason.contains("revoked"), "{}", report.reason);
     // The other signer of the same CSCA is not on the list.
     let ok = pki::sign_sod(&DocumentSigner::embedded("ds-ut-rsa").unwrap(), &refs(&d)).unwrap();
     assert_eq!(
-        pa::verify(&ok, &refs(&d), None, &trust, Some("UTO"), NOW).status,
+        verify(&ok, &refs(&d), None, &trust, "UTO").status,
         PaStatus::Valid
     );
 }
@@ -178,7 +197,7 @@ fn signer_country_must_match_the_issuing_state() {
     let trust = csca_folder_store();
     let d = dgs();
     let sod = pki::sign_sod(&DocumentSigner::embedded("ds-ut-rsa").unwrap(), &refs(&d)).unwrap();
-    let report = pa::verify(&sod, &refs(&d), None, &trust, Some("D<<"), NOW);
+    let report = verify(&sod, &refs(&d), None, &trust, "D<<");
     assert_eq!(report.status, PaStatus::Invalid);
     assert!(
         report.reason.contains("country mismatch"),
@@ -199,19 +218,31 @@ fn card_security_is_signed_and_verified_like_the_sod() {
         infos.as_slice()
     );
     assert_eq!(
-        pa::verify_card_security(&cs, &trust, Some("D"), NOW).status,
+        pa::verify_card_security(
+            &cs,
+            &trust,
+            DocumentContext::issuing_state("D"),
+            &Policy::new(NOW)
+        )
+        .status,
         PaStatus::Valid
     );
     let mut bad = cs.clone();
     let last = bad.len() - 1;
     bad[last] ^= 1;
     assert_eq!(
-        pa::verify_card_security(&bad, &trust, Some("D"), NOW).status,
+        pa::verify_card_security(
+            &bad,
+            &trust,
+            DocumentContext::issuing_state("D"),
+            &Policy::new(NOW)
+        )
+        .status,
         PaStatus::Invalid
     );
     let d = dgs();
     let sod = pki::sign_sod(&ds, &refs(&d)).unwrap();
-    let report = pa::verify(&sod, &refs(&d), Some(&bad), &trust, Some("D"), NOW);
+    let report = verify(&sod, &refs(&d), Some(&bad), &trust, "D");
     assert_eq!(report.status, PaStatus::Invalid);
     assert!(
         report.reason.contains("EF.CardSecurity"),

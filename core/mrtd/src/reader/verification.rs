@@ -12,10 +12,7 @@ use super::session::ReadOutcome;
 pub fn verify_passive(outcome: &mut ReadOutcome, trust: &TrustStore, now: i64) {
     let Some(sod) = outcome.files.get(&ElementaryFile::Sod) else {
         // Every eMRTD has an EF.SOD; a chip without one cannot prove its data.
-        let mut report =
-            PaReport::not_performed("the chip has no EF.SOD: its data cannot be verified");
-        report.status = pa::PaStatus::Invalid;
-        record(outcome, report);
+        record(outcome, PaReport::failed(pa::PaFailure::SodMissing));
         return;
     };
     let groups: Vec<(u8, &[u8])> = outcome
@@ -30,8 +27,15 @@ pub fn verify_passive(outcome: &mut ReadOutcome, trust: &TrustStore, now: i64) {
         .files
         .get(&ElementaryFile::CardSecurity)
         .map(Vec::as_slice);
-    let state = outcome.report.document.issuing_state.clone();
-    let report = pa::verify(sod, &groups, card_security, trust, Some(&state), now);
+    let document = &outcome.report.document;
+    let report = pa::verify(
+        sod,
+        &groups,
+        card_security,
+        trust,
+        pa::DocumentContext::new(&document.issuing_state, &document.document_code),
+        &pa::Policy::new(now),
+    );
     for (name, file) in outcome.report.files.iter_mut() {
         if let Some(h) = report.files.get(name) {
             file.hash = Some(
