@@ -112,9 +112,21 @@ impl TrustArgs {
         }
         let mut anchored_by = Vec::new();
         for path in &self.trust {
-            let loaded = store
-                .add_path(path)
-                .map_err(|e| unusable(format!("--trust {}: {e}", path.display())))?;
+            let loaded = store.add_path(path).map_err(|e| {
+                unusable(match e {
+                    pa::PaError::MasterListUnanchored { signer } => format!(
+                        "--trust {}: master list (signer {signer}) is not anchored: {}, or \
+                         pass --allow-unanchored",
+                        path.display(),
+                        if self.trust_root.is_empty() {
+                            "give the publishing state's root with --trust-root CERT"
+                        } else {
+                            "none of the --trust-root certificates certifies its signer"
+                        }
+                    ),
+                    e => format!("--trust {}: {e}", path.display()),
+                })
+            })?;
             for skipped in &loaded.skipped {
                 eprintln!(
                     "tapid: note: skipped {}: {}",

@@ -119,7 +119,7 @@ fn prepare(tag: u8, content: &[u8]) -> Value {
         0x14 => Some(content.iter().map(|&b| char::from(b)).collect()),
         // BMPString (UTF-16BE).
         0x1E => {
-            let units: Option<Vec<u16>> = (content.len() % 2 == 0).then(|| {
+            let units: Option<Vec<u16>> = content.len().is_multiple_of(2).then(|| {
                 content
                     .chunks_exact(2)
                     .map(|c| {
@@ -133,7 +133,9 @@ fn prepare(tag: u8, content: &[u8]) -> Value {
             units.and_then(|u| String::from_utf16(&u).ok())
         }
         // UniversalString (UTF-32BE).
-        0x1C => (content.len() % 4 == 0)
+        0x1C => content
+            .len()
+            .is_multiple_of(4)
             .then(|| {
                 content
                     .chunks_exact(4)

@@ -683,19 +683,19 @@ impl PaReport {
                 _ => f.to_string(),
             })
             .collect();
-        self.reason = (!texts.is_empty())
-            .then(|| texts.join("; "))
-            .unwrap_or_else(|| {
-                let mut what = String::from("signature and chain valid");
-                if self.sod.chain == ChainStatus::TrustedUnanchored {
-                    what.push_str(" (CSCA from an unanchored master list)");
-                }
-                match self.files.len() {
-                    0 => what.push_str(" (no data groups given)"),
-                    n => what.push_str(&format!(", {n} data group hash(es) match")),
-                }
-                what
-            });
+        self.reason = if texts.is_empty() {
+            let mut what = String::from("signature and chain valid");
+            if self.sod.chain == ChainStatus::TrustedUnanchored {
+                what.push_str(" (CSCA from an unanchored master list)");
+            }
+            match self.files.len() {
+                0 => what.push_str(" (no data groups given)"),
+                n => what.push_str(&format!(", {n} data group hash(es) match")),
+            }
+            what
+        } else {
+            texts.join("; ")
+        };
         self
     }
 }
