@@ -306,6 +306,35 @@ fn messages_name_the_real_cause() {
     let (code, _, err) = tapid(&["masterlist", s(&cut)]);
     assert_eq!(code, 8);
     assert!(err.contains("damaged master list"), "{err}");
+    // A flipped byte in the list's signature: the signature is invalid (the chain holds).
+    let mut flipped = bytes.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 1;
+    let flipped_path = dir.path().join("flipped.ml");
+    std::fs::write(&flipped_path, &flipped).unwrap();
+    let (code, r) = tapid_json(&[
+        "masterlist",
+        s(&flipped_path),
+        "--root",
+        s(&ml.join("NL_ROOT_CA.cer")),
+        "--json",
+    ]);
+    assert_eq!((code, &r["signature"]), (6, &"invalid".into()), "{r}");
+    assert_eq!(r["signer_chain"], "valid", "{r}");
+    // An EF.SOD that is not one is a malformed input.
+    let junk = dir.path().join("junk.sod");
+    std::fs::write(&junk, b"\x77\x03\x30\x01\x00").unwrap();
+    let (code, r) = tapid_json(&[
+        "verify",
+        "--sod",
+        s(&junk),
+        "--trust",
+        s(&ml.join("IDN-csca")),
+        "--json",
+    ]);
+    assert_eq!(code, 8, "{r}");
+    assert_eq!(r["failures"][0]["code"], "sod_malformed", "{r}");
+    assert_eq!(r["signature"], "not_checked", "{r}");
     // An EF.SOD given as a trust anchor.
     let sod = c.join("real-sod/FR.sod");
     let (code, _, err) = tapid(&["verify", "--sod", s(&sod), "--trust", s(&sod)]);
@@ -406,4 +435,37 @@ fn a_crl_that_does_not_verify_is_an_unusable_trust_input() {
         AT,
     ]);
     assert_eq!(code, 5, "{err}");
+
+    // In a folder, a certificate that does not decode and a file that is no trust file are
+    // skipped and noted (fewer anchors fail closed); a CRL that does not verify is not.
+    let folder = dir.path().join("anchors");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::copy(&csca_path, folder.join("csca.cer")).unwrap();
+    std::fs::write(folder.join("cut.cer"), &csca.cert[..csca.cert.len() - 20]).unwrap();
+    std::fs::write(folder.join("README.txt"), b"anchors for the test").unwrap();
+    let (code, _, err) = tapid(&[
+        "verify",
+        "--sod",
+        s(&sod),
+        "--trust",
+        s(&folder),
+        "--at",
+        AT,
+    ]);
+    assert_eq!(code, 5, "{err}");
+    assert!(
+        err.contains("skipped") && err.contains("damaged certificate"),
+        "{err}"
+    );
+    std::fs::copy(&forged, folder.join("forged.crl")).unwrap();
+    let (code, _, err) = tapid(&[
+        "verify",
+        "--sod",
+        s(&sod),
+        "--trust",
+        s(&folder),
+        "--at",
+        AT,
+    ]);
+    assert_eq!(code, 10, "{err}");
 }

@@ -299,8 +299,9 @@ impl TrustStore {
 
     /// Loads a master list (anchored as [`TrustStore::add_master_list`] describes), a DER or
     /// PEM certificate (or PEM bundle), a CRL (DER or PEM), or every such file in a folder
-    /// (recursively). In a folder, files that are no trust file at all are skipped and
-    /// reported; a damaged or unanchored trust file is an error wherever it is.
+    /// (recursively). In a folder, files that are no trust file and certificates that do not
+    /// decode are skipped and reported (fewer anchors fail closed); a damaged CRL or master
+    /// list and an unanchored master list are errors wherever they are.
     pub fn add_path(&mut self, path: &Path) -> Result<LoadReport, PaError> {
         let io = |e: std::io::Error| PaError::Io {
             path: path.display().to_string(),
@@ -317,12 +318,19 @@ impl TrustStore {
             for entry in entries {
                 match self.add_path(&entry) {
                     Ok(r) => report.merge(r),
-                    Err(e @ (PaError::UnrecognisedFile(_) | PaError::NotATrustFile { .. })) => {
-                        report.skipped.push(SkippedItem {
-                            source: entry.display().to_string(),
-                            reason: e.to_string(),
-                        })
-                    }
+                    // Fewer anchors only fail closed; a missing CRL or master list would
+                    // not, so those stay errors.
+                    Err(
+                        e @ (PaError::UnrecognisedFile(_)
+                        | PaError::NotATrustFile { .. }
+                        | PaError::DamagedTrustFile {
+                            kind: "certificate",
+                            ..
+                        }),
+                    ) => report.skipped.push(SkippedItem {
+                        source: entry.display().to_string(),
+                        reason: e.to_string(),
+                    }),
                     Err(e) => return Err(e),
                 }
             }
