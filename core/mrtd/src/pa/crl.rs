@@ -129,6 +129,8 @@ impl Crl {
 
     /// Whether the serial number (INTEGER content octets) is listed as revoked.
     pub fn lists_serial(&self, serial: &[u8]) -> bool {
-        self.revoked.iter().any(|s| s.as_slice() == serial)
+        self.revoked
+            .iter()
+            .any(|s| super::signed_data::same_integer(s, serial))
     }
 }

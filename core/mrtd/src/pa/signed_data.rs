@@ -45,7 +45,7 @@ impl SignerId {
 }
 
 /// Two INTEGER encodings of the same value (redundant leading sign octets ignored).
-fn same_integer(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same_integer(a: &[u8], b: &[u8]) -> bool {
     fn trim(mut v: &[u8]) -> &[u8] {
         while let [first, second, ..] = v {
             if (*first == 0x00 && second & 0x80 == 0) || (*first == 0xFF && second & 0x80 != 0) {
@@ -325,4 +325,19 @@ fn parse_signed_attrs(t: Tlv<'_>) -> Result<SignedAttributes, PaError> {
         }
     }
     Ok(attrs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_integer;
+
+    #[test]
+    fn integers_compare_by_value_not_by_redundant_sign_octets() {
+        assert!(same_integer(&[0x00, 0x05], &[0x05]));
+        assert!(same_integer(&[0x00, 0x00, 0x7F], &[0x7F]));
+        assert!(same_integer(&[0xFF, 0x80], &[0x80]));
+        assert!(same_integer(&[0x00, 0x80], &[0x00, 0x80]));
+        assert!(!same_integer(&[0x00, 0x80], &[0x80]), "+128 is not -128");
+        assert!(!same_integer(&[0x01, 0x02], &[0x02]));
+    }
 }
