@@ -69,7 +69,7 @@ fn evidence_of_every_profile_reverifies_offline() {
             e,
             "--trust",
             &csca(),
-            "--now",
+            "--at",
             NOW,
             "--json",
         ]);
@@ -118,7 +118,7 @@ fn an_edited_bundle_is_invalid() {
         e,
         "--trust",
         &csca(),
-        "--now",
+        "--at",
         NOW,
         "--json",
     ]);

@@ -15,8 +15,9 @@ use tapid_emulator::faults::{self, Fault, document, link, secure};
 use tapid_emulator::pki::drbg::SeededRng;
 use tapid_emulator::{ChipConfig, EmulatorTransport, Profile};
 use tapid_mrtd::crypto::CryptoError;
+use tapid_mrtd::lds::ElementaryFile;
 use tapid_mrtd::mrz::AccessKey;
-use tapid_mrtd::pa::PaStatus;
+use tapid_mrtd::pa::{self, DocumentContext, PaFailure, PaStatus, Policy};
 use tapid_mrtd::pace::{PaceError, PaceStep};
 use tapid_mrtd::reader::{ReadError, ReadOptions, ReadOutcome, read, verify_passive};
 use tapid_mrtd::secure_messaging::SmError;
@@ -116,21 +117,48 @@ async fn sod_untrusted_csca() {
     assert_eq!(o.report.chip_authenticity.status, "not_performed");
 }
 
+/// Passive authentication of a completed read's files again, under another policy.
+fn reverify(o: &ReadOutcome, policy: &Policy) -> tapid_mrtd::pa::PaReport {
+    let dgs: Vec<(u8, &[u8])> = o
+        .files
+        .iter()
+        .filter_map(|(ef, b)| match ef {
+            ElementaryFile::Dg(dg) => Some((dg.number(), b.as_slice())),
+            _ => None,
+        })
+        .collect();
+    let doc = &o.report.document;
+    pa::verify(
+        &o.files[&ElementaryFile::Sod],
+        &dgs,
+        None,
+        &tapid_emulator::pki::test_trust_store().unwrap(),
+        DocumentContext::new(&doc.issuing_state, &doc.document_code),
+        policy,
+    )
+}
+
 #[tokio::test]
-async fn ds_expired_is_valid_under_the_chain_model() {
-    // pa/verify.rs: the DS certificate is checked at the signing time; expiry by now is
-    // reported, not failed (a ten-year passport outlives its signer's certificate).
+async fn ds_expired_is_invalid_under_the_shell_model_and_valid_under_the_chain_model() {
+    // The default (shell) model checks the DS certificate at the verification time; it
+    // expired in 2024.
     let o = report(Fault::DsExpired).await;
-    assert_eq!(
-        pa(&o),
-        PaStatus::Valid,
-        "{}",
-        o.report.passive_authentication.reason
+    let pa = &o.report.passive_authentication;
+    assert_eq!(pa.status, PaStatus::Invalid, "{}", pa.reason);
+    assert_eq!(pa.sod.chain, tapid_mrtd::pa::ChainStatus::Invalid);
+    assert_eq!(pa.sod.signature, tapid_mrtd::pa::SignatureStatus::Valid);
+    assert!(
+        matches!(&pa.failures[..], [PaFailure::SignerExpired { at: NOW, .. }]),
+        "{:?}",
+        pa.failures
     );
-    let sod = &o.report.passive_authentication.sod;
-    assert_eq!(sod.signer_expired_now, Some(true));
-    assert_eq!(sod.chain, tapid_mrtd::pa::ChainStatus::Trusted);
-    assert_eq!(o.report.chip_authenticity.status, "valid");
+    assert_eq!(pa.sod.signer_expired_now, Some(true));
+    assert_eq!(o.report.chip_authenticity.status, "invalid");
+    // The chain model checks it when it signed, inside its validity: valid.
+    let chain = reverify(&o, &Policy::chain(NOW));
+    assert_eq!(chain.status, PaStatus::Valid, "{}", chain.reason);
+    assert_eq!(chain.sod.chain, tapid_mrtd::pa::ChainStatus::Trusted);
+    assert_eq!(chain.sod.signer_expired_now, Some(true));
 }
 
 #[tokio::test]
@@ -143,6 +171,17 @@ async fn ds_signed_after_expiry() {
         pa.reason.contains("not valid at signing time"),
         "{}",
         pa.reason
+    );
+    // Invalid under the chain model too: the claimed signing time lies after the expiry.
+    let chain = reverify(&o, &Policy::chain(NOW));
+    assert_eq!(chain.status, PaStatus::Invalid);
+    assert!(
+        chain
+            .failures
+            .iter()
+            .any(|f| matches!(f, PaFailure::SigningTimeOutsideValidity { .. })),
+        "{:?}",
+        chain.failures
     );
 }
 

@@ -34,11 +34,7 @@ fn trust() -> TrustStore {
 }
 
 fn verification(trust: &TrustStore) -> Verification<'_> {
-    Verification {
-        trust,
-        at: NOW,
-        aa_challenge: None,
-    }
+    Verification::new(trust, NOW)
 }
 
 fn chip(profile: &str) -> (EmulatorTransport, AccessKey) {

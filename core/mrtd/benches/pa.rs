@@ -51,10 +51,11 @@ fn main() {
         black_box(pa::MasterList::parse(black_box(&de_ml)).unwrap());
     });
     measure(
-        "load DE master list into a trust store (no root)",
+        "load DE master list into a trust store (unanchored allowed)",
         20,
         || {
             let mut t = TrustStore::new();
+            t.set_allow_unanchored(true);
             black_box(t.add_master_list(black_box(&de_ml), None).unwrap());
         },
     );
@@ -70,13 +71,16 @@ fn main() {
         },
     );
 
+    let nl_root = Certificate::from_der(&read("masterlists/NL_ROOT_CA.cer")).unwrap();
     let mut trust = TrustStore::new();
-    trust.add_master_list(&de_ml, None).unwrap();
-    trust.add_master_list(&nl_ml, None).unwrap();
+    trust.add_master_list(&de_ml, Some(&de_root)).unwrap();
+    trust.add_master_list(&nl_ml, Some(&nl_root)).unwrap();
     trust.add_path(&dir.join("masterlists/IDN-csca")).unwrap();
+    // 2026-01-01: every DS certificate of the data is valid then (shell model).
+    let policy = pa::Policy::new(1_767_225_600);
     for f in ["DE.sod", "FR.sod", "NZ.sod", "ID.sod", "US.sod"] {
         let sod = read(&format!("real-sod/{f}"));
-        let report = pa::verify(&sod, &[], None, &trust, None, 1_767_225_600);
+        let report = pa::verify(&sod, &[], None, &trust, Default::default(), &policy);
         assert_eq!(report.status, pa::PaStatus::Valid, "{f}");
         measure(&format!("verify {f} (signature + chain)"), 20, || {
             black_box(pa::verify(
@@ -84,8 +88,8 @@ fn main() {
                 &[],
                 None,
                 &trust,
-                None,
-                1_767_225_600,
+                Default::default(),
+                &policy,
             ));
         });
     }

@@ -1,25 +1,20 @@
 //! `tapid verify --evidence`: what a server does with a phone's evidence bundle — re-verify it
 //! offline with its own trust anchors and clock, never taking the phone's verdict.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use tapid_mrtd::reader::{Evidence, Verification, verify_evidence};
 
 use super::passport;
-use crate::exit::{self, Outcome};
+use super::trust_args::TrustArgs;
+use crate::exit::{self, Exit};
 
 /// Re-verifies the bundle at `path` and prints the report; exits like `tapid read` would.
-pub fn verify(
-    path: &Path,
-    trust: &[PathBuf],
-    at: Option<i64>,
-    aa_challenge: Option<&str>,
-    json: bool,
-) -> ExitCode {
-    let fail = |msg: String, outcome: Outcome| {
+pub fn verify(path: &Path, trust: &TrustArgs, aa_challenge: Option<&str>, json: bool) -> ExitCode {
+    let fail = |msg: String, outcome: Exit| {
         eprintln!("tapid: {msg}");
-        outcome.code()
+        ExitCode::from(outcome)
     };
     let challenge = match aa_challenge {
         None => None,
@@ -28,7 +23,7 @@ pub fn verify(
             None => {
                 return fail(
                     "--aa-challenge: 8 bytes in hex (16 digits)".into(),
-                    Outcome::Usage,
+                    Exit::Usage,
                 );
             }
         },
@@ -38,21 +33,21 @@ pub fn verify(
         Err(e) => {
             return fail(
                 format!("cannot read {}: {e}", path.display()),
-                Outcome::UnusableInput,
+                Exit::UnusableInput,
             );
         }
     };
     let evidence = match Evidence::from_slice(&bytes) {
         Ok(e) => e,
-        Err(e) => return fail(format!("{}: {e}", path.display()), Outcome::Malformed),
+        Err(e) => return fail(format!("{}: {e}", path.display()), Exit::Malformed),
     };
-    let store = match passport::load_trust(trust) {
-        Ok(s) => s.unwrap_or_default(),
-        Err(e) => return fail(e, Outcome::UnusableInput),
+    let (store, policy) = match trust.load() {
+        Ok((s, p)) => (s.unwrap_or_default(), p),
+        Err(e) => return e.report(),
     };
     let verification = Verification {
         trust: &store,
-        at: at.unwrap_or_else(passport::unix_now),
+        policy,
         aa_challenge: challenge,
     };
     match verify_evidence(&evidence, &verification) {
@@ -61,6 +56,6 @@ pub fn verify(
             let (outcome, why) = exit::for_report(&report);
             exit::finish(outcome, why)
         }
-        Err(e) => fail(format!("{}: {e}", path.display()), Outcome::Malformed),
+        Err(e) => fail(format!("{}: {e}", path.display()), Exit::Malformed),
     }
 }

@@ -11,4 +11,5 @@ pub mod qr;
 pub mod read;
 pub mod readers;
 pub mod replay;
+pub mod trust_args;
 pub mod verify;

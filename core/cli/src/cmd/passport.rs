@@ -3,15 +3,19 @@
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use tapid_card::CardTransport;
 use tapid_mrtd::lds::ElementaryFile;
 use tapid_mrtd::mrz::{AccessKey, Can, MrzKey};
+use tapid_mrtd::pa::{Policy, TrustStore};
 use tapid_mrtd::reader::{
     Progress, ProgressEvent, ReadError, ReadOptions, Report, Verification, VerifiedRead, resume,
 };
+
+use super::trust_args::{TrustArgs, Validity};
+use crate::exit::{CliError, Exit};
 
 /// Meta keys of a recorded transcript.
 pub mod meta {
@@ -35,57 +39,104 @@ pub mod meta {
     pub const EXPLICIT_PACE: &str = "options.allow_explicit_pace_parameters";
     /// Trust store: paths separated by newlines, or [`super::Trust::BUILTIN`].
     pub const TRUST: &str = "options.trust";
+    /// `--trust-root` paths separated by newlines.
+    pub const TRUST_ROOTS: &str = "options.trust_roots";
+    /// Whether unanchored master lists were allowed.
+    pub const ALLOW_UNANCHORED: &str = "options.allow_unanchored";
+    /// The validity model (`shell` or `chain`).
+    pub const VALIDITY: &str = "options.validity";
     /// The verification time (Unix seconds).
     pub const NOW: &str = "options.now";
 }
 
-/// Where passive authentication takes its trust anchors from.
-pub enum Trust {
-    /// The emulator's own test CSCAs (the natural anchor for an emulated chip).
-    EmulatorTestPki,
-    /// Master lists, certificates, folders and CRLs given with `--trust` (none: no PA).
-    Paths(Vec<std::path::PathBuf>),
+/// Where passive authentication takes its trust anchors and policy from: the trust options,
+/// and for an emulated chip without `--trust`, the emulator's own test CSCAs (the natural
+/// anchor for it).
+pub struct Trust {
+    /// The emulator's test CSCAs stand in when `args` names no `--trust`.
+    pub builtin: bool,
+    /// `--trust`, `--trust-root`, `--allow-unanchored`, `--validity`, `--at`.
+    pub args: TrustArgs,
 }
 
 impl Trust {
     /// How a transcript records the built-in test PKI.
     pub const BUILTIN: &str = "builtin:emulator-test-pki";
 
-    /// Loads the store (empty when nothing is trusted: passive authentication then reports
-    /// the document untrusted).
-    pub fn load(&self) -> Result<tapid_mrtd::pa::TrustStore, String> {
-        match self {
-            Self::EmulatorTestPki => {
-                tapid_emulator::pki::test_trust_store().map_err(|e| e.to_string())
-            }
-            Self::Paths(paths) => Ok(load_trust(paths)?.unwrap_or_default()),
-        }
+    fn uses_builtin(&self) -> bool {
+        self.builtin && self.args.trust.is_empty()
     }
 
-    /// The transcript `meta` value.
-    pub fn to_meta(&self) -> String {
-        match self {
-            Self::EmulatorTestPki => Self::BUILTIN.to_owned(),
-            Self::Paths(paths) => paths
+    /// Loads the store (empty when nothing is trusted: passive authentication then reports
+    /// the document untrusted) and the policy.
+    pub fn load(&self) -> Result<(TrustStore, Policy), CliError> {
+        let policy = self.args.policy()?;
+        if self.uses_builtin() {
+            let store = tapid_emulator::pki::test_trust_store()
+                .map_err(|e| CliError::new(Exit::Internal, e.to_string()))?;
+            return Ok((store, policy));
+        }
+        Ok((self.args.store()?.unwrap_or_default(), policy))
+    }
+
+    /// Records the trust options (and the verification time `at`) in a transcript's meta.
+    pub fn to_meta(&self, at: i64, m: &mut BTreeMap<String, String>) {
+        let lines = |paths: &[PathBuf]| {
+            paths
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect::<Vec<_>>()
-                .join("\n"),
-        }
+                .join("\n")
+        };
+        let trust = if self.uses_builtin() {
+            Self::BUILTIN.to_owned()
+        } else {
+            lines(&self.args.trust)
+        };
+        m.insert(meta::TRUST.to_owned(), trust);
+        m.insert(meta::TRUST_ROOTS.to_owned(), lines(&self.args.trust_root));
+        m.insert(
+            meta::ALLOW_UNANCHORED.to_owned(),
+            self.args.allow_unanchored.to_string(),
+        );
+        m.insert(
+            meta::VALIDITY.to_owned(),
+            match self.args.validity {
+                Validity::Shell => "shell",
+                Validity::Chain => "chain",
+            }
+            .to_owned(),
+        );
+        m.insert(meta::NOW.to_owned(), at.to_string());
     }
 
-    /// Reads the transcript `meta` value back.
-    pub fn from_meta(value: &str) -> Self {
-        if value == Self::BUILTIN {
-            Self::EmulatorTestPki
-        } else {
-            Self::Paths(
-                value
-                    .lines()
-                    .filter(|l| !l.is_empty())
-                    .map(std::path::PathBuf::from)
-                    .collect(),
-            )
+    /// The trust a transcript recorded.
+    pub fn from_meta(m: &BTreeMap<String, String>) -> Self {
+        let get = |k: &str| m.get(k).map(String::as_str).unwrap_or("");
+        let paths = |v: &str| -> Vec<PathBuf> {
+            v.lines()
+                .filter(|l| !l.is_empty())
+                .map(PathBuf::from)
+                .collect()
+        };
+        let builtin = get(meta::TRUST) == Self::BUILTIN;
+        Self {
+            builtin,
+            args: TrustArgs {
+                trust: if builtin {
+                    Vec::new()
+                } else {
+                    paths(get(meta::TRUST))
+                },
+                trust_root: paths(get(meta::TRUST_ROOTS)),
+                allow_unanchored: get(meta::ALLOW_UNANCHORED) == "true",
+                validity: if get(meta::VALIDITY) == "chain" {
+                    Validity::Chain
+                } else {
+                    Validity::Shell
+                },
+                at: get(meta::NOW).parse().ok(),
+            },
         }
     }
 }
@@ -106,29 +157,6 @@ pub fn mrz_triple(key: &MrzKey) -> String {
     )
 }
 
-/// Loads every `--trust` path (master list, certificate, folder, CRL) into one store.
-pub fn load_trust(
-    paths: &[std::path::PathBuf],
-) -> Result<Option<tapid_mrtd::pa::TrustStore>, String> {
-    if paths.is_empty() {
-        return Ok(None);
-    }
-    let mut store = tapid_mrtd::pa::TrustStore::new();
-    for p in paths {
-        store
-            .add_path(p)
-            .map_err(|e| format!("--trust {}: {e}", p.display()))?;
-    }
-    Ok(Some(store))
-}
-
-/// Seconds since the Unix epoch.
-pub fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
 
 /// Parses the access key options; `None` when neither was given.
 pub fn access_key(
@@ -405,7 +433,7 @@ fn write_face(dir: &Path, read: &VerifiedRead) -> Result<(), String> {
 /// The exit message and code for a failed read.
 pub fn read_failed(e: &ReadError) -> std::process::ExitCode {
     eprintln!("tapid: read failed ({}): {e}", e.code());
-    crate::exit::for_read_error(e).code()
+    crate::exit::for_read_error(e).into()
 }
 
 /// The exit code for a completed read: 0 only when every check that ran passed.

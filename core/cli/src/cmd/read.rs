@@ -12,9 +12,10 @@ use tapid_mrtd::lds::DataGroup;
 use tapid_mrtd::mrz::AccessKey;
 use tapid_mrtd::reader::{ReadOptions, Verification};
 
-use crate::exit::Outcome;
+use crate::exit::Exit;
 
 use super::passport::{self, Trust, meta};
+use super::trust_args::TrustArgs;
 
 /// Read a passport chip.
 #[derive(clap::Args)]
@@ -80,11 +81,10 @@ pub struct Args {
     /// owner-only (0600).
     #[arg(long, value_name = "FILE")]
     evidence: Option<PathBuf>,
-    /// Trust anchors for passive authentication: a master list, a CSCA certificate (DER/PEM),
-    /// a folder of them, or a CRL. Repeatable. With `--emulator` and no `--trust`, the
-    /// emulator's test CSCAs are trusted.
-    #[arg(long, value_name = "PATH")]
-    trust: Vec<PathBuf>,
+    /// Trust anchors and policy of passive authentication. With `--emulator` and no
+    /// `--trust`, the emulator's test CSCAs are trusted.
+    #[command(flatten)]
+    trust: TrustArgs,
     /// Record the session (APDUs and the terminal's random bytes) as a JSONL transcript. It
     /// holds the access key and every ephemeral secret of the session: written owner-only
     /// (0600); treat it like the passport data it contains.
@@ -199,7 +199,7 @@ fn pcsc_options(args: &Args) -> tapid_pcsc::OpenOptions {
 async fn run_async(args: Args) -> ExitCode {
     let usage = |msg: String| {
         eprintln!("tapid: {msg}");
-        Outcome::Usage.code()
+        ExitCode::from(Exit::Usage)
     };
     let options = match options(&args) {
         Ok(o) => o,
@@ -212,13 +212,13 @@ async fn run_async(args: Args) -> ExitCode {
             // A profile or fault name is typed on the command line; a chip directory is an
             // input file; a reader without its card is the link.
             return if args.emulator.is_some() {
-                Outcome::Usage
+                Exit::Usage
             } else if args.emulator_dir.is_some() {
-                Outcome::UnusableInput
+                Exit::UnusableInput
             } else {
-                Outcome::LinkLost
+                Exit::LinkLost
             }
-            .code();
+            .into();
         }
     };
     let (key, kind, value) = match passport::access_key(args.mrz.as_deref(), args.can.as_deref()) {
@@ -231,22 +231,18 @@ async fn run_async(args: Args) -> ExitCode {
         },
         Err(e) => return usage(e),
     };
-    let trust = if args.trust.is_empty() && src.builtin_trust {
-        Trust::EmulatorTestPki
-    } else {
-        Trust::Paths(args.trust.clone())
+    let trust = Trust {
+        builtin: src.builtin_trust,
+        args: args.trust.clone(),
     };
-    let store = match trust.load() {
+    let (store, policy) = match trust.load() {
         Ok(t) => t,
-        Err(e) => {
-            eprintln!("tapid: {e}");
-            return Outcome::UnusableInput.code();
-        }
+        Err(e) => return e.report(),
     };
-    let now = passport::unix_now();
+    let now = policy.at;
     let verification = Verification {
         trust: &store,
-        at: now,
+        policy,
         aa_challenge: None,
     };
 
@@ -277,8 +273,7 @@ async fn run_async(args: Args) -> ExitCode {
         );
         m.insert(meta::UNLISTED.to_owned(), options.read_unlisted.to_string());
         m.insert(meta::SOURCE.to_owned(), src.label.clone());
-        m.insert(meta::NOW.to_owned(), now.to_string());
-        m.insert(meta::TRUST.to_owned(), trust.to_meta());
+        trust.to_meta(now, &mut m);
         if let Some(c) = options.aa_challenge {
             m.insert(meta::AA_CHALLENGE.to_owned(), hex::encode_upper(c));
         }
@@ -289,7 +284,7 @@ async fn run_async(args: Args) -> ExitCode {
             passport::run_read(&mut t, &key, &options, &verification, &mut rng, args.json).await;
         if let Err(e) = passport::write_private(path, rec.to_jsonl().as_bytes()) {
             eprintln!("tapid: {e}");
-            return Outcome::Internal.code();
+            return ExitCode::from(Exit::Internal);
         }
         result
     } else {
@@ -318,7 +313,7 @@ async fn run_async(args: Args) -> ExitCode {
                     Ok(t) => t,
                     Err(e) => {
                         eprintln!("tapid: {e}");
-                        return Outcome::LinkLost.code();
+                        return ExitCode::from(Exit::LinkLost);
                     }
                 };
             let mut rng = passport::system_rng();
@@ -342,11 +337,11 @@ async fn run_async(args: Args) -> ExitCode {
         && let Err(e) = passport::write_private(path, &read.evidence().to_canonical_bytes())
     {
         eprintln!("tapid: {e}");
-        return Outcome::Internal.code();
+        return ExitCode::from(Exit::Internal);
     }
     if let Some(Err(e)) = args.out.as_deref().map(|dir| passport::write_out(dir, &read)) {
         eprintln!("tapid: {e}");
-        return Outcome::Internal.code();
+        return ExitCode::from(Exit::Internal);
     }
     passport::print_report(read.report(), args.json);
     passport::completed(read.report())

@@ -7,9 +7,10 @@ use tapid_card::transcript::Transcript;
 use tapid_mrtd::lds::DataGroup;
 use tapid_mrtd::reader::{ReadOptions, Verification};
 
-use crate::exit::Outcome;
+use crate::exit::Exit;
 
 use super::passport::{self, meta};
+use super::trust_args::TrustArgs;
 
 /// Replay a recorded read.
 #[derive(clap::Args)]
@@ -25,9 +26,9 @@ pub struct Args {
     /// Override the recorded CAN.
     #[arg(long)]
     can: Option<String>,
-    /// Trust anchors for passive authentication (default: the paths recorded with the session).
-    #[arg(long, value_name = "PATH")]
-    trust: Vec<PathBuf>,
+    /// Trust anchors and policy (default: those recorded with the session, and its time).
+    #[command(flatten)]
+    trust: TrustArgs,
 }
 
 /// Runs `tapid replay`.
@@ -42,22 +43,22 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 async fn run_async(args: Args) -> ExitCode {
-    let fail = |msg: String, outcome: Outcome| {
+    let fail = |msg: String, outcome: Exit| {
         eprintln!("tapid: {msg}");
-        outcome.code()
+        ExitCode::from(outcome)
     };
     let text = match std::fs::read_to_string(&args.file) {
         Ok(t) => t,
         Err(e) => {
             return fail(
                 format!("cannot read {}: {e}", args.file.display()),
-                Outcome::UnusableInput,
+                Exit::UnusableInput,
             );
         }
     };
     let transcript = match Transcript::parse(&text) {
         Ok(t) => t,
-        Err(e) => return fail(e.to_string(), Outcome::UnusableInput),
+        Err(e) => return fail(e.to_string(), Exit::UnusableInput),
     };
     let m = &transcript.header.meta;
     let get = |k: &str| m.get(k).map(String::as_str);
@@ -75,10 +76,10 @@ async fn run_async(args: Args) -> ExitCode {
         Ok(None) => {
             return fail(
                 "the transcript holds no access key; give --mrz or --can".into(),
-                Outcome::Usage,
+                Exit::Usage,
             );
         }
-        Err(e) => return fail(e, Outcome::Usage),
+        Err(e) => return fail(e, Exit::Usage),
     };
     let data_groups: Vec<DataGroup> = get(meta::DATA_GROUPS)
         .unwrap_or("2,11,12,14,15")
@@ -97,24 +98,32 @@ async fn run_async(args: Args) -> ExitCode {
             .and_then(|b| <[u8; 8]>::try_from(b).ok()),
         ..ReadOptions::default()
     };
-    let trust = if args.trust.is_empty() {
-        get(meta::TRUST)
-            .map(passport::Trust::from_meta)
-            .unwrap_or(passport::Trust::Paths(Vec::new()))
+    let recorded = passport::Trust::from_meta(m);
+    let trust = if args.trust.trust.is_empty() {
+        passport::Trust {
+            args: TrustArgs {
+                at: args.trust.at.or(recorded.args.at),
+                ..recorded.args
+            },
+            ..recorded
+        }
     } else {
-        passport::Trust::Paths(args.trust.clone())
+        passport::Trust {
+            builtin: false,
+            args: TrustArgs {
+                at: args.trust.at.or(recorded.args.at),
+                ..args.trust.clone()
+            },
+        }
     };
-    let trust = match trust.load() {
+    // The recorded time unless --at says otherwise: the same verdicts as when recorded.
+    let (store, policy) = match trust.load() {
         Ok(t) => t,
-        Err(e) => return fail(e, Outcome::UnusableInput),
+        Err(e) => return e.report(),
     };
-    // The recorded time: the same verdicts as when the session was recorded.
-    let now = get(meta::NOW)
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(passport::unix_now);
     let verification = Verification {
-        trust: &trust,
-        at: now,
+        trust: &store,
+        policy,
         aa_challenge: None,
     };
     let mut t = transcript.transport();
@@ -127,7 +136,7 @@ async fn run_async(args: Args) -> ExitCode {
                         "replay ended before the transcript: {} recorded exchanges were not used",
                         transcript.exchange_count()
                     ),
-                    Outcome::ReplayMismatch,
+                    Exit::ReplayMismatch,
                 );
             }
             passport::print_report(read.report(), args.json);

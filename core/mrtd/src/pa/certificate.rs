@@ -40,6 +40,17 @@ pub struct Certificate {
     aki: Option<Vec<u8>>,
     key_usage: Option<KeyUsage>,
     is_ca: Option<bool>,
+    private_key_usage: Option<PrivateKeyUsagePeriod>,
+    document_types: Result<Option<Vec<String>>, PaError>,
+}
+
+/// The private key usage period extension (2.5.29.16): when the certificate's key may sign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PrivateKeyUsagePeriod {
+    /// Start of the period, Unix seconds.
+    pub not_before: Option<i64>,
+    /// End of the period, Unix seconds.
+    pub not_after: Option<i64>,
 }
 
 impl fmt::Debug for Certificate {
@@ -105,6 +116,20 @@ impl Certificate {
             .ok()
             .flatten()
             .map(|(_, b)| b.ca);
+        let extension = |id: oid::Oid| {
+            t.extensions()
+                .into_iter()
+                .flatten()
+                .find(|e| e.extn_id == id)
+                .map(|e| e.extn_value.as_bytes())
+        };
+        // A malformed period is treated as absent: it only narrows the chain model's estimate
+        // of the signing time, and the certificate's own validity still applies.
+        let private_key_usage = extension(oid::EXT_PRIVATE_KEY_USAGE_PERIOD)
+            .and_then(|v| parse_private_key_usage(v).ok());
+        let document_types = extension(oid::EXT_DOCUMENT_TYPE_LIST)
+            .map(parse_document_types)
+            .transpose();
         Ok(Self {
             der: bytes.to_vec(),
             tbs: tbs.raw.to_vec(),
@@ -122,6 +147,8 @@ impl Certificate {
             aki,
             key_usage,
             is_ca,
+            private_key_usage,
+            document_types,
         })
     }
 
@@ -192,6 +219,29 @@ impl Certificate {
             .is_none_or(|k| k.digital_signature() || k.non_repudiation())
     }
 
+    /// Whether the KeyUsage extension is present and includes digitalSignature (what ICAO
+    /// 9303-12 requires of a Document Signer certificate).
+    pub fn has_digital_signature_usage(&self) -> bool {
+        self.key_usage
+            .as_ref()
+            .is_some_and(KeyUsage::digital_signature)
+    }
+
+    /// The private key usage period (2.5.29.16), when the certificate has one that parses.
+    pub fn private_key_usage_period(&self) -> Option<PrivateKeyUsagePeriod> {
+        self.private_key_usage
+    }
+
+    /// The ICAO DocumentTypeList extension (2.23.136.1.1.6.2): the document types (as in the
+    /// MRZ, e.g. `P`, `ID`) this Document Signer may sign; `Ok(None)` when absent, an error
+    /// when present but malformed.
+    pub fn document_types(&self) -> Result<Option<&[String]>, PaError> {
+        match &self.document_types {
+            Ok(v) => Ok(v.as_deref()),
+            Err(e) => Err(e.clone()),
+        }
+    }
+
     /// Whether the key may sign certificates (KeyUsage keyCertSign, and not a non-CA by
     /// BasicConstraints).
     pub fn may_sign_certificates(&self) -> bool {
@@ -241,12 +291,84 @@ impl Certificate {
     }
 }
 
-/// Re-encodes a Name (used when comparing an IssuerAndSerialNumber decoded elsewhere).
-pub(crate) fn name_from_der(bytes: &[u8]) -> Result<Name, PaError> {
-    Name::from_der(bytes).map_err(|e| PaError::Decode {
-        what: "Name",
-        detail: e.to_string(),
-    })
+/// `PrivateKeyUsagePeriod ::= SEQUENCE { notBefore [0] GeneralizedTime OPTIONAL,
+/// notAfter [1] GeneralizedTime OPTIONAL }` (implicit tags).
+fn parse_private_key_usage(value: &[u8]) -> Result<PrivateKeyUsagePeriod, PaError> {
+    let seq = tlv::parse_single(value)?.expect(0x30, "PrivateKeyUsagePeriod")?;
+    let mut period = PrivateKeyUsagePeriod {
+        not_before: None,
+        not_after: None,
+    };
+    for field in seq.children() {
+        let field = field?;
+        let time = parse_generalized_time(field.content)
+            .ok_or(PaError::Malformed("PrivateKeyUsagePeriod time"))?;
+        match field.tag {
+            0x80 => period.not_before = Some(time),
+            0x81 => period.not_after = Some(time),
+            _ => return Err(PaError::Malformed("PrivateKeyUsagePeriod field")),
+        }
+    }
+    Ok(period)
+}
+
+/// `YYYYMMDDHHMMSS[.fff]Z` → Unix seconds.
+fn parse_generalized_time(content: &[u8]) -> Option<i64> {
+    let s = std::str::from_utf8(content).ok()?;
+    let s = s.strip_suffix('Z')?;
+    let s = s.split_once('.').map_or(s, |(whole, _)| whole);
+    if s.len() != 14 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|v| v.parse::<i64>().ok());
+    let (hh, mm, ss) = (num(8..10)?, num(10..12)?, num(12..14)?);
+    if hh > 23 || mm > 59 || ss > 60 {
+        return None;
+    }
+    let day = super::time::days_to_unix(
+        num(0..4)?,
+        u32::try_from(num(4..6)?).ok()?,
+        u32::try_from(num(6..8)?).ok()?,
+    )?;
+    Some(day + hh * 3600 + mm * 60 + ss)
+}
+
+/// `DocumentTypeListSyntax ::= SEQUENCE { version INTEGER, docTypeList SET OF DocumentType }`,
+/// `DocumentType ::= PrintableString (SIZE (1..2))` (ICAO 9303-12). Real certificates also omit
+/// the version and the SET (an Indonesian DS holds `SEQUENCE { "P" }`), so strings directly in
+/// the SEQUENCE are accepted too.
+fn parse_document_types(value: &[u8]) -> Result<Vec<String>, PaError> {
+    let seq = tlv::parse_single(value)?.expect(0x30, "DocumentTypeListSyntax")?;
+    let mut types = Vec::new();
+    let mut push = |t: super::tlv::Tlv<'_>| -> Result<(), PaError> {
+        match t.tag {
+            0x13 | 0x0C => {
+                let s = std::str::from_utf8(t.content)
+                    .map_err(|_| PaError::Malformed("DocumentType"))?
+                    .trim()
+                    .to_ascii_uppercase();
+                if s.is_empty() || s.len() > 2 {
+                    return Err(PaError::Malformed("DocumentType"));
+                }
+                types.push(s);
+                Ok(())
+            }
+            _ => Err(PaError::Malformed("DocumentType")),
+        }
+    };
+    for (i, field) in seq.children().enumerate() {
+        let field = field?;
+        match field.tag {
+            0x02 if i == 0 => {}
+            0x31 => {
+                for t in field.children() {
+                    push(t?)?;
+                }
+            }
+            _ => push(field)?,
+        }
+    }
+    Ok(types)
 }
 
 fn country(name: &Name) -> Option<String> {

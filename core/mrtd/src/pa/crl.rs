@@ -1,7 +1,9 @@
 //! Certificate revocation lists published by CSCAs (DE and NL publish theirs).
 
 use der::Decode;
-use x509_cert::{certificate::Raw, crl::CertificateList, name::Name};
+use x509_cert::{
+    certificate::Raw, crl::CertificateList, ext::pkix::AuthorityKeyIdentifier, name::Name,
+};
 
 use super::{
     algorithm::{AlgorithmId, SignatureScheme, signature_parts},
@@ -19,6 +21,8 @@ pub struct Crl {
     issuer: Name,
     issuer_der: Vec<u8>,
     this_update: i64,
+    next_update: Option<i64>,
+    authority_key_id: Option<Vec<u8>>,
     revoked: Vec<Vec<u8>>,
 }
 
@@ -47,6 +51,16 @@ impl Crl {
             detail: e.to_string(),
         })?;
         let t = &parsed.tbs_cert_list;
+        let secs = |time: &x509_cert::time::Time| {
+            i64::try_from(time.to_unix_duration().as_secs()).unwrap_or(i64::MAX)
+        };
+        let authority_key_id = t
+            .crl_extensions
+            .iter()
+            .flatten()
+            .find(|e| e.extn_id == super::oid::EXT_AUTHORITY_KEY_ID)
+            .and_then(|e| AuthorityKeyIdentifier::from_der(e.extn_value.as_bytes()).ok())
+            .and_then(|a| a.key_identifier.map(|k| k.as_bytes().to_vec()));
         let revoked = t
             .revoked_certificates
             .iter()
@@ -59,8 +73,9 @@ impl Crl {
             signature,
             issuer: t.issuer.clone(),
             issuer_der,
-            this_update: i64::try_from(t.this_update.to_unix_duration().as_secs())
-                .unwrap_or(i64::MAX),
+            this_update: secs(&t.this_update),
+            next_update: t.next_update.as_ref().map(secs),
+            authority_key_id,
             revoked,
         })
     }
@@ -75,9 +90,31 @@ impl Crl {
         self.this_update
     }
 
-    /// Whether this CRL is about certificates issued under `issuer_der`'s name.
+    /// nextUpdate, Unix seconds (RFC 5280 requires it; `None` when the CRL omits it).
+    pub fn next_update(&self) -> Option<i64> {
+        self.next_update
+    }
+
+    /// Whether the CRL is stale at `at`: its nextUpdate lies before `at` (or it has none, so
+    /// nothing says it is current).
+    pub fn is_stale_at(&self, at: i64) -> bool {
+        self.next_update.is_none_or(|next| next < at)
+    }
+
+    /// The AuthorityKeyIdentifier keyIdentifier of the CRL, when present.
+    pub fn authority_key_id(&self) -> Option<&[u8]> {
+        self.authority_key_id.as_deref()
+    }
+
+    /// The issuer Name's original DER.
+    pub fn issuer_der(&self) -> &[u8] {
+        &self.issuer_der
+    }
+
+    /// Whether this CRL is about certificates issued under `issuer_der`'s name (compared as a
+    /// set of attributes, see [`super::name::same_name`]).
     pub fn covers_issuer(&self, issuer_der: &[u8]) -> bool {
-        self.issuer_der == issuer_der
+        super::name::same_name(&self.issuer_der, issuer_der)
     }
 
     /// Verifies the CRL's signature with a CSCA certificate (and its cRLSign usage).
@@ -92,6 +129,8 @@ impl Crl {
 
     /// Whether the serial number (INTEGER content octets) is listed as revoked.
     pub fn lists_serial(&self, serial: &[u8]) -> bool {
-        self.revoked.iter().any(|s| s.as_slice() == serial)
+        self.revoked
+            .iter()
+            .any(|s| super::signed_data::same_integer(s, serial))
     }
 }

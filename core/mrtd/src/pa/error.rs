@@ -89,7 +89,55 @@ pub enum PaError {
     /// A file given to the trust store is neither a certificate, a CRL nor a master list.
     #[error("unrecognised trust file {0}")]
     UnrecognisedFile(String),
+    /// A file given to the trust store is a recognisable object that is no trust anchor
+    /// (e.g. an EF.SOD).
+    #[error("{file} is {found}, not a trust file (master list, CSCA certificate or CRL)")]
+    NotATrustFile {
+        /// The file.
+        file: String,
+        /// What it is.
+        found: super::FileKind,
+    },
+    /// A trust file is recognisably a master list, certificate or CRL but does not decode
+    /// (e.g. truncated).
+    #[error("{file} is a damaged {kind}: {detail}")]
+    DamagedTrustFile {
+        /// The file.
+        file: String,
+        /// "master list", "certificate" or "CRL".
+        kind: &'static str,
+        /// The decoder's message.
+        detail: String,
+    },
+    /// What was given as a master list is something else.
+    #[error("this is {found}, not a master list")]
+    NotAMasterList {
+        /// What it is.
+        found: super::FileKind,
+    },
     /// The master list signer does not chain to the given root.
     #[error("master list signer is not certified by the given root")]
     MasterListSignerUntrusted,
+    /// A master list was given without a root that certifies its signer, and unanchored
+    /// lists are not allowed.
+    #[error(
+        "master list (signer {signer}) is not anchored: no trusted root certifies its signer \
+         (give the publishing state's root, or allow unanchored master lists)"
+    )]
+    MasterListUnanchored {
+        /// The Master List Signer's subject.
+        signer: String,
+    },
+    /// A CRL does not verify against any CSCA of its issuer's name in the trust store.
+    #[error("CRL of {issuer} does not verify against any CSCA of that name in the trust store")]
+    CrlUnverified {
+        /// The CRL issuer.
+        issuer: String,
+    },
+    /// A CRL's issuer is not in the trust store, so it cannot be verified.
+    #[error("CRL of {issuer}: no CSCA of that name in the trust store to verify it with")]
+    CrlIssuerUnknown {
+        /// The CRL issuer.
+        issuer: String,
+    },
 }

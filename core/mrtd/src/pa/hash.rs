@@ -2,12 +2,12 @@
 
 use const_oid::ObjectIdentifier;
 use digest::Digest;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{error::PaError, oid};
 
 /// A SHA-1/SHA-2 hash algorithm, as named by an AlgorithmIdentifier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum HashAlgorithm {
     /// SHA-1 (still used by some issuers).

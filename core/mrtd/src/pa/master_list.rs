@@ -7,8 +7,13 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::{
-    algorithm::parse_small_uint, certificate::Certificate, error::PaError, oid,
-    signed_data::SignedData, tlv,
+    algorithm::parse_small_uint,
+    certificate::Certificate,
+    error::PaError,
+    file_kind::{FileKind, identify},
+    oid,
+    signed_data::SignedData,
+    tlv,
 };
 
 /// A certificate of the list that could not be used, with the reason.
@@ -30,7 +35,31 @@ pub struct MasterList {
 
 impl MasterList {
     /// Parses a master list file (ContentInfo, DER or BER). Does not verify anything.
+    ///
+    /// Errors name the cause: [`PaError::NotAMasterList`] for another kind of file (e.g. a
+    /// certificate), [`PaError::WrongContentType`] for another SignedData, and
+    /// [`PaError::DamagedTrustFile`] for a master list that does not decode (e.g. truncated).
     pub fn parse(bytes: &[u8]) -> Result<Self, PaError> {
+        Self::parse_inner(bytes).map_err(|e| match identify(bytes) {
+            FileKind::MasterList => match e {
+                e @ PaError::DamagedTrustFile { .. } => e,
+                e => PaError::DamagedTrustFile {
+                    file: "master list".into(),
+                    kind: "master list",
+                    detail: e.to_string(),
+                },
+            },
+            FileKind::OtherSignedData(_) | FileKind::Sod | FileKind::CardSecurity => match e {
+                e @ PaError::WrongContentType { .. } => e,
+                _ => PaError::NotAMasterList {
+                    found: identify(bytes),
+                },
+            },
+            found => PaError::NotAMasterList { found },
+        })
+    }
+
+    fn parse_inner(bytes: &[u8]) -> Result<Self, PaError> {
         let signed = SignedData::parse(tlv::parse_first(bytes)?.raw)?;
         signed.require_content_type(oid::CSCA_MASTER_LIST, "2.23.136.1.1.2 (cscaMasterList)")?;
         let list = tlv::parse_single(&signed.content)?.expect(0x30, "CscaMasterList")?;

@@ -7,6 +7,8 @@ pub use const_oid::ObjectIdentifier as Oid;
 pub const SIGNED_DATA: Oid = Oid::new_unwrap("1.2.840.113549.1.7.2");
 /// id-icao-mrtd-security-ldsSecurityObject: eContentType of EF.SOD.
 pub const LDS_SECURITY_OBJECT: Oid = Oid::new_unwrap("2.23.136.1.1.1");
+/// id-data (RFC 5652): the eContentType some issuers wrongly use for EF.SOD.
+pub const ID_DATA: Oid = Oid::new_unwrap("1.2.840.113549.1.7.1");
 /// id-icao-cscaMasterList: eContentType of a CSCA master list.
 pub const CSCA_MASTER_LIST: Oid = Oid::new_unwrap("2.23.136.1.1.2");
 /// id-SecurityObject (BSI TR-03110): eContentType of EF.CardSecurity.
@@ -98,5 +100,9 @@ pub const EXT_SUBJECT_KEY_ID: Oid = Oid::new_unwrap("2.5.29.14");
 pub const EXT_KEY_USAGE: Oid = Oid::new_unwrap("2.5.29.15");
 /// id-ce-basicConstraints.
 pub const EXT_BASIC_CONSTRAINTS: Oid = Oid::new_unwrap("2.5.29.19");
+/// id-ce-privateKeyUsagePeriod.
+pub const EXT_PRIVATE_KEY_USAGE_PERIOD: Oid = Oid::new_unwrap("2.5.29.16");
+/// id-icao-mrtd-security-extensions-documentTypeList (ICAO 9303-12).
+pub const EXT_DOCUMENT_TYPE_LIST: Oid = Oid::new_unwrap("2.23.136.1.1.6.2");
 /// id-ce-authorityKeyIdentifier.
 pub const EXT_AUTHORITY_KEY_ID: Oid = Oid::new_unwrap("2.5.29.35");

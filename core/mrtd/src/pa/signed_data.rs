@@ -7,9 +7,10 @@ use der::Decode;
 
 use super::{
     algorithm::{AlgorithmId, SignatureScheme, parse_oid, parse_small_uint},
-    certificate::{Certificate, name_from_der},
+    certificate::Certificate,
     error::PaError,
     hash::HashAlgorithm,
+    name::same_name,
     oid,
     tlv::{self, Tlv},
 };
@@ -29,19 +30,33 @@ pub enum SignerId {
 }
 
 impl SignerId {
-    /// Whether `cert` is the certificate this identifier names.
+    /// Whether `cert` is the certificate this identifier names: the same serial number and
+    /// the same issuer Name compared as a set of attributes (real SignerInfos list the
+    /// issuer's attributes in another order than the certificate, see [`super::name`]), or
+    /// the same subjectKeyIdentifier.
     pub fn matches(&self, cert: &Certificate) -> bool {
         match self {
             Self::IssuerSerial { issuer, serial } => {
-                cert.serial() == serial.as_slice()
-                    && (cert.issuer_der() == issuer.as_slice()
-                        || name_from_der(issuer)
-                            .ok()
-                            .is_some_and(|n| n.to_string() == cert.issuer()))
+                same_integer(cert.serial(), serial) && same_name(cert.issuer_der(), issuer)
             }
             Self::SubjectKeyId(ski) => cert.subject_key_id() == Some(ski.as_slice()),
         }
     }
+}
+
+/// Two INTEGER encodings of the same value (redundant leading sign octets ignored).
+pub(crate) fn same_integer(a: &[u8], b: &[u8]) -> bool {
+    fn trim(mut v: &[u8]) -> &[u8] {
+        while let [first, second, ..] = v {
+            if (*first == 0x00 && second & 0x80 == 0) || (*first == 0xFF && second & 0x80 != 0) {
+                v = v.get(1..).unwrap_or_default();
+            } else {
+                break;
+            }
+        }
+        v
+    }
+    trim(a) == trim(b)
 }
 
 /// The signed attributes of a SignerInfo.
@@ -310,4 +325,19 @@ fn parse_signed_attrs(t: Tlv<'_>) -> Result<SignedAttributes, PaError> {
         }
     }
     Ok(attrs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_integer;
+
+    #[test]
+    fn integers_compare_by_value_not_by_redundant_sign_octets() {
+        assert!(same_integer(&[0x00, 0x05], &[0x05]));
+        assert!(same_integer(&[0x00, 0x00, 0x7F], &[0x7F]));
+        assert!(same_integer(&[0xFF, 0x80], &[0x80]));
+        assert!(same_integer(&[0x00, 0x80], &[0x00, 0x80]));
+        assert!(!same_integer(&[0x00, 0x80], &[0x80]), "+128 is not -128");
+        assert!(!same_integer(&[0x01, 0x02], &[0x02]));
+    }
 }

@@ -19,6 +19,7 @@ pub struct Sod {
     hash_algorithm: HashAlgorithm,
     dg_hashes: Vec<(u8, Vec<u8>)>,
     lds_version: Option<(String, String)>,
+    legacy_content_type: bool,
 }
 
 impl Sod {
@@ -29,10 +30,15 @@ impl Sod {
             _ => bytes,
         };
         let signed = SignedData::parse(trim_to_first(content_info)?)?;
-        signed.require_content_type(
-            oid::LDS_SECURITY_OBJECT,
-            "2.23.136.1.1.1 (ldsSecurityObject)",
-        )?;
+        // Some issuers (seen on a Chinese passport) put the LDSSecurityObject under id-data;
+        // it is accepted here and flagged, and the verification policy decides.
+        let legacy_content_type = signed.content_type == oid::ID_DATA;
+        if !legacy_content_type {
+            signed.require_content_type(
+                oid::LDS_SECURITY_OBJECT,
+                "2.23.136.1.1.1 (ldsSecurityObject)",
+            )?;
+        }
         let lso = tlv::parse_single(&signed.content)?.expect(0x30, "LDSSecurityObject")?;
         let mut f = lso.children();
         let version = parse_small_uint(f.next_required("LDSSecurityObject version")?)?;
@@ -80,12 +86,19 @@ impl Sod {
             hash_algorithm,
             dg_hashes,
             lds_version,
+            legacy_content_type,
         })
     }
 
     /// LDSSecurityObject version: 0, or 1 for LDS 1.8 with version info.
     pub fn version(&self) -> u64 {
         self.version
+    }
+
+    /// Whether the eContentType is the legacy `id-data` (1.2.840.113549.1.7.1) instead of
+    /// id-icao-mrtd-security-ldsSecurityObject (2.23.136.1.1.1).
+    pub fn legacy_content_type(&self) -> bool {
+        self.legacy_content_type
     }
 
     /// The hash algorithm of the data group hashes.

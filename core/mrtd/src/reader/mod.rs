@@ -141,7 +141,7 @@ where
     let mut evidence = Evidence {
         format: evidence::FORMAT.into(),
         schema_version: SCHEMA_VERSION,
-        device_time: verification.at,
+        device_time: verification.at(),
         options: EvidenceOptions {
             data_groups: options.data_groups.iter().map(|d| d.number()).collect(),
             read_unlisted: options.read_unlisted,

@@ -17,19 +17,39 @@ use crate::lds::com::EfCom;
 use crate::lds::dg1::{Dg1, Dg1Error};
 use crate::lds::dg15::{Dg15, Dg15Error};
 use crate::mrz::Mrz;
-use crate::pa::{self, CardSecurity, HashStatus, PaError, PaReport, PaStatus, Sod, TrustStore};
+use crate::pa::{
+    self, CardSecurity, DocumentContext, HashStatus, PaError, PaFailure, PaReport, PaStatus, Policy,
+    SignatureStatus, Sod, TrustStore,
+};
 use crate::security_infos::{SecurityInfoError, SecurityInfos};
 
-/// What the verdict is reached against: the trust anchors, the verification time, and (for a
-/// server) the Active Authentication challenge it issued.
+/// What the verdict is reached against: the trust anchors, the trust policy with the
+/// verification time (the verifier's own clock, or a time it chose), and (for a server) the
+/// Active Authentication challenge it issued.
 #[derive(Debug, Clone, Copy)]
 pub struct Verification<'a> {
     /// Trusted CSCAs and CRLs.
     pub trust: &'a TrustStore,
-    /// The verification time, Unix seconds: the verifier's own clock (or a time it chose).
-    pub at: i64,
+    /// Passive authentication's policy, including the verification time `policy.at`.
+    pub policy: Policy,
     /// The AA challenge the verifier issued; the recorded one must equal it.
     pub aa_challenge: Option<[u8; 8]>,
+}
+
+impl<'a> Verification<'a> {
+    /// Against `trust` at Unix time `at`, with the default policy (shell model).
+    pub fn new(trust: &'a TrustStore, at: i64) -> Self {
+        Self {
+            trust,
+            policy: Policy::new(at),
+            aa_challenge: None,
+        }
+    }
+
+    /// The verification time.
+    pub fn at(&self) -> i64 {
+        self.policy.at
+    }
 }
 
 /// Where the evidence comes from.
@@ -173,7 +193,7 @@ pub(crate) fn assess(
     Ok(Report {
         schema_version: SCHEMA_VERSION,
         access: evidence.access.clone(),
-        document: document(&dg1.mrz, v.at),
+        document: document(&dg1.mrz, v.at()),
         lds,
         files: report_files,
         absent: evidence.absent.clone(),
@@ -193,7 +213,7 @@ pub(crate) fn assess(
             } else {
                 VerificationSource::Evidence
             },
-            at: v.at,
+            at: v.at(),
             device_time: evidence.device_time,
         },
     })
@@ -206,10 +226,7 @@ fn passive_authentication(
 ) -> PaReport {
     let Some(sod) = files.get(&ElementaryFile::Sod) else {
         // Every eMRTD has an EF.SOD; a chip without one cannot prove its data.
-        let mut report =
-            PaReport::not_performed("the chip has no EF.SOD: its data cannot be verified");
-        report.status = PaStatus::Invalid;
-        return report;
+        return PaReport::failed(PaFailure::SodMissing);
     };
     let groups: Vec<(u8, &[u8])> = files
         .iter()
@@ -226,29 +243,33 @@ fn passive_authentication(
         &groups,
         card_security,
         v.trust,
-        Some(&mrz.issuing_state),
-        v.at,
+        DocumentContext::new(&mrz.issuing_state, &mrz.document_code),
+        &v.policy,
     )
 }
 
 /// Whether `file`'s key is proved: its hash matches a valid EF.SOD (DG14, DG15) or it is a
 /// valid EF.CardSecurity.
 pub(crate) fn key_file_status(pa: &PaReport, file: ElementaryFile) -> KeyFile {
-    if pa.status == PaStatus::Invalid {
+    // Integrity first: the file must be what a valid signature covers. Trust in that
+    // signature (chain, validity, revocation) is passive authentication's own verdict.
+    let (status, signature, covered) = match (file, &pa.card_security) {
+        (ElementaryFile::CardSecurity, Some(cs)) => (cs.status, cs.signer.signature, true),
+        (ElementaryFile::CardSecurity, None) => return KeyFile::NotVerified,
+        _ => (
+            pa.status,
+            pa.sod.signature,
+            pa.files
+                .get(&file.name())
+                .is_some_and(|f| f.hash == HashStatus::Match),
+        ),
+    };
+    if !covered || signature != SignatureStatus::Valid {
         return KeyFile::NotVerified;
     }
-    let status = match file {
-        ElementaryFile::CardSecurity => pa.card_security.as_ref().map(|c| c.status),
-        _ => pa
-            .files
-            .get(&file.name())
-            .filter(|f| f.hash == HashStatus::Match)
-            .map(|_| pa.status),
-    };
     match status {
-        Some(PaStatus::Valid) => KeyFile::Verified,
-        Some(PaStatus::Untrusted | PaStatus::NotPerformed) => KeyFile::Untrusted,
-        _ => KeyFile::NotVerified,
+        PaStatus::Valid => KeyFile::Verified,
+        _ => KeyFile::Untrusted,
     }
 }
 
@@ -257,9 +278,10 @@ pub(crate) fn key_file_status(pa: &PaReport, file: ElementaryFile) -> KeyFile {
 pub(crate) enum KeyFile {
     /// Signed, chained to a trusted CSCA, hash matches.
     Verified,
-    /// Signature and hash hold, but trust is not established.
+    /// Signature and hash hold, but passive authentication did not establish trust (an
+    /// untrusted or expired signer, another file's mismatch).
     Untrusted,
-    /// Not covered by a valid signature (mismatch, missing, invalid PA).
+    /// Not covered by a valid signature (hash mismatch, not listed, signature invalid).
     NotVerified,
 }
 
