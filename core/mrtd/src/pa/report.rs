@@ -239,6 +239,13 @@ pub enum PaFailure {
         /// How many CSCAs were tried.
         candidates: usize,
     },
+    /// The CSCA that the signer certificate's authority key identifier names is in the trust
+    /// store, but its signature over the certificate fails: the certificate was altered after
+    /// issuance (or forged with a copied key identifier).
+    SignerCertificateAltered {
+        /// The signer certificate's issuer.
+        issuer: String,
+    },
     /// The only CSCA that verifies comes from an unanchored master list, and the policy does
     /// not allow that.
     CscaFromUnanchoredList {
@@ -408,6 +415,11 @@ impl fmt::Display for PaFailure {
             Self::CscaNotTrusted { issuer } => {
                 write!(f, "no CSCA in the trust store for issuer {issuer}")
             }
+            Self::SignerCertificateAltered { issuer } => write!(
+                f,
+                "the signer certificate does not verify with the CSCA its key identifier names \
+                 ({issuer}): it was altered or forged"
+            ),
             Self::CscaSignatureMismatch { issuer, candidates } => write!(
                 f,
                 "none of {candidates} CSCA candidate(s) for {issuer} verifies the signer \

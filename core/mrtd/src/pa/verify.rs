@@ -388,6 +388,24 @@ fn check_chain<'t>(
         .filter(|c| ds.verify_signed_by(c).is_ok())
         .collect();
     if verified.is_empty() {
+        // A CSCA named by the certificate's own key identifier that does not verify it: the
+        // certificate is not the one that CSCA issued.
+        let named_by_key = ds.authority_key_id().is_some_and(|aki| {
+            candidates
+                .iter()
+                .any(|c| c.subject_key_id() == Some(aki))
+        });
+        if named_by_key {
+            return ChainOutcome {
+                csca: None,
+                status: ChainStatus::Invalid,
+                revoked: false,
+                revocation: RevocationStatus::NotChecked,
+                failures: vec![PaFailure::SignerCertificateAltered {
+                    issuer: ds.issuer(),
+                }],
+            };
+        }
         let failure = if candidates.is_empty() {
             PaFailure::CscaNotTrusted {
                 issuer: ds.issuer(),
