@@ -69,7 +69,8 @@ pub fn apply(fault: Fault, profile: &Profile) -> Result<Profile, EmulatorError> 
         })?,
         Fault::LargeDg2 => {
             p.files.insert(dg(2), large_dg2());
-            resign(&mut p, &DocumentSigner::for_issuing_state("UTO")?)?;
+            let state = tapid_mrtd::mrz::Mrz::parse(&p.mrz)?.issuing_state;
+            resign(&mut p, &DocumentSigner::for_issuing_state(&state)?)?;
         }
         Fault::CardAccessUnknownParameters => {
             let info = PaceInfo {
