@@ -24,7 +24,9 @@ use crate::profile::{AccessConfig, Profile};
 /// Chip settings that are not part of the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChipConfig {
-    /// Whether the chip accepts extended-length APDUs.
+    /// Whether the chip accepts extended-length APDUs (up to [`atr::MAX_COMMAND_LEN`] and
+    /// [`atr::MAX_RESPONSE_LEN`]); such a chip has EF.ATR/INFO saying so, and its ATR does too
+    /// unless built with [`Chip::without_extended_length_in_atr`].
     pub extended_length: bool,
 }
 

@@ -367,3 +367,146 @@ fn short_protected_reads_fill_the_256_bytes_they_may() {
         .unwrap();
     assert_eq!(r.data, file[..231]);
 }
+
+/// Chip Authentication with the key of the profile's DG14 under `sm`; returns the
+/// terminal's new channel.
+fn chip_authentication(
+    chip: &mut Chip,
+    sm: &mut SecureChannel,
+    profile: &Profile,
+) -> SecureChannel {
+    use tapid_mrtd::chip_authentication::{CaSetup, CaStep, CaTerminal};
+    let dg14 = profile
+        .files
+        .get(ElementaryFile::Dg(DataGroup::new(14).unwrap()))
+        .unwrap();
+    let infos = tapid_mrtd::security_infos::SecurityInfos::parse_dg14(dg14).unwrap();
+    let setup = CaSetup::choose(&infos).unwrap();
+    let (mut ca, mut cmd) = CaTerminal::new(&setup, &mut SeededRng::new(b"ca")).unwrap();
+    loop {
+        let resp = protected(chip, sm, &cmd);
+        assert_eq!(resp.sw, StatusWord::SUCCESS);
+        match ca.step(&resp).unwrap() {
+            CaStep::Send(next) => cmd = next,
+            CaStep::Done(next) => return next,
+            _ => panic!("unexpected CA step"),
+        }
+    }
+}
+
+#[test]
+fn ca_clones_answer_plain_status_words_after_chip_authentication() {
+    let profile = Profile::named("bac").unwrap();
+    for (fault, status) in [
+        (Fault::CaClonePlain6982, [0x69, 0x82]),
+        (Fault::CaClonePlain6A82, [0x6A, 0x82]),
+    ] {
+        let mut chip = faults::chip(&profile, SHORT, b"chip", fault).unwrap();
+        let mut sm = bac_session(&mut chip, &profile);
+        let aid =
+            CommandApdu::new(0x00, 0xA4, 0x04, 0x0C).with_data(tapid_mrtd::lds::EMRTD_AID.to_vec());
+        assert_eq!(protected(&mut chip, &mut sm, &aid).sw, StatusWord::SUCCESS);
+        // The CA commands are answered under the old keys, as the genuine chip would.
+        let mut new_sm = chip_authentication(&mut chip, &mut sm, &profile);
+        // Then every command, protected under the new keys or plain, gets the plain status.
+        let com = CommandApdu::new(0x00, 0xB0, 0x9E, 0x00).with_ne(8);
+        let wire = new_sm.protect_command(&com, LengthMode::Short).unwrap();
+        assert_eq!(chip.process(&wire.to_bytes().unwrap()), status, "{fault}");
+        assert_eq!(
+            chip.process(&bac::get_challenge().to_bytes().unwrap()),
+            status
+        );
+        assert_eq!(chip.process(&[0x00, 0xA4, 0x00, 0x0C]), status);
+        // A power cycle ends it (a new session is answered again).
+        chip.reset();
+        assert_eq!(
+            send(&mut chip, &bac::get_challenge()).sw,
+            StatusWord::SUCCESS
+        );
+    }
+    // The genuine chip goes on under the new keys.
+    let mut chip = Chip::new(&profile, SHORT, b"chip").unwrap();
+    let mut sm = bac_session(&mut chip, &profile);
+    let aid =
+        CommandApdu::new(0x00, 0xA4, 0x04, 0x0C).with_data(tapid_mrtd::lds::EMRTD_AID.to_vec());
+    protected(&mut chip, &mut sm, &aid);
+    let mut new_sm = chip_authentication(&mut chip, &mut sm, &profile);
+    let com = CommandApdu::new(0x00, 0xB0, 0x9E, 0x00).with_ne(8);
+    assert_eq!(
+        protected(&mut chip, &mut new_sm, &com).sw,
+        StatusWord::SUCCESS
+    );
+}
+
+#[test]
+fn ca_clone_resume_is_genuine_until_the_tag_is_lost_at_internal_authenticate() {
+    use tapid_emulator::faults::link::Reply;
+    use tapid_mrtd::pace::{PaceTerminal, Step};
+    let profile = Profile::named("pace-ca-aa").unwrap();
+    let mut chip = faults::chip(&profile, SHORT, b"chip", Fault::CaCloneResume).unwrap();
+    let key = AccessKey::Mrz(profile.mrz_key().unwrap());
+    let mut open = |chip: &mut Chip| -> SecureChannel {
+        let access = send(chip, &CommandApdu::new(0x00, 0xB0, 0x9C, 0x00).with_ne(256));
+        let infos = tapid_mrtd::security_infos::SecurityInfos::parse(&access.data).unwrap();
+        let setup = tapid_mrtd::security_infos::choose_pace(&infos).unwrap();
+        let (mut terminal, mut cmd) = PaceTerminal::new(&setup, &key).unwrap();
+        let mut rng = SeededRng::new(b"terminal");
+        loop {
+            let resp = send(chip, &cmd);
+            match terminal.step(&resp, &mut rng).unwrap() {
+                Step::Send(next) => cmd = next,
+                Step::Done(sm, _) => break sm,
+                _ => panic!("unexpected PACE step"),
+            }
+        }
+    };
+    let aid =
+        CommandApdu::new(0x00, 0xA4, 0x04, 0x0C).with_data(tapid_mrtd::lds::EMRTD_AID.to_vec());
+    let internal_authenticate = CommandApdu::new(0x00, 0x88, 0x00, 0x00)
+        .with_data(b"tapid-01".to_vec())
+        .with_ne(256);
+
+    // First session: the genuine chip, which leaves the field at INTERNAL AUTHENTICATE.
+    let mut sm = open(&mut chip);
+    protected(&mut chip, &mut sm, &aid);
+    let wire = sm
+        .protect_command(&internal_authenticate, LengthMode::Short)
+        .unwrap();
+    assert_eq!(chip.exchange(&wire.to_bytes().unwrap()), Reply::Lost);
+    assert_eq!(chip.exchange(&[0x00, 0xA4, 0x00, 0x0C]), Reply::Lost);
+
+    // Put back: the clone opens PACE like the genuine chip, then refuses AA with a plain 6982.
+    chip.reset();
+    let mut sm = open(&mut chip);
+    protected(&mut chip, &mut sm, &aid);
+    let wire = sm
+        .protect_command(&internal_authenticate, LengthMode::Short)
+        .unwrap();
+    assert_eq!(chip.process(&wire.to_bytes().unwrap()), [0x69, 0x82]);
+
+    // Its CA key is not DG14's: the first command under the new keys gets a plain 6982.
+    let mut sm = open(&mut chip);
+    protected(&mut chip, &mut sm, &aid);
+    let mut new_sm = {
+        use tapid_mrtd::chip_authentication::{CaSetup, CaStep, CaTerminal};
+        let dg14 = profile
+            .files
+            .get(ElementaryFile::Dg(DataGroup::new(14).unwrap()))
+            .unwrap();
+        let infos = tapid_mrtd::security_infos::SecurityInfos::parse_dg14(dg14).unwrap();
+        let setup = CaSetup::choose(&infos).unwrap();
+        let (mut ca, mut cmd) = CaTerminal::new(&setup, &mut SeededRng::new(b"ca")).unwrap();
+        loop {
+            let resp = protected(&mut chip, &mut sm, &cmd);
+            assert_eq!(resp.sw, StatusWord::SUCCESS);
+            match ca.step(&resp).unwrap() {
+                CaStep::Send(next) => cmd = next,
+                CaStep::Done(next) => break next,
+                _ => panic!("unexpected CA step"),
+            }
+        }
+    };
+    let com = CommandApdu::new(0x00, 0xB0, 0x9E, 0x00).with_ne(8);
+    let wire = new_sm.protect_command(&com, LengthMode::Short).unwrap();
+    assert_eq!(chip.process(&wire.to_bytes().unwrap()), [0x69, 0x82]);
+}
