@@ -445,7 +445,7 @@ fn ca_clone_resume_is_genuine_until_the_tag_is_lost_at_internal_authenticate() {
     let profile = Profile::named("pace-ca-aa").unwrap();
     let mut chip = faults::chip(&profile, SHORT, b"chip", Fault::CaCloneResume).unwrap();
     let key = AccessKey::Mrz(profile.mrz_key().unwrap());
-    let mut open = |chip: &mut Chip| -> SecureChannel {
+    let open = |chip: &mut Chip| -> SecureChannel {
         let access = send(chip, &CommandApdu::new(0x00, 0xB0, 0x9C, 0x00).with_ne(256));
         let infos = tapid_mrtd::security_infos::SecurityInfos::parse(&access.data).unwrap();
         let setup = tapid_mrtd::security_infos::choose_pace(&infos).unwrap();
