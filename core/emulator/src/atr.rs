@@ -1,4 +1,5 @@
-//! The emulated chip's Answer To Reset, as a PC/SC reader reports a contactless card.
+//! The emulated chip's Answer To Reset, as a PC/SC reader reports a contactless card, and its
+//! EF.ATR/INFO.
 //!
 //! A contactless (ISO/IEC 14443-4) card has no ATR of its own; PC/SC part 3 §3.1.3.2.3 has the
 //! reader build one: `3B 8n 80 01` + the `n` historical bytes (from the Type A ATS or the Type B
@@ -11,7 +12,19 @@
 //! objects, no status indicator), then the card capabilities object `73` (§8.1.1.2.7) with its
 //! three software function tables. The third table's bit b7 (`40`) is "extended Lc and Le
 //! fields": set exactly when the chip accepts extended-length APDUs, so a PC/SC reader can
-//! discover it the way it does on real chips.
+//! discover it the way it does on real chips. (A chip can be built that accepts extended
+//! length but does not say so here: [`crate::Chip::without_extended_length_in_atr`].) Phones
+//! expose these historical bytes too (Android `IsoDep.getHistoricalBytes`), and
+//! [`crate::EmulatorTransport::historical_bytes`] gives them to in-process readers.
+//!
+//! EF.ATR/INFO (FID `2F01` in the master file, short EF identifier `01`, readable without
+//! access control; ISO/IEC 7816-4 §8.2.1.1, 9303-10 "EF.ATR/INFO") is where 9303-10 has a
+//! chip that supports extended length say so and give its buffer sizes. Its content is a
+//! string of BER-TLV data objects: the card capabilities `47` (the same three tables as the
+//! historical bytes, here with "extended Lc and Le fields" and "extended length information
+//! in EF.ATR/INFO" set) and the extended length information `7F66`, two INTEGERs `02`: the
+//! largest command APDU and the largest response APDU (data and SW1-SW2) the chip buffers.
+//! A chip without extended length has no EF.ATR/INFO.
 
 use crate::chip::ChipConfig;
 
@@ -33,6 +46,28 @@ pub const DATA_CODING: u8 = 0x21;
 
 /// Third software function table bit: extended Lc and Le fields supported.
 pub const EXTENDED_LC_LE: u8 = 0x40;
+
+/// Third software function table bit: extended length information in EF.ATR/INFO
+/// (ISO/IEC 7816-4:2013, table 120; OpenSC's `ISO7816_CAP_EXTENDED_LENGTH_INFO`).
+pub const EXTENDED_LENGTH_INFO: u8 = 0x20;
+
+/// File identifier of EF.ATR/INFO in the master file.
+pub const ATR_INFO_FID: u16 = 0x2F01;
+
+/// Tag of the card capabilities data object in EF.ATR/INFO.
+pub const TAG_CARD_CAPABILITIES_DO: u32 = 0x47;
+
+/// Tag of the extended length information data object.
+pub const TAG_EXTENDED_LENGTH_INFO: u32 = 0x7F66;
+
+/// The largest command APDU (header, Lc, data, Le) the emulated chip buffers: room for a
+/// DH-2048 PACE or Chip Authentication step under secure messaging.
+pub const MAX_COMMAND_LEN: usize = 0x0800;
+
+/// The largest response APDU (data and SW1-SW2) the emulated chip buffers with extended
+/// length: the largest value a two-byte positive INTEGER holds, so that readers that take
+/// the two `7F66` INTEGERs as two bytes each (OpenSC does) read it right.
+pub const MAX_RESPONSE_LEN: usize = 0x7FFF;
 
 /// At most 15 historical bytes fit the low nibble of `T0`.
 pub const MAX_HISTORICAL: usize = 15;
@@ -78,7 +113,42 @@ pub fn contactless(historical: &[u8]) -> Result<Vec<u8>, AtrError> {
     Ok(atr)
 }
 
-/// The ATR a PC/SC reader reports for a chip with this configuration.
+/// A DER INTEGER `02` of an unsigned value (minimal, with a sign byte when needed).
+fn integer(value: usize) -> Vec<u8> {
+    let bytes = value.to_be_bytes();
+    let skip = bytes
+        .iter()
+        .take(bytes.len() - 1)
+        .take_while(|b| **b == 0)
+        .count();
+    let mut content: Vec<u8> = bytes.iter().skip(skip).copied().collect();
+    if content.first().is_some_and(|b| b & 0x80 != 0) {
+        content.insert(0, 0);
+    }
+    tapid_card::tlv::encode(tapid_card::tlv::Tag(0x02), &content)
+}
+
+/// The content of EF.ATR/INFO for a chip with extended length buffering `max_command` and
+/// `max_response` bytes: `47 03 94 21 60 ‖ 7F66 { 02 max_command, 02 max_response }`.
+pub fn atr_info(max_command: usize, max_response: usize) -> Vec<u8> {
+    use tapid_card::tlv::{Tag, encode};
+    let mut out = encode(
+        Tag(TAG_CARD_CAPABILITIES_DO),
+        &[
+            SELECTION_METHODS,
+            DATA_CODING,
+            EXTENDED_LC_LE | EXTENDED_LENGTH_INFO,
+        ],
+    );
+    let mut sizes = integer(max_command);
+    sizes.extend(integer(max_response));
+    out.extend(encode(Tag(TAG_EXTENDED_LENGTH_INFO), &sizes));
+    out
+}
+
+/// The ATR a PC/SC reader reports for a chip with this configuration (announcing extended
+/// length in the historical bytes whenever the chip has it; see [`crate::Chip::atr`] for a
+/// chip built otherwise).
 pub fn for_chip(config: ChipConfig) -> Vec<u8> {
     let historical = historical_bytes(config.extended_length);
     // Five historical bytes always fit; fall back to the bare form rather than fail.
@@ -137,6 +207,24 @@ mod tests {
         assert_eq!(hist[1], 0x73);
         assert_eq!(hist[4] & EXTENDED_LC_LE, EXTENDED_LC_LE);
         assert_eq!(historical_bytes(false)[4] & EXTENDED_LC_LE, 0);
+    }
+
+    #[test]
+    fn atr_info_bytes() {
+        assert_eq!(
+            atr_info(MAX_COMMAND_LEN, MAX_RESPONSE_LEN),
+            [
+                0x47, 0x03, 0x94, 0x21, 0x60, // card capabilities
+                0x7F, 0x66, 0x08, 0x02, 0x02, 0x08, 0x00, 0x02, 0x02, 0x7F, 0xFF,
+            ]
+        );
+        // Sizes that need a sign byte or a third byte stay valid DER INTEGERs.
+        assert_eq!(
+            atr_info(0x80, 0x1_0000)[5..],
+            [
+                0x7F, 0x66, 0x09, 0x02, 0x02, 0x00, 0x80, 0x02, 0x03, 0x01, 0x00, 0x00
+            ]
+        );
     }
 
     #[test]

@@ -137,6 +137,9 @@ pub fn load(dir: &Path) -> Result<Profile, EmulatorError> {
                 private: private_from_pkcs8(&sk)?,
                 public: setup.key.public_key.clone(),
                 key_id: setup.key.key_id,
+                // The chip directory's DG14 is served as it is; the form only matters when
+                // the emulator writes a DG14 itself.
+                form: tapid_mrtd::security_infos::DomainParameterForm::Explicit,
             })
         }
         _ => None,

@@ -8,7 +8,7 @@ use tapid_mrtd::pa::HashAlgorithm;
 use tapid_mrtd::pace::{AgreementGroup, AgreementPrivateKey};
 use tapid_mrtd::security_infos::{
     Agreement, CaProtocol, ChipAuthenticationInfo, ChipAuthenticationPublicKeyInfo,
-    encode_security_infos,
+    DomainParameterForm, encode_security_infos,
 };
 use zeroize::Zeroizing;
 
@@ -28,6 +28,8 @@ pub struct CaKey {
     pub public: Vec<u8>,
     /// The key ID DG14 gives it.
     pub key_id: Option<u64>,
+    /// How DG14 (and EF.CardSecurity) name the key's domain parameters.
+    pub form: DomainParameterForm,
 }
 
 impl std::fmt::Debug for CaKey {
@@ -55,7 +57,14 @@ impl CaKey {
             private,
             public: pair.public,
             key_id: Some(1),
+            form: DomainParameterForm::Explicit,
         })
+    }
+
+    /// The same key published with its domain parameters in `form`.
+    pub fn with_form(mut self, form: DomainParameterForm) -> Self {
+        self.form = form;
+        self
     }
 
     /// ChipAuthenticationInfo and ChipAuthenticationPublicKeyInfo, DER.
@@ -71,7 +80,7 @@ impl CaKey {
             public_key: self.public.clone(),
             key_id: self.key_id,
         };
-        Ok(vec![info.to_der(), key.to_der()?])
+        Ok(vec![info.to_der(), key.to_der_with(self.form)?])
     }
 }
 
@@ -109,8 +118,8 @@ impl std::fmt::Debug for AaKey {
 
 /// `id-ecPublicKey`.
 const EC_PUBLIC_KEY: [u8; 7] = [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01];
-/// `id-AA` (2.23.136.1.1.5).
-const ID_AA: [u8; 5] = [0x67, 0x81, 0x08, 0x01, 0x01];
+/// `id-icao-mrtd-security-aaProtocolObject` (2.23.136.1.1.5).
+const ID_AA: [u8; 6] = [0x67, 0x81, 0x08, 0x01, 0x01, 0x05];
 
 impl AaKey {
     /// An RSA key of `bits` drawn from `seed`.

@@ -21,6 +21,11 @@ impl FileSystem {
         }
     }
 
+    /// Adds or replaces a master-file EF by FID, for files the LDS does not name (EF.ATR/INFO).
+    pub fn insert_master_fid(&mut self, fid: u16, bytes: Vec<u8>) {
+        self.master.insert(fid, bytes);
+    }
+
     /// Removes a file (a chip that lacks it).
     pub fn remove(&mut self, ef: ElementaryFile) -> Option<Vec<u8>> {
         if ef.in_master_file() {

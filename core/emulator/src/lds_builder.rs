@@ -24,17 +24,22 @@ pub fn dg1(mrz: &str) -> Vec<u8> {
 
 /// DG11 (additional personal details) with the tag list the 9303-10 layout requires.
 pub fn dg11(full_name: &str, date_of_birth: &str, place_of_birth: &str, address: &str) -> Vec<u8> {
-    let fields = [
+    dg11_fields(&[
         (Tag(0x5F0E), full_name),
         (Tag(0x5F2B), date_of_birth),
         (Tag(0x5F11), place_of_birth),
         (Tag(0x5F42), address),
-    ];
+    ])
+}
+
+/// DG11 with exactly these fields, in this order (e.g. `5F10` personal number). Text is
+/// UTF-8: 9303-10 lets DG11 carry names in national characters (`Å`, `Ä`, `Ö`).
+pub fn dg11_fields(fields: &[(Tag, &str)]) -> Vec<u8> {
     let mut tags = Vec::new();
     let mut body = Vec::new();
     for (tag, value) in fields {
         tags.extend(tag.to_bytes());
-        body.extend(encode(tag, value.as_bytes()));
+        body.extend(encode(*tag, value.as_bytes()));
     }
     let mut out = encode(Tag(0x5C), &tags);
     out.extend(body);

@@ -29,6 +29,16 @@ impl EmulatorTransport {
         self
     }
 
+    /// The chip's settings (whether it accepts extended length).
+    pub fn chip_config(&self) -> crate::ChipConfig {
+        self.chip.config()
+    }
+
+    /// The chip's ATR as a PC/SC reader reports it.
+    pub fn atr(&self) -> Vec<u8> {
+        self.chip.atr()
+    }
+
     /// The chip, e.g. to reset it.
     pub fn chip_mut(&mut self) -> &mut Chip {
         &mut self.chip
@@ -58,7 +68,13 @@ impl CardTransport for EmulatorTransport {
         }
     }
 
+    /// The historical bytes of the chip's ATR, as a phone's NFC stack exposes them (Android
+    /// `IsoDep.getHistoricalBytes`) and a PC/SC reader puts them in the ATR: compact-TLV with
+    /// the card capabilities `73 94 21 xx`, whose `xx & 0x40` says "extended Lc and Le".
+    /// With [`Chip::without_extended_length_in_atr`] (or the `extended-length-atr-info-only`
+    /// fault) the bit is clear although the chip accepts extended length; only EF.ATR/INFO
+    /// then says so.
     fn historical_bytes(&self) -> Option<Vec<u8>> {
-        Some(crate::atr::historical_bytes(self.chip.config().extended_length))
+        Some(self.chip.historical_bytes())
     }
 }

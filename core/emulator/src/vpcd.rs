@@ -17,7 +17,6 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::atr;
 use crate::chip::Chip;
 use crate::faults::link::Reply;
 
@@ -160,9 +159,10 @@ pub struct VirtualCard {
 }
 
 impl VirtualCard {
-    /// Puts `chip` on the virtual reader; its ATR advertises the chip's extended-length setting.
+    /// Puts `chip` on the virtual reader with the chip's ATR ([`Chip::atr`]: it advertises
+    /// extended length when the chip has it, unless the chip was built not to).
     pub fn new(chip: Chip) -> Self {
-        let atr = atr::for_chip(chip.config());
+        let atr = chip.atr();
         Self { chip, atr }
     }
 
@@ -299,6 +299,7 @@ async fn connect_loop(
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+    use crate::atr;
     use crate::pki::drbg::SeededRng;
     use crate::{ChipConfig, Profile};
     use async_trait::async_trait;

@@ -523,6 +523,29 @@ async fn no_short_ef_identifiers() {
 }
 
 #[tokio::test]
+async fn extended_length_atr_info_only() {
+    // The chip still reads as a genuine one; only where it announces extended length differs.
+    let o = report(Fault::ExtendedLengthAtrInfoOnly).await;
+    assert_eq!(pa(&o), PaStatus::Valid);
+    assert_eq!(o.report.chip_authenticity.status, "valid");
+    let profile = Profile::named("bac").unwrap();
+    let t = EmulatorTransport::new(
+        faults::chip(
+            &profile,
+            ChipConfig::default(),
+            b"chip",
+            Fault::ExtendedLengthAtrInfoOnly,
+        )
+        .unwrap(),
+    );
+    assert_eq!(
+        t.historical_bytes()[4] & tapid_emulator::atr::EXTENDED_LC_LE,
+        0
+    );
+    assert!(t.chip_config().extended_length);
+}
+
+#[tokio::test]
 async fn slow_chip() {
     let started = std::time::Instant::now();
     let e = error(Fault::SlowChip).await;

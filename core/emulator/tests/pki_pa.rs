@@ -50,7 +50,7 @@ fn refs(d: &[(u8, Vec<u8>)]) -> Vec<(u8, &[u8])> {
 fn csca_folder_store() -> TrustStore {
     let mut t = TrustStore::new();
     let report = t.add_path(&pki::fixtures_dir().join("csca")).unwrap();
-    assert_eq!(report.certificates_added, 3);
+    assert_eq!(report.certificates_added, 4);
     t
 }
 
@@ -74,6 +74,7 @@ fn every_signer_verifies_against_the_csca_folder() {
         ("ds-ut-ec", "UTO"),
         ("ds-de-ec", "D<<"),
         ("ds-ut-revoked", "UTO"),
+        ("ds-se-ec", "SWE"),
     ] {
         let ds = DocumentSigner::load_fixture(name).unwrap();
         let embedded = DocumentSigner::embedded(name).unwrap();
@@ -99,6 +100,10 @@ fn every_signer_verifies_against_the_csca_folder() {
     assert_eq!(
         DocumentSigner::for_issuing_state("D").unwrap().name(),
         "ds-de-ec"
+    );
+    assert_eq!(
+        DocumentSigner::for_issuing_state("SWE").unwrap().name(),
+        "ds-se-ec"
     );
     assert!(DocumentSigner::for_issuing_state("XXA").is_err());
 }

@@ -1,4 +1,6 @@
-//! Every emulator profile reads with passive authentication "valid" against fixtures/pki/csca.
+//! Every emulator profile reads with passive authentication "valid" against fixtures/pki/csca
+//! (at a pinned time) and a genuine chip; the Swedish profiles are valid documents, the
+//! specimen ones expired.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -16,6 +18,9 @@ use tapid_mrtd::mrz::AccessKey;
 use tapid_mrtd::pa::{PaStatus, TrustStore};
 use tapid_mrtd::reader::{ReadOptions, read, verify_passive};
 
+/// 2027-01-15: every test certificate is valid.
+const NOW: i64 = 1_800_000_000;
+
 #[tokio::test]
 async fn every_profile_verifies_against_the_test_cscas() {
     let mut trust = TrustStore::new();
@@ -23,6 +28,7 @@ async fn every_profile_verifies_against_the_test_cscas() {
         .add_path(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/pki/csca"))
         .unwrap();
     assert!(!list().is_empty());
+    let mut swedish = 0;
     for info in list() {
         let profile = Profile::named(info.name).unwrap();
         let mut t =
@@ -37,13 +43,55 @@ async fn every_profile_verifies_against_the_test_cscas() {
         )
         .await
         .unwrap();
-        verify_passive(&mut out, &trust, 1_800_000_000);
+        verify_passive(&mut out, &trust, NOW);
         let pa = &out.report.passive_authentication;
         assert_eq!(pa.status, PaStatus::Valid, "{}: {}", info.name, pa.reason);
+        let chip = &out.report.chip_authenticity;
+        assert_eq!(chip.status, "valid", "{}: {}", info.name, chip.reason);
+        let d = &out.report.document;
+        if info.name.starts_with("se-") {
+            assert_eq!(d.issuing_state, "SWE", "{}", info.name);
+            assert_eq!(d.nationality, "SWE", "{}", info.name);
+            assert_eq!(d.primary_identifier, "OEBERG", "{}", info.name);
+            assert_eq!(d.secondary_identifier, "AASA MAERTA", "{}", info.name);
+            assert!(d.optional_data.contains("198503142385"), "{}", info.name);
+            assert!(d.date_of_expiry.as_str() >= "2031-01-01", "{}", info.name);
+            let dg11 = out.report.data.dg11.as_ref().unwrap();
+            let name = dg11.full_name.as_ref().unwrap();
+            assert_eq!(name.primary, "ÖBERG", "{}", info.name);
+            assert_eq!(name.secondary, "ÅSA MÄRTA", "{}", info.name);
+            assert_eq!(dg11.personal_number.as_deref(), Some("198503142385"));
+            swedish += 1;
+        } else {
+            assert_eq!(d.primary_identifier, "ERIKSSON", "{}", info.name);
+            assert_eq!(d.date_of_expiry, "2012-04-15", "{}", info.name);
+        }
         for (name, f) in &out.report.files {
             if name.starts_with("DG") {
                 assert_eq!(f.hash.as_deref(), Some("match"), "{} {name}", info.name);
             }
         }
     }
+    // Passport and ID card, each under PACE and BAC.
+    assert_eq!(swedish, 4);
+}
+
+/// A personal number is valid when its last digit is the Luhn check of the ten-digit form.
+#[test]
+fn the_swedish_personal_number_is_luhn_valid() {
+    let digits: Vec<u32> = tapid_emulator::profile::SWEDISH_PERSONAL_NUMBER
+        .chars()
+        .map(|c| c.to_digit(10).unwrap())
+        .collect();
+    assert_eq!(digits.len(), 12);
+    assert_eq!(&digits[..2], &[1, 9]);
+    let sum: u32 = digits[2..11]
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let v = if i % 2 == 0 { d * 2 } else { *d };
+            v / 10 + v % 10
+        })
+        .sum();
+    assert_eq!((10 - sum % 10) % 10, digits[11]);
 }

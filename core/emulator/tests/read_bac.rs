@@ -199,3 +199,49 @@ async fn only_requested_groups_are_read() {
     assert_eq!(out.report.absent, vec!["DG15".to_owned()]);
     assert!(!out.files.contains_key(&ElementaryFile::Dg(DataGroup::DG2)));
 }
+
+/// Every BAC profile (specimen and Swedish) opens with its MRZ, with short and extended APDUs,
+/// and runs the chip authentication its catalogue entry names.
+#[tokio::test]
+async fn every_bac_profile_reads_with_its_mrz() {
+    let profiles: Vec<_> = tapid_emulator::profile::list()
+        .into_iter()
+        .filter(|p| p.protocol == "BAC")
+        .collect();
+    let names: Vec<&str> = profiles.iter().map(|p| p.name).collect();
+    assert_eq!(names, ["bac", "aa-rsa-bac", "se-passport-bac", "se-id-bac"]);
+    for info in profiles {
+        let profile = tapid_emulator::Profile::named(info.name).unwrap();
+        let key = AccessKey::Mrz(profile.mrz_key().unwrap());
+        for extended_length in [true, false] {
+            let mut t = transport(info.name, ChipConfig { extended_length }, b"chip").unwrap();
+            let out = read(
+                &mut t,
+                &key,
+                &ReadOptions::default(),
+                &mut SeededRng::new(b"t"),
+                &mut |_| {},
+            )
+            .await
+            .unwrap();
+            let r = &out.report;
+            assert_eq!(r.access.protocol, "BAC", "{}", info.name);
+            assert_eq!(r.access.cipher.name(), "3DES", "{}", info.name);
+            assert!(!out.files.contains_key(&ElementaryFile::CardAccess));
+            let (format, state) = match info.name {
+                "se-id-bac" => ("TD1", "SWE"),
+                "se-passport-bac" => ("TD3", "SWE"),
+                _ => ("TD3", "UTO"),
+            };
+            assert_eq!(r.document.format, format, "{}", info.name);
+            assert_eq!(r.document.issuing_state, state, "{}", info.name);
+            // Without passive authentication nothing counts yet, but each offered protocol ran.
+            let c = &r.chip_authenticity;
+            assert_eq!(c.ca.is_some(), info.chip_authentication.contains("CA"));
+            assert_eq!(c.aa.is_some(), info.chip_authentication.contains("AA"));
+            for check in [&c.ca, &c.aa].into_iter().flatten() {
+                assert_eq!(check.status, "valid", "{}: {}", info.name, check.detail);
+            }
+        }
+    }
+}

@@ -512,3 +512,71 @@ async fn card_access_statuses_are_named() {
     let err = card_access_answered(both, [0x6A, 0x82]).await;
     assert!(err.is_err());
 }
+
+#[tokio::test]
+async fn dh2048_needs_extended_length() {
+    // PACE's public key (256 bytes) does not fit a short APDU: with extended length the read
+    // works end to end (PACE and CA on the 2048-bit group), without it the error says why.
+    let read = read_profile("pace-gm-dh2048").await;
+    assert_eq!(read.report().chip_authenticity.status, ChipStatus::Valid);
+    let profile = Profile::named("pace-gm-dh2048").unwrap();
+    let key = AccessKey::Mrz(profile.mrz_key().unwrap());
+    let short = ChipConfig {
+        extended_length: false,
+    };
+    let mut t = EmulatorTransport::new(Chip::new(&profile, short, b"chip").unwrap());
+    let err = read_on(&mut t, &key, &ReadOptions::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ReadError::ExtendedLengthRequired {
+                command: "GENERAL AUTHENTICATE",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    // The caller turning it off gets the same, naming the caller.
+    let (mut t, key) = chip("pace-gm-dh2048");
+    let options = ReadOptions {
+        extended_length: false,
+        ..ReadOptions::default()
+    };
+    let err = read_on(&mut t, &key, &options).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ReadError::ExtendedLengthRequired {
+                missing: tapid_mrtd::reader::ExtendedLengthMissing::Disabled,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn extended_length_announced_only_in_atr_info_is_used() {
+    let profile = Profile::named("bac").unwrap();
+    let key = AccessKey::Mrz(profile.mrz_key().unwrap());
+    // The ATR says nothing about extended length; EF.ATR/INFO does.
+    let c = Chip::new(&profile, ChipConfig::default(), b"chip")
+        .unwrap()
+        .without_extended_length_in_atr();
+    let mut t = EmulatorTransport::new(c);
+    let read = read_on(&mut t, &key, &ReadOptions::default()).await.unwrap();
+    assert!(read.report().transport.as_ref().unwrap().extended_length);
+    assert!(read.files().contains_key(&ElementaryFile::AtrInfo));
+    // A chip without extended length has no EF.ATR/INFO, and its ATR says short: short APDUs.
+    let short = ChipConfig {
+        extended_length: false,
+    };
+    let mut t = EmulatorTransport::new(Chip::new(&profile, short, b"chip").unwrap());
+    let read = read_on(&mut t, &key, &ReadOptions::default()).await.unwrap();
+    let transport = read.report().transport.as_ref().unwrap();
+    assert!(!transport.extended_length);
+    assert_eq!(transport.max_read, 223);
+    assert!(!read.files().contains_key(&ElementaryFile::AtrInfo));
+}

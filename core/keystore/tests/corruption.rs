@@ -22,9 +22,7 @@ fn pristine() -> &'static CrashFs {
     static FS: OnceLock<CrashFs> = OnceLock::new();
     // Built on a thread of its own: the first caller may be an async test already inside a
     // runtime, and a runtime cannot be started (or blocked on) inside another.
-    FS.get_or_init(|| {
-        std::thread::scope(|s| s.spawn(build_pristine).join().unwrap())
-    })
+    FS.get_or_init(|| std::thread::scope(|s| s.spawn(build_pristine).join().unwrap()))
 }
 
 fn build_pristine() -> CrashFs {

@@ -69,7 +69,8 @@ pub fn apply(fault: Fault, profile: &Profile) -> Result<Profile, EmulatorError> 
         })?,
         Fault::LargeDg2 => {
             p.files.insert(dg(2), large_dg2());
-            resign(&mut p, &DocumentSigner::for_issuing_state("UTO")?)?;
+            let state = tapid_mrtd::mrz::Mrz::parse(&p.mrz)?.issuing_state;
+            resign(&mut p, &DocumentSigner::for_issuing_state(&state)?)?;
         }
         Fault::CardAccessUnknownParameters => {
             let info = PaceInfo {
@@ -105,14 +106,17 @@ pub fn apply(fault: Fault, profile: &Profile) -> Result<Profile, EmulatorError> 
                 encode_security_infos(&[info.to_der()]),
             );
         }
-        Fault::CaClone | Fault::CaCloneRefuses => {
+        Fault::CaClone
+        | Fault::CaCloneRefuses
+        | Fault::CaClonePlain6982
+        | Fault::CaClonePlain6A82 => {
             let ca =
                 p.ca.as_ref()
                     .ok_or_else(|| not_applicable("Chip Authentication (DG14)"))?;
             p.ca = Some(CaKey::generate(
                 ca.protocol,
                 ca.domain.clone(),
-                b"tapid clone CA",
+                super::CLONE_CA_SEED,
             )?);
         }
         Fault::AaClone => {
@@ -152,7 +156,16 @@ pub fn apply(fault: Fault, profile: &Profile) -> Result<Profile, EmulatorError> 
                 return Err(not_applicable("a PACE-DH profile"));
             }
         }
+        Fault::CaCloneResume => {
+            if p.ca.is_none() || p.aa.is_none() {
+                return Err(not_applicable(
+                    "Chip and Active Authentication (DG14, DG15)",
+                ));
+            }
+        }
         Fault::SmWrongMac
+        | Fault::ReadBinary6CxxForever
+        | Fault::ExtendedLengthAtrInfoOnly
         | Fault::SmReplayedSsc
         | Fault::SmBadPadding
         | Fault::SmPlaintextResponse

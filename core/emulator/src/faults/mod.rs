@@ -108,7 +108,24 @@ pub enum Fault {
     SlowChip,
     /// The tag leaves the field at APDU [`link::TAG_LOST_AT`].
     TagLost,
+    /// A clone with the genuine DG14 but not its key: it answers Chip Authentication under
+    /// the old keys, then every command with a plain `6982`.
+    CaClonePlain6982,
+    /// The same clone answering every command after Chip Authentication with a plain `6A82`.
+    CaClonePlain6A82,
+    /// The genuine chip until the tag is lost at INTERNAL AUTHENTICATE; the card put back is
+    /// a clone (wrong CA key, plain `6982` to what it cannot verify and to AA).
+    CaCloneResume,
+    /// Every READ BINARY under secure messaging gets a protected `6Cxx`
+    /// ([`secure::WRONG_LE_HINT`]), however often the terminal retries with that Le.
+    ReadBinary6CxxForever,
+    /// The chip accepts extended length and says so in EF.ATR/INFO, but its ATR's historical
+    /// bytes do not.
+    ExtendedLengthAtrInfoOnly,
 }
+
+/// The seed of the clones' Chip Authentication key (not the one DG14 publishes).
+pub const CLONE_CA_SEED: &[u8] = b"tapid clone CA";
 
 /// What the catalogue says about a fault.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -263,6 +280,21 @@ catalogue! {
     TagLost => ("tag-lost", Link, "bac",
         "the tag leaves the field at APDU 10 (after EF.SOD, DG1 and DG14)",
         "ReadError::LinkLost { progress: EF.SOD, DG1, DG14 complete }"),
+    CaClonePlain6982 => ("ca-clone-plain-6982", Document, "bac",
+        "a clone with the genuine DG14 but another CA key: answers CA under the old keys, then every command with a plain 6982",
+        "chip_authenticity invalid (CaKeyMismatch); tapid read --dg 14,3 --read-unlisted exits 7"),
+    CaClonePlain6A82 => ("ca-clone-plain-6a82", Document, "bac",
+        "the same clone answering every command after CA with a plain 6A82",
+        "chip_authenticity invalid (CaKeyMismatch)"),
+    CaCloneResume => ("ca-clone-resume", Document, "pace-ca-aa",
+        "genuine until the tag is lost at INTERNAL AUTHENTICATE; the card put back is a clone (other CA key, plain 6982 to what it cannot verify and to AA)",
+        "after resume: chip_authenticity invalid (CaKeyMismatch)"),
+    ReadBinary6CxxForever => ("read-binary-6cxx-forever", Chip, "bac",
+        "every READ BINARY under secure messaging gets a protected 6CDF, whatever Le the terminal retries with",
+        "ReadError::Chip { READ BINARY, 6CDF } within a bounded number of APDUs (< 50)"),
+    ExtendedLengthAtrInfoOnly => ("extended-length-atr-info-only", Chip, "bac",
+        "extended length is announced in EF.ATR/INFO (7F66) only, not in the ATR's historical bytes",
+        "PA valid, chip_authenticity valid (a reader that reads EF.ATR/INFO uses extended length)"),
 }
 
 impl Fault {

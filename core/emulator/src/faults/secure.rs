@@ -17,6 +17,10 @@ pub const STORM: [StatusWord; 3] = [
     StatusWord::FILE_NOT_FOUND,
 ];
 
+/// The status word of [`Fault::ReadBinary6CxxForever`]: "wrong Le, 223 bytes available",
+/// the block a reader under secure messaging asks for anyway.
+pub const WRONG_LE_HINT: StatusWord = StatusWord(0x6CDF);
+
 /// What the chip remembers between protected responses.
 #[derive(Debug, Default)]
 pub struct SmFaultState {
@@ -47,6 +51,9 @@ pub fn respond(
     let odd = cmd.ins & 1 == 1;
     if fault == Fault::SmPlaintextResponse {
         return Ok(resp);
+    }
+    if fault == Fault::ReadBinary6CxxForever && matches!(cmd.ins, 0xB0 | 0xB1) {
+        return sm.protect_response(&ResponseApdu::status(WRONG_LE_HINT), odd);
     }
     let read = matches!(cmd.ins, 0xB0 | 0xB1) && !resp.data.is_empty();
     let nth = if read {

@@ -12,16 +12,17 @@ macro_rules! fixture {
 }
 
 /// CSCA certificates: (name, DER).
-pub(crate) const CSCAS: [(&str, &[u8]); 3] = [
+pub(crate) const CSCAS: [(&str, &[u8]); 4] = [
     ("csca-ut-rsa", fixture!("csca/csca-ut-rsa.cer")),
     ("csca-ut-ec", fixture!("csca/csca-ut-ec.cer")),
     ("csca-de-ec", fixture!("csca/csca-de-ec.cer")),
+    ("csca-se-ec", fixture!("csca/csca-se-ec.cer")),
 ];
 
 /// The CRL of csca-ut-rsa.
 pub(crate) const CRL_UT_RSA: &[u8] = fixture!("crl/csca-ut-rsa.crl");
 
-const DSS: [(&str, &[u8], &[u8]); 4] = [
+const DSS: [(&str, &[u8], &[u8]); 5] = [
     (
         "ds-ut-rsa",
         fixture!("ds/ds-ut-rsa.cer"),
@@ -41,6 +42,11 @@ const DSS: [(&str, &[u8], &[u8]); 4] = [
         "ds-ut-revoked",
         fixture!("ds/ds-ut-revoked.cer"),
         fixture!("ds/ds-ut-revoked.pk8"),
+    ),
+    (
+        "ds-se-ec",
+        fixture!("ds/ds-se-ec.cer"),
+        fixture!("ds/ds-se-ec.pk8"),
     ),
 ];
 

@@ -37,7 +37,7 @@ struct Entity {
     issuer: Option<usize>,
 }
 
-const CSCAS: [Entity; 3] = [
+const CSCAS: [Entity; 4] = [
     Entity {
         name: "csca-ut-rsa",
         country: "UT",
@@ -62,12 +62,22 @@ const CSCAS: [Entity; 3] = [
         serial: 3,
         issuer: None,
     },
+    // Appended: every key is drawn from the seed and its own name, so the files above stay
+    // byte for byte what they were.
+    Entity {
+        name: "csca-se-ec",
+        country: "SE",
+        cn: "CSCA Test Sweden ECDSA",
+        kind: KeyKind::P256,
+        serial: 4,
+        issuer: None,
+    },
 ];
 
 /// Serial number of the revoked Document Signer.
 pub const REVOKED_SERIAL: u64 = 104;
 
-const DSS: [Entity; 4] = [
+const DSS: [Entity; 5] = [
     Entity {
         name: "ds-ut-rsa",
         country: "UT",
@@ -99,6 +109,14 @@ const DSS: [Entity; 4] = [
         kind: KeyKind::P256,
         serial: REVOKED_SERIAL,
         issuer: Some(0),
+    },
+    Entity {
+        name: "ds-se-ec",
+        country: "SE",
+        cn: "DS Test Sweden ECDSA",
+        kind: KeyKind::P256,
+        serial: 105,
+        issuer: Some(3),
     },
 ];
 

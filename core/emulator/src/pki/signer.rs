@@ -55,11 +55,12 @@ impl DocumentSigner {
     }
 
     /// The default embedded signer for an issuing state (MRZ code or alpha-2): "UTO" → the RSA
-    /// signer of Utopia, "D" → the German ECDSA signer.
+    /// signer of Utopia, "D" → the German ECDSA signer, "SWE" → the Swedish ECDSA signer.
     pub fn for_issuing_state(state: &str) -> Result<Self, PkiError> {
         match country::alpha2(state).as_deref() {
             Some("UT") => Self::embedded("ds-ut-rsa"),
             Some("DE") => Self::embedded("ds-de-ec"),
+            Some("SE") => Self::embedded("ds-se-ec"),
             _ => Err(PkiError::UnknownFixture(format!(
                 "document signer for issuing state {state}"
             ))),

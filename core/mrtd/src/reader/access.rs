@@ -19,6 +19,9 @@ use crate::pace::{CamEvidence, PaceTerminal, Step};
 use crate::security_infos::{PaceSetup, SecurityInfos, choose_pace};
 use crate::symmetric::CipherAlg;
 
+/// The most READ BINARY blocks of 256 bytes EF.ATR/INFO may take (it has a few dozen bytes).
+const ATR_INFO_MAX_BLOCKS: usize = 4;
+
 /// The most GENERAL AUTHENTICATE steps PACE may take (it needs four after MSE:Set AT).
 const MAX_PACE_STEPS: usize = 8;
 
@@ -98,20 +101,12 @@ async fn read_atr_info<T: CardTransport + ?Sized>(
         }) => return Ok(None),
         Err(e) => return Err(e),
     }
-    // Short blocks: extended length is what this file is about to tell.
-    let mut policy = ReadPolicy::new(false, 258, None);
-    let bytes = match files::read_selected(
-        ch,
-        ElementaryFile::AtrInfo,
-        &mut policy,
-        &mut Vec::new(),
-        &mut |_, _| {},
-    )
-    .await
-    {
+    // Not one TLV but a sequence of data objects: read to the end of the file, in short
+    // blocks (extended length is what the file is about to tell), a few blocks at most.
+    let bytes = match files::read_to_end(ch, ATR_INFO_MAX_BLOCKS).await {
         Ok(b) => b,
         Err(e) if e.is_link_failure() => return Err(e),
-        // A malformed or unreadable EF.ATR/INFO says nothing about extended length.
+        // An unreadable EF.ATR/INFO says nothing about extended length.
         Err(_) => return Ok(None),
     };
     let info = AtrInfo::parse(&bytes).ok();

@@ -177,6 +177,18 @@ impl<'t, T: CardTransport + ?Sized> Channel<'t, T> {
             None => cmd.data.len(),
         };
         let encoding = self.encoding(cmd.ins, data_len, cmd.ne)?;
+        // A command that asks for "up to 256" (the short maximum) and must travel extended
+        // asks for the extended maximum: its answer (a DH-2048 key, say) may be longer.
+        let promoted;
+        let cmd = if encoding == Encoding::Extended && cmd.ne == Some(256) {
+            promoted = CommandApdu {
+                ne: Some(65_536),
+                ..cmd.clone()
+            };
+            &promoted
+        } else {
+            cmd
+        };
         let too_long = |_| ReadError::CommandTooLong {
             command: command_name(cmd.ins),
         };

@@ -377,3 +377,39 @@ pub async fn read_selected<T: CardTransport + ?Sized>(
     Tlv::parse_exact(buf).map_err(|source| ReadError::MalformedFile { file: name, source })?;
     Ok(std::mem::take(buf))
 }
+
+/// Reads the current EF to its end without a TLV header to go by (EF.ATR/INFO is a sequence of
+/// data objects): short blocks of up to 256 bytes until the chip signals the end (`6282`, or
+/// fewer bytes than asked), at most `max_blocks` of them.
+pub async fn read_to_end<T: CardTransport + ?Sized>(
+    ch: &mut Channel<'_, T>,
+    max_blocks: usize,
+) -> Result<Vec<u8>, ReadError> {
+    let mut out = Vec::new();
+    for _ in 0..max_blocks {
+        let block = read_binary(ch, out.len(), 256).await?;
+        match block.sw {
+            StatusWord::SUCCESS | StatusWord::END_OF_FILE => {
+                let short = block.data.len() < 256;
+                out.extend_from_slice(&block.data);
+                if short || block.sw == StatusWord::END_OF_FILE {
+                    return Ok(out);
+                }
+            }
+            // Offset past the end: the previous block ended the file exactly.
+            StatusWord::WRONG_P1P2 | StatusWord::INCORRECT_P1P2 if !out.is_empty() => {
+                return Ok(out);
+            }
+            sw => {
+                return Err(ReadError::Chip {
+                    command: "READ BINARY",
+                    sw,
+                });
+            }
+        }
+    }
+    Err(ReadError::TooManyCommands {
+        file: ElementaryFile::AtrInfo.name(),
+        limit: max_blocks,
+    })
+}

@@ -14,7 +14,7 @@ mod protocol;
 
 pub(crate) use choose::parameters_name;
 pub use choose::{PaceSetup, choose_pace, pace_rank};
-pub use encode::encode_security_infos;
+pub use encode::{DomainParameterForm, encode_security_infos};
 pub use infos::{
     ActiveAuthenticationInfo, ChipAuthenticationInfo, ChipAuthenticationPublicKeyInfo,
     PaceDomainParameterInfo, PaceInfo, TerminalAuthenticationInfo, UnknownInfo, UnsupportedInfo,
