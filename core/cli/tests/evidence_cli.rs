@@ -190,6 +190,19 @@ fn exit_codes_mean_one_thing_each() {
     // A clone.
     let (code, _, _) = tapid(&["read", "--emulator", "bac", "--fault", "ca-clone"]);
     assert_eq!(code, 7);
+    // The review's clone: DG14 then DG3, a bare 6982 after CA.
+    let (code, _, err) = tapid(&[
+        "read",
+        "--emulator",
+        "bac",
+        "--dg",
+        "14,3",
+        "--read-unlisted",
+        "--fault",
+        "ca-clone-plain-6982",
+    ]);
+    assert_eq!(code, 7, "{err}");
+    assert!(err.contains("chip authenticity invalid"), "{err}");
     // Access denied.
     let (code, _, _) = tapid(&[
         "read",

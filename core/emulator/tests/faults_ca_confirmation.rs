@@ -2,11 +2,10 @@
 //! reader reaches: a clone that answers plain status words after CA, a clone that takes the
 //! genuine chip's place when a read is resumed, and a chip that answers `6Cxx` forever.
 //!
-//! These verdicts need the reader changes of issue 11 (only an authenticated response
-//! confirms CA; a resumed read confirms the new keys before trusting anything; `6Cxx` is
-//! retried once). Until they land these tests fail; nothing here is ignored. Every read is
-//! bounded: a transport that has carried [`APDU_LIMIT`] commands loses the link, so a
-//! reader that loops fails the test instead of hanging it.
+//! Only an authenticated response confirms CA; a resumed read confirms the new keys before
+//! trusting anything; `6Cxx` is retried once. Every read is bounded: a transport that has
+//! carried [`APDU_LIMIT`] commands loses the link, so a reader that loops fails the test
+//! instead of hanging it.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -22,8 +21,9 @@ use tapid_emulator::pki::drbg::SeededRng;
 use tapid_emulator::{ChipConfig, EmulatorTransport, Profile};
 use tapid_mrtd::lds::DataGroup;
 use tapid_mrtd::mrz::AccessKey;
-use tapid_mrtd::pa::PaStatus;
-use tapid_mrtd::reader::{ReadError, ReadOptions, ReadOutcome, read, resume, verify_passive};
+use tapid_mrtd::pa::{PaStatus, TrustStore};
+use tapid_mrtd::reader::report::{ChipFailure, ChipMethod, ChipStatus};
+use tapid_mrtd::reader::{ReadError, ReadOptions, Verification, VerifiedRead, read, resume};
 
 /// 2027-01-15: every test certificate is valid.
 const NOW: i64 = 1_800_000_000;
@@ -50,6 +50,10 @@ impl CardTransport for Bounded {
     fn capabilities(&self) -> TransportCapabilities {
         self.inner.capabilities()
     }
+
+    fn historical_bytes(&self) -> Option<Vec<u8>> {
+        self.inner.historical_bytes()
+    }
 }
 
 fn chip(fault: Fault) -> (Bounded, AccessKey) {
@@ -75,49 +79,48 @@ fn dg14_then_dg3() -> ReadOptions {
     }
 }
 
-fn finish(mut out: ReadOutcome) -> ReadOutcome {
-    verify_passive(
-        &mut out,
-        &tapid_emulator::pki::test_trust_store().unwrap(),
-        NOW,
-    );
-    out
+fn trust() -> TrustStore {
+    tapid_emulator::pki::test_trust_store().unwrap()
 }
 
-/// Chip authenticity invalid because CA's key did not match DG14: the verdict's code is
-/// `CaKeyMismatch` (the reason code of issue 11; matched in the serialised report so the
-/// test does not depend on how the type spells it).
-fn assert_ca_key_mismatch(fault: Fault, out: &ReadOutcome) {
-    let chip = &out.report.chip_authenticity;
-    assert_eq!(chip.status, "invalid", "{fault}: {}", chip.reason);
-    assert_eq!(chip.method, Some("CA"), "{fault}");
-    assert_eq!(chip.ca.as_ref().unwrap().status, "invalid", "{fault}");
-    let json = serde_json::to_string(chip).unwrap().to_ascii_lowercase();
-    assert!(
-        json.contains("cakeymismatch") || json.contains("ca_key_mismatch"),
-        "{fault}: the verdict does not name CaKeyMismatch: {json}"
+/// Chip authenticity invalid because CA's key did not match DG14: `CaKeyMismatch`, not
+/// `CaNotConfirmed` (a clone that could be asked is a key mismatch).
+fn assert_ca_key_mismatch(fault: Fault, out: &VerifiedRead) {
+    let chip = &out.report().chip_authenticity;
+    assert_eq!(chip.status, ChipStatus::Invalid, "{fault}: {}", chip.reason);
+    assert_eq!(chip.method, Some(ChipMethod::Ca), "{fault}");
+    assert_eq!(
+        chip.ca.as_ref().unwrap().status,
+        ChipStatus::Invalid,
+        "{fault}"
     );
     assert!(
-        !json.contains("canotconfirmed") && !json.contains("ca_not_confirmed"),
-        "{fault}: a clone that could be asked is a key mismatch, not 'not confirmed'"
+        chip.failures.contains(&ChipFailure::CaKeyMismatch),
+        "{fault}: {:?}",
+        chip.failures
     );
+    assert!(!chip.failures.contains(&ChipFailure::CaNotConfirmed), "{fault}");
 }
 
 async fn clone_answering_plain(fault: Fault) {
     let (mut t, key) = chip(fault);
+    let store = trust();
     let out = read(
         &mut t,
         &key,
         &dg14_then_dg3(),
+        &Verification::new(&store, NOW),
         &mut SeededRng::new(b"terminal"),
         &mut |_| {},
     )
     .await
     .unwrap_or_else(|e| panic!("{fault}: the read must end with a verdict, got {e:?}"));
-    let out = finish(out);
     // DG14 is genuine and signed; the chip holding it is not.
-    assert_eq!(out.report.passive_authentication.status, PaStatus::Valid);
-    assert!(out.report.files.contains_key("DG14"));
+    assert_eq!(
+        out.report().passive_authentication.status,
+        PaStatus::Valid
+    );
+    assert!(out.report().files.contains_key("DG14"));
     assert_ca_key_mismatch(fault, &out);
     assert!(t.sent < 50, "{fault}: {} APDUs", t.sent);
 }
@@ -140,11 +143,14 @@ async fn ca_clone_resume() {
         aa_challenge: Some(*b"tapid-01"),
         ..ReadOptions::default()
     };
+    let store = trust();
+    let v = Verification::new(&store, NOW);
     // The genuine chip: every file is read, and the tag leaves at INTERNAL AUTHENTICATE.
     let progress = match read(
         &mut t,
         &key,
         &options,
+        &v,
         &mut SeededRng::new(b"t"),
         &mut |_| {},
     )
@@ -166,24 +172,29 @@ async fn ca_clone_resume() {
         &mut t,
         &key,
         &options,
+        &v,
         &mut SeededRng::new(b"t2"),
         &mut |_| {},
         progress,
     )
     .await
     .unwrap_or_else(|e| panic!("the resumed read must end with a verdict, got {e:?}"));
-    let out = finish(out);
-    assert_eq!(out.report.passive_authentication.status, PaStatus::Valid);
+    assert_eq!(
+        out.report().passive_authentication.status,
+        PaStatus::Valid
+    );
     assert_ca_key_mismatch(fault, &out);
 }
 
 #[tokio::test]
 async fn read_binary_6cxx_forever() {
     let (mut t, key) = chip(Fault::ReadBinary6CxxForever);
+    let store = trust();
     let e = read(
         &mut t,
         &key,
         &ReadOptions::default(),
+        &Verification::new(&store, NOW),
         &mut SeededRng::new(b"terminal"),
         &mut |_| {},
     )
