@@ -54,7 +54,6 @@ enum Selection {
 /// A software eMRTD chip.
 pub struct Chip {
     files: FileSystem,
-    access: AccessConfig,
     pace: Option<PaceChip>,
     ca: Option<CaChip>,
     aa: Option<AaKey>,
@@ -126,7 +125,6 @@ impl Chip {
         }
         Ok(Self {
             files,
-            access: profile.access.clone(),
             pace,
             ca,
             aa: profile.aa.clone(),
@@ -493,9 +491,9 @@ impl Chip {
     }
 
     fn get_challenge(&mut self, cmd: &CommandApdu) -> ResponseApdu {
-        if !matches!(self.access, AccessConfig::Bac) {
-            return sw(StatusWord::REFERENCED_DATA_NOT_FOUND);
-        }
+        // BAC is there on every chip, PACE ones included, as on the passports in the field
+        // (9303-11: a chip offering PACE keeps BAC for readers that lack it). That is what
+        // makes hiding EF.CardAccess a downgrade to detect.
         if cmd.ne != Some(8) {
             return sw(StatusWord::WRONG_LENGTH);
         }

@@ -508,9 +508,13 @@ async fn card_access_statuses_are_named() {
     }
     let err = card_access_answered(both, [0x6A, 0x86]).await;
     assert!(matches!(err, Err(ReadError::Chip { .. })), "{err:?}");
-    // 6A82 after SELECT: absent, a BAC-only chip — but this chip only does PACE, so BAC fails.
-    let err = card_access_answered(both, [0x6A, 0x82]).await;
-    assert!(err.is_err());
+    // 6A82 after SELECT: absent, so BAC runs — and the signed DG14, which lists PACE, shows
+    // the downgrade.
+    let read = card_access_answered(both, [0x6A, 0x82]).await.unwrap();
+    assert_eq!(
+        read.report().downgrade.status,
+        tapid_mrtd::reader::report::DowngradeStatus::Detected
+    );
 }
 
 #[tokio::test]
@@ -579,4 +583,86 @@ async fn extended_length_announced_only_in_atr_info_is_used() {
     assert!(!transport.extended_length);
     assert_eq!(transport.max_read, 223);
     assert!(!read.files().contains_key(&ElementaryFile::AtrInfo));
+}
+
+#[tokio::test]
+async fn hiding_card_access_is_a_detected_downgrade() {
+    use tapid_mrtd::reader::report::{DowngradeFailure, DowngradeStatus};
+    let profile = Profile::named("pace-gm-bp256-aes128").unwrap();
+    let key = AccessKey::Mrz(profile.mrz_key().unwrap());
+    let read_with = |options: ReadOptions| {
+        let c = faults::chip(&profile, ChipConfig::default(), b"chip", Fault::CardAccessHidden)
+            .unwrap();
+        let key = key.clone();
+        async move {
+            let mut t = EmulatorTransport::new(c);
+            read_on(&mut t, &key, &options).await.unwrap()
+        }
+    };
+    let read = read_with(ReadOptions::default()).await;
+    let r = read.report();
+    assert_eq!(serde_json::to_value(r.access.protocol).unwrap(), "BAC");
+    assert_eq!(r.passive_authentication.status, PaStatus::Valid);
+    assert_eq!(r.downgrade.status, DowngradeStatus::Detected);
+    assert_eq!(
+        r.downgrade.failure,
+        Some(DowngradeFailure::BacWithPaceListed)
+    );
+    assert_eq!(r.downgrade.signed_list.as_deref(), Some("DG14"));
+    // The caller who allowed the fallback gets it named, not refused.
+    let read = read_with(ReadOptions {
+        allow_bac_fallback: true,
+        ..ReadOptions::default()
+    })
+    .await;
+    assert_eq!(read.report().downgrade.status, DowngradeStatus::Allowed);
+    // The genuine chip: PACE ran, DG14 agrees, EF.CardAccess is consistent with it.
+    let read = read_profile("pace-gm-bp256-aes128").await;
+    let r = read.report();
+    assert_eq!(r.downgrade.status, DowngradeStatus::NotDetected);
+    assert_eq!(
+        r.unsigned_files["EF.CardAccess"],
+        tapid_mrtd::reader::report::Coverage::Consistent
+    );
+}
+
+#[tokio::test]
+async fn an_edited_card_access_in_a_bundle_is_caught() {
+    use tapid_mrtd::reader::report::{Coverage, DowngradeStatus};
+    let store = trust();
+    let read = read_profile("pace-gm-bp256-aes128").await;
+    let mut e = read.evidence().clone();
+    // Another parameter ID for the PACEInfo (the last byte of the file).
+    let card_access = &mut e.files.get_mut("EF.CardAccess").unwrap().0;
+    let last = card_access.len() - 1;
+    card_access[last] = 0x0C;
+    let r = verify_evidence(&e, &verification(&store)).unwrap();
+    assert_eq!(r.unsigned_files["EF.CardAccess"], Coverage::Inconsistent);
+    assert_eq!(r.downgrade.status, DowngradeStatus::Detected);
+}
+
+#[tokio::test]
+async fn mse_set_at_always_names_the_parameters() {
+    // Tag 84 with the parameter ID in MSE:Set AT, as the major readers send it.
+    let (inner, key) = chip("pace-gm-bp256-aes128");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let mut t = Rewriting {
+        inner,
+        rule: move |_, cmd: &[u8], answer| {
+            if cmd.get(..4) == Some(&[0x00, 0x22, 0xC1, 0xA4]) {
+                log.lock().unwrap().push(cmd.to_vec());
+            }
+            answer
+        },
+        sent: 0,
+    };
+    read_on(&mut t, &key, &ReadOptions::default()).await.unwrap();
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 1, "one MSE:Set AT, no retry");
+    assert!(
+        seen[0].windows(3).any(|w| w == [0x84, 0x01, 0x0D]),
+        "{}",
+        hex::encode_upper(&seen[0])
+    );
 }

@@ -92,6 +92,11 @@ pub fn apply(fault: Fault, profile: &Profile) -> Result<Profile, EmulatorError> 
             file.extend(info);
             p.files.insert(ElementaryFile::CardAccess, file);
         }
+        Fault::CardAccessHidden => {
+            if p.files.remove(ElementaryFile::CardAccess).is_none() {
+                return Err(not_applicable("EF.CardAccess (a PACE profile)"));
+            }
+        }
         Fault::PaceAdvertisedBacOnly => {
             if !matches!(p.access, AccessConfig::Bac) {
                 return Err(not_applicable("a BAC profile"));

@@ -70,6 +70,9 @@ pub enum Fault {
     CardAccessMalformed,
     /// EF.CardAccess offers PACE, but the chip only does BAC.
     PaceAdvertisedBacOnly,
+    /// A PACE chip whose EF.CardAccess is gone (hidden on the link): the reader can only
+    /// run BAC, which the signed DG14 exposes as a downgrade.
+    CardAccessHidden,
     /// The chip's Chip Authentication key is not the one DG14 publishes.
     CaClone,
     /// Like [`Fault::CaClone`], but the clone refuses the next command with a plain `6988`.
@@ -220,6 +223,9 @@ catalogue! {
     CardAccessMalformed => ("card-access-malformed", Document, "pace-gm-bp256-aes128",
         "EF.CardAccess is a SEQUENCE with an absurd 3-byte INTEGER version, not a SET",
         "ReadError::CardAccess(Structure)"),
+    CardAccessHidden => ("card-access-hidden", Document, "pace-gm-bp256-aes128",
+        "EF.CardAccess is gone (hidden on the link), so only BAC can run; DG14 still lists PACE",
+        "downgrade detected (BAC with PACE listed in DG14; exit 11); allowed with --allow-bac-fallback"),
     PaceAdvertisedBacOnly => ("pace-advertised-bac-only", Document, "bac",
         "EF.CardAccess offers PACE-GM, but the chip refuses MSE:Set AT and only does BAC",
         "ReadError::Pace(ChipStatus { SetAt, 6A88 }); BAC only with --allow-bac-fallback"),

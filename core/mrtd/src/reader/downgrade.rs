@@ -7,7 +7,9 @@
 use std::collections::BTreeSet;
 
 use super::evidence::Evidence;
-use super::report::{AccessProtocol, Coverage, DowngradeFailure, DowngradeReport, DowngradeStatus};
+use super::report::{
+    AccessProtocol, AccessReport, Coverage, DowngradeFailure, DowngradeReport, DowngradeStatus,
+};
 use super::text;
 use super::verdict::{KeyFile, Parsed, dg, key_file_status};
 use crate::lds::ElementaryFile;
@@ -67,7 +69,11 @@ pub(crate) fn assess(evidence: &Evidence, parsed: &Parsed, pa: &PaReport) -> Dow
     };
     let failure = match evidence.access.protocol {
         AccessProtocol::Bac => Some(DowngradeFailure::BacWithPaceListed),
-        AccessProtocol::Pace => pace_failure(evidence, signed),
+        AccessProtocol::Pace => pace_failure(
+            &evidence.access,
+            evidence.options.allow_explicit_pace_parameters,
+            signed,
+        ),
     };
     let failure = failure.or_else(|| {
         (card_access_coverage(parsed, pa) == Coverage::Inconsistent)
@@ -93,8 +99,11 @@ pub(crate) fn assess(evidence: &Evidence, parsed: &Parsed, pa: &PaReport) -> Dow
     }
 }
 
-fn pace_failure(evidence: &Evidence, signed: &SecurityInfos) -> Option<DowngradeFailure> {
-    let a = &evidence.access;
+fn pace_failure(
+    a: &AccessReport,
+    allow_explicit: bool,
+    signed: &SecurityInfos,
+) -> Option<DowngradeFailure> {
     let used: Option<&PaceInfo> = signed.pace_infos().find(|p| {
         Some(p.protocol.mapping) == a.mapping
             && Some(p.protocol.agreement) == a.agreement
@@ -105,7 +114,7 @@ fn pace_failure(evidence: &Evidence, signed: &SecurityInfos) -> Option<Downgrade
         return Some(DowngradeFailure::VariantNotSigned);
     };
     let used = PaceSetup::from_info(used, signed).ok()?;
-    let best = choose_pace(signed, evidence.options.allow_explicit_pace_parameters)?;
+    let best = choose_pace(signed, allow_explicit)?;
     if pace_rank(&best) <= pace_rank(&used) {
         return None;
     }
@@ -120,4 +129,67 @@ fn pace_failure(evidence: &Evidence, signed: &SecurityInfos) -> Option<Downgrade
             }
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::security_infos::{Agreement, Mapping, PaceProtocol, encode_security_infos};
+    use crate::symmetric::CipherAlg;
+
+    fn info(mapping: Mapping, cipher: CipherAlg, id: u64) -> Vec<u8> {
+        PaceInfo {
+            protocol: PaceProtocol::new(mapping, Agreement::Ecdh, cipher).unwrap(),
+            version: 2,
+            parameter_id: Some(id),
+        }
+        .to_der()
+    }
+
+    fn access(mapping: Mapping, cipher: CipherAlg, id: u64) -> AccessReport {
+        AccessReport {
+            protocol: AccessProtocol::Pace,
+            cipher,
+            password: super::super::report::Password::Mrz,
+            mapping: Some(mapping),
+            agreement: Some(Agreement::Ecdh),
+            parameters: None,
+            parameter_id: Some(id),
+        }
+    }
+
+    #[test]
+    fn stripped_and_weaker_variants_are_named() {
+        let signed = SecurityInfos::parse(&encode_security_infos(&[
+            info(Mapping::Cam, CipherAlg::Aes128, 13),
+            info(Mapping::Gm, CipherAlg::Aes128, 13),
+            info(Mapping::Gm, CipherAlg::Aes256, 13),
+        ]))
+        .unwrap();
+        // The strongest signed variant ran: nothing to report.
+        assert_eq!(
+            pace_failure(&access(Mapping::Cam, CipherAlg::Aes128, 13), false, &signed),
+            None
+        );
+        // CAM offered, GM ran: CAM was stripped from EF.CardAccess.
+        assert_eq!(
+            pace_failure(&access(Mapping::Gm, CipherAlg::Aes256, 13), false, &signed),
+            Some(DowngradeFailure::CamStripped)
+        );
+        // A variant that is in no signed list.
+        assert_eq!(
+            pace_failure(&access(Mapping::Gm, CipherAlg::Aes128, 12), false, &signed),
+            Some(DowngradeFailure::VariantNotSigned)
+        );
+        let signed = SecurityInfos::parse(&encode_security_infos(&[
+            info(Mapping::Gm, CipherAlg::Aes128, 13),
+            info(Mapping::Gm, CipherAlg::Aes256, 13),
+        ]))
+        .unwrap();
+        // AES-256 offered, AES-128 ran.
+        assert!(matches!(
+            pace_failure(&access(Mapping::Gm, CipherAlg::Aes128, 13), false, &signed),
+            Some(DowngradeFailure::WeakerVariant { .. })
+        ));
+    }
 }
