@@ -48,4 +48,4 @@ pub use signature::PublicKeyInfo;
 pub use signed_data::{SignedData, SignerId, SignerInfo};
 pub use sod::Sod;
 pub use trust_store::{Anchoring, LoadReport, MasterListLoad, SkippedItem, TrustStore};
-pub use verify::{verify, verify_card_security};
+pub use verify::{verify, verify_card_security, verify_card_security_parsed, verify_parsed};

@@ -59,6 +59,27 @@ pub fn verify(
             });
         }
     };
+    let card_security = card_security.map(CardSecurity::parse);
+    verify_parsed(
+        &sod,
+        data_groups,
+        card_security.as_ref().map(Result::as_ref),
+        trust,
+        document,
+        policy,
+    )
+}
+
+/// [`verify`] over an EF.SOD and an EF.CardSecurity already parsed (a reader that parsed them
+/// to run the read does not parse them again).
+pub fn verify_parsed(
+    sod: &Sod,
+    data_groups: &[(u8, &[u8])],
+    card_security: Option<Result<&CardSecurity, &PaError>>,
+    trust: &TrustStore,
+    document: DocumentContext<'_>,
+    policy: &Policy,
+) -> PaReport {
     let mut failures = Vec::new();
     if sod.legacy_content_type() && !policy.allow_legacy_content_type {
         failures.push(PaFailure::LegacyContentType);
@@ -81,8 +102,11 @@ pub fn verify(
         files.insert(format!("DG{dg}"), FileHash { hash: status });
     }
 
-    let card_security = card_security.map(|bytes| {
-        let report = verify_card_security(bytes, trust, document, policy);
+    let card_security = card_security.map(|parsed| {
+        let report = match parsed {
+            Ok(cs) => verify_card_security_parsed(cs, trust, document, policy),
+            Err(e) => malformed_card_security(e),
+        };
         match report.status {
             PaStatus::Invalid | PaStatus::NotPerformed => {
                 failures.push(PaFailure::CardSecurityInvalid)
@@ -117,17 +141,29 @@ pub fn verify_card_security(
     policy: &Policy,
 ) -> CardSecurityReport {
     match CardSecurity::parse(bytes) {
-        Ok(cs) => {
-            let (signer, failures) = check_signer(cs.signed_data(), trust, document, policy);
-            CardSecurityReport::conclude(signer, failures)
-        }
-        Err(e) => CardSecurityReport::conclude(
-            SignerReport::unchecked(),
-            vec![PaFailure::CardSecurityMalformed {
-                detail: e.to_string(),
-            }],
-        ),
+        Ok(cs) => verify_card_security_parsed(&cs, trust, document, policy),
+        Err(e) => malformed_card_security(&e),
     }
+}
+
+/// [`verify_card_security`] over an EF.CardSecurity already parsed.
+pub fn verify_card_security_parsed(
+    cs: &CardSecurity,
+    trust: &TrustStore,
+    document: DocumentContext<'_>,
+    policy: &Policy,
+) -> CardSecurityReport {
+    let (signer, failures) = check_signer(cs.signed_data(), trust, document, policy);
+    CardSecurityReport::conclude(signer, failures)
+}
+
+fn malformed_card_security(e: &PaError) -> CardSecurityReport {
+    CardSecurityReport::conclude(
+        SignerReport::unchecked(),
+        vec![PaFailure::CardSecurityMalformed {
+            detail: e.to_string(),
+        }],
+    )
 }
 
 /// Maps a signature verification error to its failure.

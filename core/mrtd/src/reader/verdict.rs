@@ -80,7 +80,8 @@ pub(crate) struct Parsed {
     sod: Option<Result<Sod, PaError>>,
     dg14: Option<Result<SecurityInfos, SecurityInfoError>>,
     dg15: Option<Result<Dg15, Dg15Error>>,
-    card_security: Option<Result<SecurityInfos, String>>,
+    card_security: Option<Result<CardSecurity, PaError>>,
+    card_security_infos: Option<Result<SecurityInfos, String>>,
 }
 
 impl Parsed {
@@ -115,7 +116,7 @@ impl Parsed {
 
     /// EF.CardSecurity's SecurityInfos (or why they cannot be used), when it was read.
     pub fn card_security(&self) -> Option<Result<&SecurityInfos, &String>> {
-        self.card_security.as_ref().map(Result::as_ref)
+        self.card_security_infos.as_ref().map(Result::as_ref)
     }
 
     /// Parses everything in `files` not parsed yet.
@@ -126,13 +127,12 @@ impl Parsed {
             self.dg15 = Some(Dg15::parse(b));
         }
         if let (None, Some(b)) = (&self.card_security, files.get(&ElementaryFile::CardSecurity)) {
-            self.card_security = Some(
-                CardSecurity::parse(b)
-                    .map_err(|e| e.to_string())
-                    .and_then(|c| {
-                        SecurityInfos::parse(c.security_infos()).map_err(|e| e.to_string())
-                    }),
-            );
+            let cs = CardSecurity::parse(b);
+            self.card_security_infos = Some(match &cs {
+                Ok(c) => SecurityInfos::parse(c.security_infos()).map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            });
+            self.card_security = Some(cs);
         }
         if self.card_access.is_none()
             && let Some(b) = files.get(&ElementaryFile::CardAccess)
@@ -158,7 +158,7 @@ pub(crate) fn assess(
 ) -> Result<Report, VerdictError> {
     parsed.complete(files);
     let dg1 = Dg1::parse(files.get(&dg(1)).ok_or(VerdictError::NoDg1)?)?;
-    let passive = passive_authentication(files, &dg1.mrz, v);
+    let passive = passive_authentication(files, parsed, &dg1.mrz, v);
     let live = matches!(source, Source::Live(_));
     let chip_authenticity = clone_verdict::assess(evidence, parsed, &passive, live, v);
     let downgrade = downgrade::assess(evidence, parsed, &passive);
@@ -221,6 +221,7 @@ pub(crate) fn assess(
 
 fn passive_authentication(
     files: &BTreeMap<ElementaryFile, Vec<u8>>,
+    parsed: &Parsed,
     mrz: &Mrz,
     v: &Verification<'_>,
 ) -> PaReport {
@@ -235,17 +236,20 @@ fn passive_authentication(
             _ => None,
         })
         .collect();
-    let card_security = files
-        .get(&ElementaryFile::CardSecurity)
-        .map(Vec::as_slice);
-    pa::verify(
-        sod,
-        &groups,
-        card_security,
-        v.trust,
-        DocumentContext::new(&mrz.issuing_state, &mrz.document_code),
-        &v.policy,
-    )
+    let document = DocumentContext::new(&mrz.issuing_state, &mrz.document_code);
+    match parsed.sod.as_ref() {
+        // Parsed once, by the session or by [`Parsed::complete`].
+        Some(Ok(sod)) => pa::verify_parsed(
+            sod,
+            &groups,
+            parsed.card_security.as_ref().map(Result::as_ref),
+            v.trust,
+            document,
+            &v.policy,
+        ),
+        // A SOD that does not parse: passive authentication names why.
+        _ => pa::verify(sod, &groups, None, v.trust, document, &v.policy),
+    }
 }
 
 /// Whether `file`'s key is proved: its hash matches a valid EF.SOD (DG14, DG15) or it is a
