@@ -16,9 +16,10 @@ use tapid_emulator::pki::drbg::SeededRng;
 use tapid_emulator::{ChipConfig, EmulatorTransport, Profile};
 use tapid_mrtd::crypto::CryptoError;
 use tapid_mrtd::mrz::AccessKey;
-use tapid_mrtd::pa::PaStatus;
+use tapid_mrtd::pa::{HashStatus, PaStatus};
 use tapid_mrtd::pace::{PaceError, PaceStep};
-use tapid_mrtd::reader::{ReadError, ReadOptions, ReadOutcome, read, verify_passive};
+use tapid_mrtd::reader::report::{AccessProtocol, ChipMethod, ChipStatus};
+use tapid_mrtd::reader::{ReadError, ReadOptions, Verification, VerifiedRead, read};
 use tapid_mrtd::secure_messaging::SmError;
 
 /// 2027-01-15: after the expired signer's notAfter, before every other certificate's.
@@ -28,28 +29,29 @@ async fn read_with(
     fault: Fault,
     seed: &[u8],
     options: &ReadOptions,
-) -> Result<ReadOutcome, ReadError> {
+) -> Result<VerifiedRead, ReadError> {
     let profile = Profile::named(fault.info().profile).unwrap();
     let chip = faults::chip(&profile, ChipConfig::default(), seed, fault).unwrap();
     let mut t = EmulatorTransport::new(chip);
     let key = AccessKey::Mrz(profile.mrz_key().unwrap());
-    let mut out = read(
+    let trust = tapid_emulator::pki::test_trust_store().unwrap();
+    let verification = Verification {
+        trust: &trust,
+        at: NOW,
+        aa_challenge: None,
+    };
+    read(
         &mut t,
         &key,
         options,
+        &verification,
         &mut SeededRng::new(b"terminal"),
         &mut |_| {},
     )
-    .await?;
-    verify_passive(
-        &mut out,
-        &tapid_emulator::pki::test_trust_store().unwrap(),
-        NOW,
-    );
-    Ok(out)
+    .await
 }
 
-async fn report(fault: Fault) -> ReadOutcome {
+async fn report(fault: Fault) -> VerifiedRead {
     read_with(fault, b"chip", &ReadOptions::default())
         .await
         .unwrap_or_else(|e| panic!("{fault}: the read must complete, got {e:?}"))
@@ -59,18 +61,18 @@ async fn error(fault: Fault) -> ReadError {
     match read_with(fault, b"chip", &ReadOptions::default()).await {
         Ok(o) => panic!(
             "{fault}: the read must fail, got {:?}",
-            o.report.passive_authentication
+            o.report().passive_authentication
         ),
         Err(e) => e,
     }
 }
 
-fn hash(o: &ReadOutcome, file: &str) -> String {
-    o.report.files[file].hash.clone().unwrap_or_default()
+fn hash(o: &VerifiedRead, file: &str) -> Option<HashStatus> {
+    o.report().files[file].hash
 }
 
-fn pa(o: &ReadOutcome) -> PaStatus {
-    o.report.passive_authentication.status
+fn pa(o: &VerifiedRead) -> PaStatus {
+    o.report().passive_authentication.status
 }
 
 // ---- document ----------------------------------------------------------------------------
@@ -79,41 +81,50 @@ fn pa(o: &ReadOutcome) -> PaStatus {
 async fn dg1_hash_mismatch() {
     let o = report(Fault::Dg1HashMismatch).await;
     assert_eq!(pa(&o), PaStatus::Invalid);
-    assert_eq!(hash(&o, "DG1"), "mismatch");
-    assert_eq!(hash(&o, "DG2"), "match");
-    assert_eq!(o.report.passive_authentication.reason, "DG1 hash mismatch");
+    assert_eq!(hash(&o, "DG1"), Some(HashStatus::Mismatch));
+    assert_eq!(hash(&o, "DG2"), Some(HashStatus::Match));
+    assert_eq!(
+        o.report().passive_authentication.reason,
+        "DG1 hash mismatch"
+    );
     // DG14 is not proven, so a passing CA cannot make the chip genuine.
-    assert_eq!(o.report.chip_authenticity.status, "invalid");
+    assert_eq!(o.report().chip_authenticity.status, ChipStatus::Invalid);
 }
 
 #[tokio::test]
 async fn dg2_hash_mismatch() {
     let o = report(Fault::Dg2HashMismatch).await;
     assert_eq!(pa(&o), PaStatus::Invalid);
-    assert_eq!(hash(&o, "DG2"), "mismatch");
-    assert_eq!(hash(&o, "DG1"), "match");
-    assert_eq!(o.report.passive_authentication.reason, "DG2 hash mismatch");
+    assert_eq!(hash(&o, "DG2"), Some(HashStatus::Mismatch));
+    assert_eq!(hash(&o, "DG1"), Some(HashStatus::Match));
+    assert_eq!(
+        o.report().passive_authentication.reason,
+        "DG2 hash mismatch"
+    );
 }
 
 #[tokio::test]
 async fn sod_signature_broken() {
     let o = report(Fault::SodSignatureBroken).await;
     assert_eq!(pa(&o), PaStatus::Invalid);
-    let pa = &o.report.passive_authentication;
+    let pa = &o.report().passive_authentication;
     assert_eq!(pa.sod.signature, tapid_mrtd::pa::SignatureStatus::Invalid);
     assert!(pa.reason.contains("signature"), "{}", pa.reason);
-    assert_eq!(o.report.chip_authenticity.status, "invalid");
+    assert_eq!(o.report().chip_authenticity.status, ChipStatus::Invalid);
 }
 
 #[tokio::test]
 async fn sod_untrusted_csca() {
     let o = report(Fault::SodUntrustedCsca).await;
     assert_eq!(pa(&o), PaStatus::Untrusted);
-    let pa = &o.report.passive_authentication;
+    let pa = &o.report().passive_authentication;
     assert_eq!(pa.sod.signature, tapid_mrtd::pa::SignatureStatus::Valid);
     assert_eq!(pa.sod.chain, tapid_mrtd::pa::ChainStatus::Untrusted);
-    assert_eq!(hash(&o, "DG1"), "match");
-    assert_eq!(o.report.chip_authenticity.status, "not_performed");
+    assert_eq!(hash(&o, "DG1"), Some(HashStatus::Match));
+    assert_eq!(
+        o.report().chip_authenticity.status,
+        ChipStatus::NotPerformed
+    );
 }
 
 #[tokio::test]
@@ -125,19 +136,19 @@ async fn ds_expired_is_valid_under_the_chain_model() {
         pa(&o),
         PaStatus::Valid,
         "{}",
-        o.report.passive_authentication.reason
+        o.report().passive_authentication.reason
     );
-    let sod = &o.report.passive_authentication.sod;
+    let sod = &o.report().passive_authentication.sod;
     assert_eq!(sod.signer_expired_now, Some(true));
     assert_eq!(sod.chain, tapid_mrtd::pa::ChainStatus::Trusted);
-    assert_eq!(o.report.chip_authenticity.status, "valid");
+    assert_eq!(o.report().chip_authenticity.status, ChipStatus::Valid);
 }
 
 #[tokio::test]
 async fn ds_signed_after_expiry() {
     let o = report(Fault::DsSignedAfterExpiry).await;
     assert_eq!(pa(&o), PaStatus::Invalid);
-    let pa = &o.report.passive_authentication;
+    let pa = &o.report().passive_authentication;
     assert_eq!(pa.sod.chain, tapid_mrtd::pa::ChainStatus::Invalid);
     assert!(
         pa.reason.contains("not valid at signing time"),
@@ -150,9 +161,9 @@ async fn ds_signed_after_expiry() {
 async fn dg1_country_mismatch() {
     let o = report(Fault::Dg1CountryMismatch).await;
     assert_eq!(pa(&o), PaStatus::Invalid);
-    let reason = &o.report.passive_authentication.reason;
+    let reason = &o.report().passive_authentication.reason;
     assert!(reason.contains("country mismatch"), "{reason}");
-    assert_eq!(hash(&o, "DG1"), "match");
+    assert_eq!(hash(&o, "DG1"), Some(HashStatus::Match));
 }
 
 #[tokio::test]
@@ -161,10 +172,10 @@ async fn ef_com_lies() {
     assert_eq!(pa(&o), PaStatus::Valid);
     // EF.SOD decides what is read: DG2 is read although EF.COM omits it, DG3/DG4/DG16 are
     // not looked for although EF.COM lists them, and EF.COM itself is never read.
-    assert_eq!(hash(&o, "DG2"), "match");
-    assert!(!o.report.files.contains_key("EF.COM"));
+    assert_eq!(hash(&o, "DG2"), Some(HashStatus::Match));
+    assert!(!o.report().files.contains_key("EF.COM"));
     assert!(
-        o.report
+        o.report()
             .files
             .keys()
             .all(|f| !["DG3", "DG4", "DG16"].contains(&f.as_str()))
@@ -175,9 +186,14 @@ async fn ef_com_lies() {
 async fn sod_missing() {
     let o = report(Fault::SodMissing).await;
     assert_eq!(pa(&o), PaStatus::Invalid);
-    assert!(o.report.passive_authentication.reason.contains("no EF.SOD"));
-    assert_eq!(o.report.chip_authenticity.status, "invalid");
-    assert!(o.report.files.values().all(|f| f.hash.is_none()));
+    assert!(
+        o.report()
+            .passive_authentication
+            .reason
+            .contains("no EF.SOD")
+    );
+    assert_eq!(o.report().chip_authenticity.status, ChipStatus::Invalid);
+    assert!(o.report().files.values().all(|f| f.hash.is_none()));
 }
 
 #[tokio::test]
@@ -230,8 +246,8 @@ async fn oversized_length() {
 async fn large_dg2_reads_and_verifies() {
     let o = report(Fault::LargeDg2).await;
     assert_eq!(pa(&o), PaStatus::Valid);
-    assert_eq!(hash(&o, "DG2"), "match");
-    assert!(o.report.files["DG2"].size > document::LARGE_DG2_MIN);
+    assert_eq!(hash(&o, "DG2"), Some(HashStatus::Match));
+    assert!(o.report().files["DG2"].size > document::LARGE_DG2_MIN);
     // The same with short APDUs only (223-byte blocks, odd INS past 32 767).
     let short = ReadOptions {
         extended_length: false,
@@ -239,7 +255,7 @@ async fn large_dg2_reads_and_verifies() {
     };
     let o = read_with(Fault::LargeDg2, b"chip", &short).await.unwrap();
     assert_eq!(pa(&o), PaStatus::Valid);
-    assert!(o.report.transport.apdus > 300);
+    assert!(o.report().transport.as_ref().unwrap().apdus > 300);
 }
 
 #[tokio::test]
@@ -281,7 +297,7 @@ async fn pace_advertised_bac_only() {
     let o = read_with(Fault::PaceAdvertisedBacOnly, b"chip", &fallback)
         .await
         .unwrap();
-    assert_eq!(o.report.access.protocol, "BAC");
+    assert_eq!(o.report().access.protocol, AccessProtocol::Bac);
     assert_eq!(pa(&o), PaStatus::Valid);
 }
 
@@ -289,10 +305,10 @@ async fn pace_advertised_bac_only() {
 async fn ca_clone() {
     let o = report(Fault::CaClone).await;
     assert_eq!(pa(&o), PaStatus::Valid);
-    let chip = &o.report.chip_authenticity;
-    assert_eq!(chip.status, "invalid");
-    assert_eq!(chip.method, Some("CA"));
-    assert_eq!(chip.ca.as_ref().unwrap().status, "invalid");
+    let chip = &o.report().chip_authenticity;
+    assert_eq!(chip.status, ChipStatus::Invalid);
+    assert_eq!(chip.method, Some(ChipMethod::Ca));
+    assert_eq!(chip.ca.as_ref().unwrap().status, ChipStatus::Invalid);
 }
 
 #[tokio::test]
@@ -300,32 +316,32 @@ async fn ca_clone_refuses() {
     // The clone cannot check our MAC under the new keys and refuses the command: that is the
     // verdict "invalid", with the files read before CA still reported.
     let o = report(Fault::CaCloneRefuses).await;
-    let chip = &o.report.chip_authenticity;
-    assert_eq!(chip.status, "invalid");
-    assert_eq!(chip.method, Some("CA"));
-    assert_eq!(chip.ca.as_ref().unwrap().status, "invalid");
-    assert!(o.report.files.contains_key("DG14"));
-    assert!(!o.report.files.contains_key("DG2"));
+    let chip = &o.report().chip_authenticity;
+    assert_eq!(chip.status, ChipStatus::Invalid);
+    assert_eq!(chip.method, Some(ChipMethod::Ca));
+    assert_eq!(chip.ca.as_ref().unwrap().status, ChipStatus::Invalid);
+    assert!(o.report().files.contains_key("DG14"));
+    assert!(!o.report().files.contains_key("DG2"));
 }
 
 #[tokio::test]
 async fn aa_clone() {
     let o = report(Fault::AaClone).await;
     assert_eq!(pa(&o), PaStatus::Valid);
-    let chip = &o.report.chip_authenticity;
-    assert_eq!(chip.status, "invalid");
-    assert_eq!(chip.method, Some("AA"));
-    assert_eq!(chip.aa.as_ref().unwrap().status, "invalid");
+    let chip = &o.report().chip_authenticity;
+    assert_eq!(chip.status, ChipStatus::Invalid);
+    assert_eq!(chip.method, Some(ChipMethod::Aa));
+    assert_eq!(chip.aa.as_ref().unwrap().status, ChipStatus::Invalid);
 }
 
 #[tokio::test]
 async fn cam_clone() {
     let o = report(Fault::CamClone).await;
     assert_eq!(pa(&o), PaStatus::Valid);
-    let chip = &o.report.chip_authenticity;
-    assert_eq!(chip.status, "invalid");
-    assert_eq!(chip.method, Some("PACE-CAM"));
-    assert_eq!(chip.pace_cam.as_ref().unwrap().status, "invalid");
+    let chip = &o.report().chip_authenticity;
+    assert_eq!(chip.status, ChipStatus::Invalid);
+    assert_eq!(chip.method, Some(ChipMethod::PaceCam));
+    assert_eq!(chip.pace_cam.as_ref().unwrap().status, ChipStatus::Invalid);
 }
 
 // ---- chip --------------------------------------------------------------------------------
@@ -422,7 +438,7 @@ async fn sw_storm() {
             Err(other) => panic!("seed {seed}: {other:?}"),
             Ok(o) => panic!(
                 "seed {seed}: completed with {:?}",
-                o.report.passive_authentication
+                o.report().passive_authentication
             ),
         }
     }
@@ -479,8 +495,8 @@ async fn pace_dh_small_subgroup() {
 async fn no_short_ef_identifiers() {
     let o = report(Fault::NoShortEfIdentifiers).await;
     assert_eq!(pa(&o), PaStatus::Valid);
-    assert_eq!(o.report.chip_authenticity.status, "valid");
-    assert!(o.report.files.contains_key("DG2"));
+    assert_eq!(o.report().chip_authenticity.status, ChipStatus::Valid);
+    assert!(o.report().files.contains_key("DG2"));
 }
 
 #[tokio::test]
