@@ -40,10 +40,15 @@ mod tests {
     #[test]
     fn card_capabilities_decide() {
         assert_eq!(extended_length(&[0x80, 0x73, 0x94, 0x21, 0x40]), Some(true));
-        assert_eq!(extended_length(&[0x80, 0x73, 0x94, 0x21, 0x00]), Some(false));
+        assert_eq!(
+            extended_length(&[0x80, 0x73, 0x94, 0x21, 0x00]),
+            Some(false)
+        );
         // Status indicator at the end (category 00), another object first.
         assert_eq!(
-            extended_length(&[0x00, 0x62, 0xAA, 0xBB, 0x73, 0x00, 0x00, 0xC0, 0x00, 0x90, 0x00]),
+            extended_length(&[
+                0x00, 0x62, 0xAA, 0xBB, 0x73, 0x00, 0x00, 0xC0, 0x00, 0x90, 0x00
+            ]),
             Some(true)
         );
         assert_eq!(extended_length(&[0x80]), None);

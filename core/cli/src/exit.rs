@@ -199,7 +199,10 @@ pub fn for_report(report: &Report) -> (Exit, Option<String>) {
     }
     match Exit::for_pa(pa) {
         e @ (Exit::PaInvalid | Exit::Malformed) => {
-            return (e, Some(format!("passive authentication invalid: {}", pa.reason)));
+            return (
+                e,
+                Some(format!("passive authentication invalid: {}", pa.reason)),
+            );
         }
         _ if chip.status == ChipStatus::Invalid => {
             return (

@@ -77,11 +77,13 @@ fn evidence_of_every_profile_reverifies_offline() {
         let live: serde_json::Value = serde_json::from_str(&live).unwrap();
         let offline: serde_json::Value = serde_json::from_str(&offline).unwrap();
         assert_eq!(
-            offline["passive_authentication"]["status"],
-            live["passive_authentication"]["status"],
+            offline["passive_authentication"]["status"], live["passive_authentication"]["status"],
             "{name}"
         );
-        assert_eq!(offline["passive_authentication"]["status"], "valid", "{name}");
+        assert_eq!(
+            offline["passive_authentication"]["status"], "valid",
+            "{name}"
+        );
         assert_eq!(offline["files"], live["files"], "{name}");
         assert_eq!(offline["verification"]["source"], "evidence");
         let live_chip = &live["chip_authenticity"];

@@ -79,7 +79,8 @@ fn read_with_a_chip_fault_fails_with_its_error() {
         "sm-wrong-mac",
         "--json",
     ]);
-    assert_eq!(code, 2, "{err}");
+    // Exit 8: the chip broke the protocol (core/cli/src/exit.rs).
+    assert_eq!(code, 8, "{err}");
     assert!(out.is_empty(), "{out}");
     assert!(err.contains("(sm_bad_mac)"), "{err}");
 

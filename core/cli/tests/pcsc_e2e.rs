@@ -19,7 +19,8 @@ use tapid_card::{CardTransport, TransportCapabilities};
 use tapid_emulator::pki::drbg::SeededRng;
 use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, Profile};
 use tapid_mrtd::mrz::AccessKey;
-use tapid_mrtd::reader::{ReadOptions, ReadOutcome, read};
+use tapid_mrtd::pa::TrustStore;
+use tapid_mrtd::reader::{ReadOptions, Verification, VerifiedRead, read};
 use tapid_pcsc::{ExtendedLength, OpenOptions, PcscTransport, readers};
 
 const READER: &str = "Virtual PCD 00 00";
@@ -108,16 +109,26 @@ fn key() -> AccessKey {
     AccessKey::Mrz(Profile::named("bac").unwrap().mrz_key().unwrap())
 }
 
-async fn read_through<T: CardTransport>(t: &mut T) -> ReadOutcome {
+async fn read_through<T: CardTransport>(t: &mut T) -> VerifiedRead {
     let mut rng = SeededRng::new(b"terminal");
-    read(t, &key(), &ReadOptions::default(), &mut rng, &mut |_| {})
-        .await
-        .unwrap()
+    // No trust anchors (this is about the link), at a pinned time: 2027-01-15.
+    let trust = TrustStore::new();
+    let verification = Verification::new(&trust, 1_800_000_000);
+    read(
+        t,
+        &key(),
+        &ReadOptions::default(),
+        &verification,
+        &mut rng,
+        &mut |_| {},
+    )
+    .await
+    .unwrap()
 }
 
 /// The report without its traffic figures, which differ between links.
-fn without_transport(outcome: &ReadOutcome) -> serde_json::Value {
-    let mut v = serde_json::to_value(&outcome.report).unwrap();
+fn without_transport(outcome: &VerifiedRead) -> serde_json::Value {
+    let mut v = serde_json::to_value(outcome.report()).unwrap();
     v.as_object_mut().unwrap().remove("transport");
     v
 }
@@ -158,9 +169,16 @@ async fn reading_over_pcsc_gives_the_in_process_report() {
         without_transport(&over_pcsc),
         without_transport(&in_process)
     );
-    assert_eq!(over_pcsc.files, in_process.files);
-    assert_eq!(over_pcsc.report.document.primary_identifier, "ERIKSSON");
-    assert!(over_pcsc.report.transport.extended_length);
+    assert_eq!(over_pcsc.files(), in_process.files());
+    assert_eq!(over_pcsc.report().document.primary_identifier, "ERIKSSON");
+    assert!(
+        over_pcsc
+            .report()
+            .transport
+            .as_ref()
+            .unwrap()
+            .extended_length
+    );
 
     // The default opener (index "0", the lead's `tapid read --reader 0`) finds the same card.
     let mut again = tapid_pcsc::open_reader("0").await.unwrap();

@@ -73,6 +73,9 @@ fn report(args: &[&str]) -> serde_json::Value {
     let mut v: serde_json::Value = serde_json::from_str(&stdout)
         .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out.stderr)));
     v.as_object_mut().unwrap().remove("transport");
+    // `tapid read` verifies at the machine's clock: the two reads compared may fall in
+    // different seconds.
+    v.as_object_mut().unwrap().remove("verification");
     // An AA signature contains the chip's own random M1, so two chips never sign alike.
     if let Some(aa) = v["chip_authenticity"].get_mut("aa") {
         aa.as_object_mut().unwrap().remove("signature");
@@ -168,13 +171,17 @@ fn every_profile_reads_the_same_through_pcscd() {
         "--json",
     ]);
     assert_eq!(r["document"]["primary_identifier"], "MUSTERMANN");
+    // CA and AA pass with the chip's own keys: their only failure is that PA (invalid, as
+    // DG15 is unsigned) does not cover the key files.
     assert_eq!(
-        r["chip_authenticity"]["ca"]["status"], "valid",
+        r["chip_authenticity"]["ca"]["failure"],
+        serde_json::json!({"code": "key_file_not_verified", "file": "DG14"}),
         "{}",
         r["chip_authenticity"]
     );
     assert_eq!(
-        r["chip_authenticity"]["aa"]["status"], "valid",
+        r["chip_authenticity"]["aa"]["failure"],
+        serde_json::json!({"code": "key_file_not_verified", "file": "DG15"}),
         "{}",
         r["chip_authenticity"]
     );

@@ -305,12 +305,18 @@ mod tests {
     use async_trait::async_trait;
     use tapid_card::{CardTransport, TransportCapabilities, TransportError};
     use tapid_mrtd::mrz::AccessKey;
-    use tapid_mrtd::reader::{ReadOptions, read};
+    use tapid_mrtd::pa::TrustStore;
+    use tapid_mrtd::reader::{ReadOptions, Verification, read};
     use tokio::io::DuplexStream;
 
     const SELECT_EMRTD: [u8; 12] = [
         0x00, 0xA4, 0x04, 0x0C, 0x07, 0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01,
     ];
+
+    /// No trust anchors, at 2027-01-15: these reads only exercise the link.
+    fn verification(trust: &TrustStore) -> Verification<'_> {
+        Verification::new(trust, 1_800_000_000)
+    }
 
     fn card(extended_length: bool) -> VirtualCard {
         let profile = Profile::named("bac").unwrap();
@@ -466,10 +472,18 @@ mod tests {
     async fn read_over(reader: &mut ReaderEnd) {
         let key = AccessKey::Mrz(Profile::named("bac").unwrap().mrz_key().unwrap());
         let mut rng = SeededRng::new(b"terminal");
-        let out = read(reader, &key, &ReadOptions::default(), &mut rng, &mut |_| {})
-            .await
-            .unwrap();
-        assert_eq!(out.report.document.document_number, "L898902C3");
+        let trust = TrustStore::new();
+        let out = read(
+            reader,
+            &key,
+            &ReadOptions::default(),
+            &verification(&trust),
+            &mut rng,
+            &mut |_| {},
+        )
+        .await
+        .unwrap();
+        assert_eq!(out.report().document.document_number, "L898902C3");
     }
 
     #[tokio::test]
@@ -481,10 +495,12 @@ mod tests {
         let (mut reader, task) = spawn_card(VirtualCard::new(chip));
         let key = AccessKey::Mrz(profile.mrz_key().unwrap());
         let mut rng = SeededRng::new(b"terminal");
+        let trust = TrustStore::new();
         let e = read(
             &mut reader,
             &key,
             &ReadOptions::default(),
+            &verification(&trust),
             &mut rng,
             &mut |_| {},
         )

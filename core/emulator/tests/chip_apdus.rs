@@ -22,7 +22,7 @@ use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, Profile};
 use tapid_mrtd::bac::{self, BacTerminal, DocumentKeys};
 use tapid_mrtd::lds::{DataGroup, ElementaryFile};
 use tapid_mrtd::mrz::{AccessKey, Can};
-use tapid_mrtd::reader::{ReadOptions, read};
+use tapid_mrtd::reader::{ReadOptions, Verification, read};
 use tapid_mrtd::secure_messaging::{LengthMode, SecureChannel};
 
 /// The most plain response data (e.g. a whole DO'53') a short response protected with 3DES
@@ -67,6 +67,8 @@ fn protected(chip: &mut Chip, sm: &mut SecureChannel, cmd: &CommandApdu) -> Resp
     // A short command never gets more than 256 response data bytes.
     assert!(raw.len() <= 258, "{} response bytes", raw.len());
     sm.unprotect_response(&ResponseApdu::parse(&raw).unwrap())
+        .unwrap()
+        .authenticated()
         .unwrap()
 }
 
@@ -141,7 +143,7 @@ fn ef_atr_info_announces_extended_length_only_on_chips_that_have_it() {
     assert_eq!(by_sfi.data, info.data);
     // The ATR says so too, as does the in-process transport's view of it.
     let t = EmulatorTransport::new(Chip::new(&profile, ChipConfig::default(), b"c").unwrap());
-    assert_eq!(t.historical_bytes(), atr::historical_bytes(true));
+    assert_eq!(t.historical_bytes(), Some(atr::historical_bytes(true)));
     assert_eq!(t.atr(), atr::for_chip(ChipConfig::default()));
 
     // A chip without extended length has no EF.ATR/INFO and says nothing in its ATR.
@@ -166,7 +168,7 @@ fn ef_atr_info_announces_extended_length_only_on_chips_that_have_it() {
         .unwrap(),
     ] {
         let mut t = EmulatorTransport::new(chip);
-        assert_eq!(t.historical_bytes(), atr::historical_bytes(false));
+        assert_eq!(t.historical_bytes(), Some(atr::historical_bytes(false)));
         assert_eq!(t.atr(), atr::for_chip(SHORT));
         let chip = t.chip_mut();
         assert_eq!(
@@ -310,10 +312,12 @@ async fn no_short_response_carries_more_than_256_data_bytes() {
                 data_groups: (2..=16).filter_map(DataGroup::new).collect(),
                 ..ReadOptions::default()
             };
+            let trust = tapid_mrtd::pa::TrustStore::new();
             let out = read(
                 &mut t,
                 &key,
                 &options,
+                &Verification::new(&trust, 1_800_000_000),
                 &mut SeededRng::new(b"t"),
                 &mut |_| {},
             )
@@ -327,13 +331,13 @@ async fn no_short_response_carries_more_than_256_data_bytes() {
                 t.largest
             );
             // Blocks as large as fit: 223 plain bytes under AES, 231 under 3DES.
-            let block = if out.report.access.cipher.name() == "3DES" {
+            let block = if out.report().access.cipher.name() == "3DES" {
                 231
             } else {
                 223
             };
             assert_eq!(
-                out.report.transport.max_read.max(block),
+                out.report().transport.as_ref().unwrap().max_read.max(block),
                 block,
                 "{}",
                 info.name
@@ -358,6 +362,8 @@ fn short_protected_reads_fill_the_256_bytes_they_may() {
     assert_eq!(raw.len(), 250 + 2);
     let r = sm
         .unprotect_response(&ResponseApdu::parse(&raw).unwrap())
+        .unwrap()
+        .authenticated()
         .unwrap();
     assert_eq!(r.sw, StatusWord::SUCCESS);
     assert_eq!(r.data.len(), PLAIN_ROOM_3DES);
@@ -448,7 +454,7 @@ fn ca_clone_resume_is_genuine_until_the_tag_is_lost_at_internal_authenticate() {
     let open = |chip: &mut Chip| -> SecureChannel {
         let access = send(chip, &CommandApdu::new(0x00, 0xB0, 0x9C, 0x00).with_ne(256));
         let infos = tapid_mrtd::security_infos::SecurityInfos::parse(&access.data).unwrap();
-        let setup = tapid_mrtd::security_infos::choose_pace(&infos).unwrap();
+        let setup = tapid_mrtd::security_infos::choose_pace(&infos, false).unwrap();
         let (mut terminal, mut cmd) = PaceTerminal::new(&setup, &key).unwrap();
         let mut rng = SeededRng::new(b"terminal");
         loop {

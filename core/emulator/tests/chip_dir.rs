@@ -14,26 +14,40 @@ use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, chip_dir};
 use tapid_mrtd::lds::DataGroup;
 use tapid_mrtd::lds::biometric::ImageType;
 use tapid_mrtd::mrz::AccessKey;
-use tapid_mrtd::pa::{PaFailure, PaStatus, TrustStore};
-use tapid_mrtd::reader::{ReadOptions, ReadOutcome, read, verify_passive};
+use tapid_mrtd::pa::{HashStatus, PaFailure, PaStatus, TrustStore};
+use tapid_mrtd::reader::report::{AccessProtocol, ChipFailure, ChipMethod, ChipStatus};
+use tapid_mrtd::reader::{ReadOptions, Verification, VerifiedRead, read};
 
-async fn read_dir(rel: &str, options: &ReadOptions) -> Option<ReadOutcome> {
+/// Read with no trusted CSCA (the published data sets come without theirs), at 2027-01-15.
+async fn read_dir(rel: &str, options: &ReadOptions) -> Option<VerifiedRead> {
     let dir = common::conformance_dir()?.join(rel);
     let profile = chip_dir::load(&dir).unwrap();
     let key = AccessKey::Mrz(profile.mrz_key().unwrap());
     let mut t =
         EmulatorTransport::new(Chip::new(&profile, ChipConfig::default(), b"chip").unwrap());
-    let mut out = read(
+    let trust = TrustStore::new();
+    let verification = Verification::new(&trust, 1_800_000_000);
+    let out = read(
         &mut t,
         &key,
         options,
+        &verification,
         &mut SeededRng::new(b"t"),
         &mut |_| {},
     )
     .await
     .unwrap();
-    verify_passive(&mut out, &TrustStore::new(), 1_800_000_000);
     Some(out)
+}
+
+/// A check that passed but whose key file PA did not establish trust in.
+fn not_trusted(file: &str) -> Option<ChipFailure> {
+    Some(ChipFailure::KeyFileNotTrusted { file: file.into() })
+}
+
+/// A check that passed but whose key file is not covered by a valid EF.SOD.
+fn not_verified(file: &str) -> Option<ChipFailure> {
+    Some(ChipFailure::KeyFileNotVerified { file: file.into() })
 }
 
 #[tokio::test]
@@ -46,23 +60,27 @@ async fn bsi_reference_chip_runs_ca_and_aa_with_its_own_keys() {
     let Some(out) = read_dir("bsi-tr03105-reference", &options).await else {
         return;
     };
-    let r = &out.report;
+    let r = out.report();
     assert_eq!(r.document.primary_identifier, "MUSTERMANN");
     assert_eq!(r.document.document_number, "C11T002JM");
-    assert_eq!(r.access.protocol, "BAC");
+    assert_eq!(r.access.protocol, AccessProtocol::Bac);
     let ca = r.chip_authenticity.ca.as_ref().unwrap();
-    assert_eq!(ca.status, "valid", "{}", ca.detail);
+    // The chip proved the DG14 key (no CA failure of its own); it only does not count, as PA
+    // is invalid (the unsigned DG15), so DG14 is not covered by a valid EF.SOD.
+    assert_eq!(r.passive_authentication.status, PaStatus::Invalid);
+    assert_eq!(ca.failure, not_verified("DG14"), "{}", ca.detail);
     // brainpoolP224r1 with explicit parameters in DG14, 3DES secure messaging afterwards.
     assert!(ca.detail.contains("3DES"), "{}", ca.detail);
     let aa = r.chip_authenticity.aa.as_ref().unwrap();
-    assert_eq!(aa.status, "valid", "{}", aa.detail);
+    // The signature verifies with the DG15 key; DG15 itself is not signed.
+    assert_eq!(aa.failure, not_verified("DG15"), "{}", aa.detail);
     assert!(aa.detail.starts_with("RSA-1024"), "{}", aa.detail);
-    assert_eq!(r.files["DG15"].hash.as_deref(), Some("not_in_sod"));
+    assert_eq!(r.files["DG15"].hash, Some(HashStatus::NotInSod));
     for dg in ["DG1", "DG2", "DG14"] {
-        assert_eq!(r.files[dg].hash.as_deref(), Some("match"), "{dg}");
+        assert_eq!(r.files[dg].hash, Some(HashStatus::Match), "{dg}");
     }
     // No trusted CSCA and an unsigned DG15: nothing here may count as proven.
-    assert_ne!(r.chip_authenticity.status, "valid");
+    assert_ne!(r.chip_authenticity.status, ChipStatus::Valid);
     let face = &r.data.dg2.as_ref().unwrap().faces[0];
     assert_eq!(face.image_type, ImageType::Jpeg2000);
 }
@@ -72,10 +90,10 @@ async fn bsi_reference_with_only_signed_groups_is_consistent_but_not_trusted() {
     let Some(out) = read_dir("bsi-tr03105-reference", &ReadOptions::default()).await else {
         return;
     };
-    let r = &out.report;
+    let r = out.report();
     assert_eq!(r.absent, vec!["DG11", "DG12", "DG15"]);
     // Its DS certificate expired in 2014 (invalid under the default shell model) and its CSCA
-    // is in no trust store; the hashes match.
+    // is in no trust store; the hashes match and the signature holds.
     let pa = &r.passive_authentication;
     assert_eq!(pa.status, PaStatus::Invalid);
     assert!(
@@ -89,8 +107,11 @@ async fn bsi_reference_with_only_signed_groups_is_consistent_but_not_trusted() {
         "{:?}",
         pa.failures
     );
-    assert_eq!(r.chip_authenticity.ca.as_ref().unwrap().status, "valid");
-    assert_ne!(r.chip_authenticity.status, "valid");
+    // CA passed, but without a trusted CSCA its DG14 key is not proven to be this document's.
+    let ca = r.chip_authenticity.ca.as_ref().unwrap();
+    assert_eq!(ca.status, ChipStatus::NotPerformed, "{}", ca.detail);
+    assert_eq!(ca.failure, not_trusted("DG14"));
+    assert_eq!(r.chip_authenticity.status, ChipStatus::NotPerformed);
 }
 
 #[tokio::test]
@@ -106,10 +127,10 @@ async fn fingerprints_and_iris_are_eac_protected() {
     let Some(out) = read_dir("bsi-tr03105-reference", &options).await else {
         return;
     };
-    let r = &out.report;
+    let r = out.report();
     assert_eq!(r.eac_protected, vec!["DG3", "DG4"]);
     assert!(!r.files.contains_key("DG3") && !r.files.contains_key("DG4"));
-    assert_eq!(r.files["DG2"].hash.as_deref(), Some("match"));
+    assert_eq!(r.files["DG2"].hash, Some(HashStatus::Match));
 }
 
 #[tokio::test]
@@ -117,13 +138,13 @@ async fn nl_specimen_without_aa_key_is_a_clone() {
     let Some(out) = read_dir("nl-specimen-2006", &ReadOptions::default()).await else {
         return;
     };
-    let r = &out.report;
+    let r = out.report();
     assert_eq!(r.document.primary_identifier, "MEULENDIJK");
     // Its DS certificate expired in 2011: invalid under the default shell model.
     assert_eq!(r.passive_authentication.status, PaStatus::Invalid);
     // The published files come without the chip's AA private key: the emulated chip cannot
     // answer INTERNAL AUTHENTICATE, exactly like a clone.
-    assert_eq!(r.chip_authenticity.method, Some("AA"));
-    assert_eq!(r.chip_authenticity.status, "invalid");
+    assert_eq!(r.chip_authenticity.method, Some(ChipMethod::Aa));
+    assert_eq!(r.chip_authenticity.status, ChipStatus::Invalid);
     assert!(r.data.dg2.as_ref().unwrap().faces[0].image.len() > 10_000);
 }

@@ -99,7 +99,10 @@ fn assert_ca_key_mismatch(fault: Fault, out: &VerifiedRead) {
         "{fault}: {:?}",
         chip.failures
     );
-    assert!(!chip.failures.contains(&ChipFailure::CaNotConfirmed), "{fault}");
+    assert!(
+        !chip.failures.contains(&ChipFailure::CaNotConfirmed),
+        "{fault}"
+    );
 }
 
 async fn clone_answering_plain(fault: Fault) {
@@ -116,10 +119,7 @@ async fn clone_answering_plain(fault: Fault) {
     .await
     .unwrap_or_else(|e| panic!("{fault}: the read must end with a verdict, got {e:?}"));
     // DG14 is genuine and signed; the chip holding it is not.
-    assert_eq!(
-        out.report().passive_authentication.status,
-        PaStatus::Valid
-    );
+    assert_eq!(out.report().passive_authentication.status, PaStatus::Valid);
     assert!(out.report().files.contains_key("DG14"));
     assert_ca_key_mismatch(fault, &out);
     assert!(t.sent < 50, "{fault}: {} APDUs", t.sent);
@@ -179,10 +179,7 @@ async fn ca_clone_resume() {
     )
     .await
     .unwrap_or_else(|e| panic!("the resumed read must end with a verdict, got {e:?}"));
-    assert_eq!(
-        out.report().passive_authentication.status,
-        PaStatus::Valid
-    );
+    assert_eq!(out.report().passive_authentication.status, PaStatus::Valid);
     assert_ca_key_mismatch(fault, &out);
 }
 

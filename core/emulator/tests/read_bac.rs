@@ -15,19 +15,33 @@ use tapid_emulator::pki::drbg::SeededRng;
 use tapid_emulator::{ChipConfig, transport};
 use tapid_mrtd::lds::{DataGroup, ElementaryFile};
 use tapid_mrtd::mrz::{AccessKey, MrzKey};
-use tapid_mrtd::reader::{ReadError, ReadOptions, read};
+use tapid_mrtd::pa::{HashStatus, PaStatus, TrustStore};
+use tapid_mrtd::reader::report::{AccessProtocol, ChipFailure, ChipStatus};
+use tapid_mrtd::reader::{ReadError, ReadOptions, Verification, VerifiedRead, read};
+
+/// 2027-01-15: the verification time is pinned, never the real clock.
+const NOW: i64 = 1_800_000_000;
+
+/// No trust anchors: passive authentication runs and ends "untrusted", so nothing the chip
+/// proves counts (these tests are about reading, not about trust).
+static NO_TRUST: std::sync::LazyLock<TrustStore> = std::sync::LazyLock::new(TrustStore::new);
+
+fn verification() -> Verification<'static> {
+    Verification::new(&NO_TRUST, NOW)
+}
 
 fn key() -> AccessKey {
     AccessKey::Mrz(MrzKey::new("L898902C3", "740812", "120415").unwrap())
 }
 
-async fn read_with(config: ChipConfig) -> tapid_mrtd::reader::ReadOutcome {
+async fn read_with(config: ChipConfig) -> VerifiedRead {
     let mut t = transport("bac", config, b"chip").unwrap();
     let mut rng = SeededRng::new(b"terminal");
     read(
         &mut t,
         &key(),
         &ReadOptions::default(),
+        &verification(),
         &mut rng,
         &mut |_| {},
     )
@@ -38,8 +52,8 @@ async fn read_with(config: ChipConfig) -> tapid_mrtd::reader::ReadOutcome {
 #[tokio::test]
 async fn reads_the_specimen() {
     let out = read_with(ChipConfig::default()).await;
-    let r = &out.report;
-    assert_eq!(r.access.protocol, "BAC");
+    let r = out.report();
+    assert_eq!(r.access.protocol, AccessProtocol::Bac);
     assert_eq!(r.document.document_number, "L898902C3");
     assert_eq!(r.document.primary_identifier, "ERIKSSON");
     assert_eq!(r.document.secondary_identifier, "ANNA MARIA");
@@ -48,10 +62,10 @@ async fn reads_the_specimen() {
     assert_eq!(r.document.sex, "F");
     assert_eq!(r.document.optional_data, "ZE184226B");
     assert!(r.files["DG2"].size > 20_000);
-    assert!(out.files.contains_key(&ElementaryFile::Sod));
+    assert!(out.files().contains_key(&ElementaryFile::Sod));
     // EF.SOD lists the data groups, so EF.COM is not needed and not read.
     assert!(r.lds.is_none());
-    assert!(!out.files.contains_key(&ElementaryFile::Com));
+    assert!(!out.files().contains_key(&ElementaryFile::Com));
     assert_eq!(r.absent, vec!["DG15"]);
     let dg11 = r.data.dg11.as_ref().unwrap();
     assert_eq!(dg11.full_name.as_ref().unwrap().primary, "ERIKSSON");
@@ -61,9 +75,18 @@ async fn reads_the_specimen() {
     );
     assert_eq!(r.data.dg2.as_ref().unwrap().faces.len(), 1);
     assert!(r.data.errors.is_empty());
-    // CA ran on the DG14 key; without passive authentication it does not count yet.
-    assert_eq!(r.chip_authenticity.ca.as_ref().unwrap().status, "valid");
-    assert_eq!(r.chip_authenticity.status, "not_performed");
+    // CA ran and passed on the DG14 key; without a trusted CSCA passive authentication is
+    // untrusted, so it does not count: the only "failure" is that DG14 is not trusted.
+    assert_eq!(r.passive_authentication.status, PaStatus::Untrusted);
+    assert_eq!(r.files["DG14"].hash, Some(HashStatus::Match));
+    let not_trusted = ChipFailure::KeyFileNotTrusted {
+        file: "DG14".into(),
+    };
+    let ca = r.chip_authenticity.ca.as_ref().unwrap();
+    assert_eq!(ca.status, ChipStatus::NotPerformed, "{}", ca.detail);
+    assert_eq!(ca.failure, Some(not_trusted.clone()));
+    assert_eq!(r.chip_authenticity.status, ChipStatus::NotPerformed);
+    assert_eq!(r.chip_authenticity.failures, vec![not_trusted]);
     let json = serde_json::to_value(r).unwrap();
     assert_eq!(json["access"]["cipher"], "3DES");
     assert_eq!(json["files"]["DG1"]["size"], 93);
@@ -85,21 +108,23 @@ async fn extended_length_cuts_apdus() {
                 &mut t,
                 &key(),
                 &opts,
+                &verification(),
                 &mut SeededRng::new(b"t"),
                 &mut |_| {},
             )
             .await
             .unwrap();
-            counts.push(out.report.transport.apdus);
-            last = Some(out.report);
+            counts.push(out.report().transport.as_ref().unwrap().apdus);
+            last = Some(out.report().clone());
         }
         (counts[1] - counts[0], last.unwrap())
     }
     let (ext_cost, ext) = dg2_cost(true).await;
     let (short_cost, short) = dg2_cost(false).await;
-    assert!(ext.transport.extended_length);
-    assert!(!short.transport.extended_length);
-    assert_eq!(short.transport.max_read, 223);
+    let (ext_t, short_t) = (ext.transport.unwrap(), short.transport.unwrap());
+    assert!(ext_t.extended_length);
+    assert!(!short_t.extended_length);
+    assert_eq!(short_t.max_read, 223);
     let dg2 = short.files["DG2"].size;
     // The 8-byte header probe by short EF identifier (it also selects the file), then the
     // rest in 223-byte blocks.
@@ -109,7 +134,7 @@ async fn extended_length_cuts_apdus() {
         ext_cost, 2,
         "extended-length DG2 read took {ext_cost} APDUs"
     );
-    assert!(ext.transport.max_read > 20_000);
+    assert!(ext_t.max_read > 20_000);
 }
 
 #[tokio::test]
@@ -120,6 +145,7 @@ async fn wrong_mrz_is_access_denied() {
         &mut t,
         &wrong,
         &ReadOptions::default(),
+        &verification(),
         &mut SeededRng::new(b"t"),
         &mut |_| {},
     )
@@ -138,6 +164,7 @@ async fn recorded_session_replays_identically() {
         &mut t,
         &key(),
         &ReadOptions::default(),
+        &verification(),
         &mut rng,
         &mut |_| {},
     )
@@ -151,13 +178,14 @@ async fn recorded_session_replays_identically() {
         &mut rt,
         &key(),
         &ReadOptions::default(),
+        &verification(),
         &mut rrng,
         &mut |_| {},
     )
     .await
     .unwrap();
-    assert_eq!(first.report, again.report);
-    assert_eq!(first.files, again.files);
+    assert_eq!(first.report(), again.report());
+    assert_eq!(first.files(), again.files());
     assert!(rt.is_finished());
     assert_eq!(
         transcript.header.capabilities,
@@ -176,12 +204,16 @@ async fn only_requested_groups_are_read() {
         &mut t,
         &key(),
         &opts,
+        &verification(),
         &mut SeededRng::new(b"t"),
         &mut |_| {},
     )
     .await
     .unwrap();
-    assert!(!out.files.contains_key(&ElementaryFile::Dg(DataGroup::DG2)));
+    assert!(
+        !out.files()
+            .contains_key(&ElementaryFile::Dg(DataGroup::DG2))
+    );
     let opts = ReadOptions {
         data_groups: vec![DataGroup::new(15).unwrap()],
         ..ReadOptions::default()
@@ -191,13 +223,17 @@ async fn only_requested_groups_are_read() {
         &mut t,
         &key(),
         &opts,
+        &verification(),
         &mut SeededRng::new(b"t"),
         &mut |_| {},
     )
     .await
     .unwrap();
-    assert_eq!(out.report.absent, vec!["DG15".to_owned()]);
-    assert!(!out.files.contains_key(&ElementaryFile::Dg(DataGroup::DG2)));
+    assert_eq!(out.report().absent, vec!["DG15".to_owned()]);
+    assert!(
+        !out.files()
+            .contains_key(&ElementaryFile::Dg(DataGroup::DG2))
+    );
 }
 
 /// Every BAC profile (specimen and Swedish) opens with its MRZ, with short and extended APDUs,
@@ -215,19 +251,21 @@ async fn every_bac_profile_reads_with_its_mrz() {
         let key = AccessKey::Mrz(profile.mrz_key().unwrap());
         for extended_length in [true, false] {
             let mut t = transport(info.name, ChipConfig { extended_length }, b"chip").unwrap();
+            let trust = tapid_emulator::pki::test_trust_store().unwrap();
             let out = read(
                 &mut t,
                 &key,
                 &ReadOptions::default(),
+                &Verification::new(&trust, NOW),
                 &mut SeededRng::new(b"t"),
                 &mut |_| {},
             )
             .await
             .unwrap();
-            let r = &out.report;
-            assert_eq!(r.access.protocol, "BAC", "{}", info.name);
+            let r = out.report();
+            assert_eq!(r.access.protocol, AccessProtocol::Bac, "{}", info.name);
             assert_eq!(r.access.cipher.name(), "3DES", "{}", info.name);
-            assert!(!out.files.contains_key(&ElementaryFile::CardAccess));
+            assert!(!out.files().contains_key(&ElementaryFile::CardAccess));
             let (format, state) = match info.name {
                 "se-id-bac" => ("TD1", "SWE"),
                 "se-passport-bac" => ("TD3", "SWE"),
@@ -235,12 +273,18 @@ async fn every_bac_profile_reads_with_its_mrz() {
             };
             assert_eq!(r.document.format, format, "{}", info.name);
             assert_eq!(r.document.issuing_state, state, "{}", info.name);
-            // Without passive authentication nothing counts yet, but each offered protocol ran.
+            // Each offered protocol ran and passed, with passive authentication behind it.
             let c = &r.chip_authenticity;
             assert_eq!(c.ca.is_some(), info.chip_authentication.contains("CA"));
             assert_eq!(c.aa.is_some(), info.chip_authentication.contains("AA"));
             for check in [&c.ca, &c.aa].into_iter().flatten() {
-                assert_eq!(check.status, "valid", "{}: {}", info.name, check.detail);
+                assert_eq!(
+                    check.status,
+                    ChipStatus::Valid,
+                    "{}: {}",
+                    info.name,
+                    check.detail
+                );
             }
         }
     }

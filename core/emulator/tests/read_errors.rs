@@ -13,7 +13,8 @@ use tapid_card::{CardTransport, StatusWord, TransportCapabilities, TransportErro
 use tapid_emulator::pki::drbg::SeededRng;
 use tapid_emulator::{ChipConfig, EmulatorTransport, transport};
 use tapid_mrtd::mrz::{AccessKey, MrzKey};
-use tapid_mrtd::reader::{ReadError, ReadOptions, read};
+use tapid_mrtd::pa::TrustStore;
+use tapid_mrtd::reader::{ReadError, ReadOptions, Verification, read};
 use tapid_mrtd::secure_messaging::SmError;
 
 #[derive(Clone, Copy, Debug)]
@@ -74,6 +75,11 @@ impl CardTransport for Scripted {
     fn capabilities(&self) -> TransportCapabilities {
         self.inner.capabilities()
     }
+
+    // The chip's historical bytes announce its extended-length support.
+    fn historical_bytes(&self) -> Option<Vec<u8>> {
+        self.inner.historical_bytes()
+    }
 }
 
 async fn read_damaged(at: usize, damage: Damage) -> ReadError {
@@ -85,10 +91,14 @@ async fn read_damaged(at: usize, damage: Damage) -> ReadError {
         damage,
     };
     let key = AccessKey::Mrz(MrzKey::new("L898902C3", "740812", "120415").unwrap());
+    let trust = TrustStore::new();
+    // 2027-01-15: the verification time is pinned (no read here gets that far).
+    let verification = Verification::new(&trust, 1_800_000_000);
     read(
         &mut t,
         &key,
         &ReadOptions::default(),
+        &verification,
         &mut SeededRng::new(b"terminal"),
         &mut |_| {},
     )
@@ -97,14 +107,16 @@ async fn read_damaged(at: usize, damage: Damage) -> ReadError {
     .unwrap_or_else(|| panic!("{damage:?} at {at} must fail"))
 }
 
-// Exchanges: 0 SELECT EF.CardAccess (absent on a BAC chip), 1 SELECT application,
-// 2 GET CHALLENGE, 3 EXTERNAL AUTHENTICATE, 4 READ BINARY of EF.SOD's header by short EF
-// identifier (first protected; it selects the file), 5 READ BINARY of the rest of EF.SOD, …
-const SELECT_APP: usize = 1;
-const GET_CHALLENGE: usize = 2;
-const EXTERNAL_AUTH: usize = 3;
-const FIRST_PROTECTED: usize = 4;
-const FIRST_READ: usize = 5;
+// Exchanges: 0 SELECT EF.ATR/INFO (absent: the chip's extended length is not announced
+// there), 1 READ BINARY of EF.CardAccess by short EF identifier and 2 SELECT EF.CardAccess
+// (both 6A82: absent on a BAC chip), 3 SELECT application, 4 GET CHALLENGE, 5 EXTERNAL
+// AUTHENTICATE, 6 READ BINARY of EF.SOD's header by short EF identifier (first protected; it
+// selects the file), 7 READ BINARY of the rest of EF.SOD, 8-9 DG1, 10 DG14's header, …
+const SELECT_APP: usize = 3;
+const GET_CHALLENGE: usize = 4;
+const EXTERNAL_AUTH: usize = 5;
+const FIRST_PROTECTED: usize = 6;
+const FIRST_READ: usize = 7;
 
 #[tokio::test]
 async fn bad_response_mac() {
@@ -217,17 +229,26 @@ async fn malformed_apdus() {
     assert!(matches!(e, ReadError::AccessDenied), "{e}");
     let e = read_damaged(FIRST_READ, Damage::OneByte).await;
     assert!(
-        matches!(e, ReadError::MalformedResponse { command: "APDU" }),
+        matches!(
+            e,
+            ReadError::ResponseTooShort {
+                command: "READ BINARY"
+            }
+        ),
         "{e}"
     );
 }
 
 #[tokio::test]
 async fn link_lost_reports_progress() {
-    let e = read_damaged(8, Damage::LinkLost).await;
+    // EF.SOD and DG1 are in; the link breaks on DG14's header.
+    let e = read_damaged(FIRST_READ + 3, Damage::LinkLost).await;
     match e {
         ReadError::LinkLost { progress } => {
-            assert!(progress.files.keys().any(|f| f.name() == "EF.SOD"))
+            assert!(
+                progress.files.keys().any(|f| f.name() == "EF.SOD"),
+                "{progress:?}"
+            )
         }
         other => panic!("{other}"),
     }

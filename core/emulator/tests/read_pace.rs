@@ -13,13 +13,26 @@ use tapid_emulator::profile::list;
 use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, Profile};
 use tapid_mrtd::lds::ElementaryFile;
 use tapid_mrtd::mrz::{AccessKey, Can, MrzKey};
-use tapid_mrtd::reader::{ReadError, ReadOptions, ReadOutcome, read};
+use tapid_mrtd::pa::TrustStore;
+use tapid_mrtd::reader::report::{AccessProtocol, Password};
+use tapid_mrtd::reader::{ReadError, ReadOptions, Verification, VerifiedRead, read};
+use tapid_mrtd::security_infos::{Agreement, Mapping};
+
+/// 2027-01-15: the verification time is pinned, never the real clock.
+const NOW: i64 = 1_800_000_000;
+
+/// No trust anchors: these tests are about access control, not about trust.
+static NO_TRUST: std::sync::LazyLock<TrustStore> = std::sync::LazyLock::new(TrustStore::new);
+
+fn verification() -> Verification<'static> {
+    Verification::new(&NO_TRUST, NOW)
+}
 
 async fn read_profile(
     name: &str,
     key: &AccessKey,
     options: &ReadOptions,
-) -> Result<ReadOutcome, ReadError> {
+) -> Result<VerifiedRead, ReadError> {
     let profile = Profile::named(name).unwrap();
     let mut t = EmulatorTransport::new(
         Chip::new(&profile, ChipConfig::default(), name.as_bytes()).unwrap(),
@@ -28,10 +41,20 @@ async fn read_profile(
         &mut t,
         key,
         options,
+        &verification(),
         &mut SeededRng::new(b"terminal"),
         &mut |_| {},
     )
     .await
+}
+
+/// The mapping as the report spells it (`GM`, `IM`, `CAM`).
+fn mapping_name(m: Mapping) -> String {
+    serde_json::to_value(m)
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 fn pace_profiles() -> Vec<tapid_emulator::ProfileInfo> {
@@ -44,18 +67,18 @@ fn pace_profiles() -> Vec<tapid_emulator::ProfileInfo> {
 #[tokio::test]
 async fn every_pace_profile_with_mrz_and_can() {
     let profiles = pace_profiles();
-    // 13 specimen profiles and the Swedish passport and ID card.
-    assert_eq!(profiles.len(), 15);
+    // 13 specimen profiles, DH-2048, and the Swedish passport and ID card.
+    assert_eq!(profiles.len(), 16);
     for info in profiles {
         let profile = Profile::named(info.name).unwrap();
         let mrz = AccessKey::Mrz(profile.mrz_key().unwrap());
         let can = AccessKey::Can(Can::new(info.can.unwrap()).unwrap());
-        for (key, password) in [(mrz, "MRZ"), (can, "CAN")] {
+        for (key, password) in [(mrz, Password::Mrz), (can, Password::Can)] {
             let out = read_profile(info.name, &key, &ReadOptions::default())
                 .await
                 .unwrap();
-            let a = &out.report.access;
-            assert_eq!(a.protocol, "PACE", "{}", info.name);
+            let a = &out.report().access;
+            assert_eq!(a.protocol, AccessProtocol::Pace, "{}", info.name);
             assert_eq!(a.password, password);
             assert_eq!(a.cipher.name(), info.cipher, "{}", info.name);
             assert_eq!(
@@ -65,15 +88,15 @@ async fn every_pace_profile_with_mrz_and_can() {
                 info.name
             );
             assert_eq!(
-                format!("PACE-{}", a.mapping.unwrap()),
+                format!("PACE-{}", mapping_name(a.mapping.unwrap())),
                 info.protocol,
                 "{}",
                 info.name
             );
             let agreement = if info.parameters.starts_with("DH") {
-                "DH"
+                Agreement::Dh
             } else {
-                "ECDH"
+                Agreement::Ecdh
             };
             assert_eq!(a.agreement, Some(agreement));
             let surname = if info.name.starts_with("se-") {
@@ -81,10 +104,10 @@ async fn every_pace_profile_with_mrz_and_can() {
             } else {
                 "ERIKSSON"
             };
-            assert_eq!(out.report.document.primary_identifier, surname);
-            assert!(out.files.contains_key(&ElementaryFile::CardAccess));
+            assert_eq!(out.report().document.primary_identifier, surname);
+            assert!(out.files().contains_key(&ElementaryFile::CardAccess));
             assert_eq!(
-                out.files.contains_key(&ElementaryFile::CardSecurity),
+                out.files().contains_key(&ElementaryFile::CardSecurity),
                 info.protocol == "PACE-CAM",
                 "{}",
                 info.name
@@ -169,10 +192,15 @@ impl tapid_card::CardTransport for WantsParameterId {
     fn capabilities(&self) -> tapid_card::TransportCapabilities {
         self.inner.capabilities()
     }
+
+    // The chip's historical bytes announce its extended-length support.
+    fn historical_bytes(&self) -> Option<Vec<u8>> {
+        self.inner.historical_bytes()
+    }
 }
 
 #[tokio::test]
-async fn parameter_id_only_when_needed_and_on_request() {
+async fn parameter_id_is_always_sent() {
     let profile = Profile::named("pace-gm-bp256-aes128").unwrap();
     let key = AccessKey::Mrz(profile.mrz_key().unwrap());
     let inner = EmulatorTransport::new(Chip::new(&profile, ChipConfig::default(), b"c").unwrap());
@@ -184,20 +212,18 @@ async fn parameter_id_only_when_needed_and_on_request() {
         &mut t,
         &key,
         &ReadOptions::default(),
+        &verification(),
         &mut SeededRng::new(b"t"),
         &mut |_| {},
     )
     .await
     .unwrap();
-    assert_eq!(out.report.access.protocol, "PACE");
-    // First exactly as the standard says (one PACEInfo: no 84), then with 84 after 6A87.
-    assert_eq!(t.set_at.len(), 2);
+    assert_eq!(out.report().access.protocol, AccessProtocol::Pace);
+    // Tag 84 is sent whenever the PACEInfo names a parameter ID (as the major readers do),
+    // so such a chip is opened with the first MSE:Set AT; no retry is needed.
+    assert_eq!(t.set_at.len(), 1);
     assert_eq!(
         hex::encode_upper(&t.set_at[0]),
-        "0022C1A40F800A04007F00070202040202830101"
-    );
-    assert_eq!(
-        hex::encode_upper(&t.set_at[1]),
         "0022C1A412800A04007F0007020204020283010184010D"
     );
 }

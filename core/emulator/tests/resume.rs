@@ -15,9 +15,10 @@ use tapid_emulator::pki::drbg::SeededRng;
 use tapid_emulator::pki::test_trust_store;
 use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, Profile};
 use tapid_mrtd::mrz::AccessKey;
-use tapid_mrtd::pa::PaStatus;
+use tapid_mrtd::pa::{PaStatus, TrustStore};
+use tapid_mrtd::reader::report::{AccessProtocol, ChipMethod, ChipStatus};
 use tapid_mrtd::reader::{
-    ReadError, ReadOptions, ReadOutcome, Report, read, resume, verify_passive,
+    ReadError, ReadOptions, Report, Verification, VerifiedRead, read, resume,
 };
 
 /// The emulated chip in a field that vanishes after `budget` exchanges; `reinsert` brings the
@@ -42,6 +43,11 @@ impl CardTransport for FlakyField {
     fn capabilities(&self) -> TransportCapabilities {
         self.chip.capabilities()
     }
+
+    // The chip's historical bytes announce its extended-length support.
+    fn historical_bytes(&self) -> Option<Vec<u8>> {
+        self.chip.historical_bytes()
+    }
 }
 
 const PROFILE: &str = "pace-ca-aa";
@@ -55,23 +61,28 @@ fn options() -> ReadOptions {
     }
 }
 
+fn verification(trust: &TrustStore) -> Verification<'_> {
+    Verification::new(trust, NOW)
+}
+
 fn without_traffic(mut r: Report) -> Report {
-    r.transport.apdus = 0;
-    r.transport.bytes_sent = 0;
-    r.transport.bytes_received = 0;
-    r.transport.max_read = 0;
+    let t = r.transport.as_mut().unwrap();
+    t.apdus = 0;
+    t.bytes_sent = 0;
+    t.bytes_received = 0;
+    t.max_read = 0;
     r
 }
 
-fn finish(mut out: ReadOutcome) -> Report {
-    verify_passive(&mut out, &test_trust_store().unwrap(), NOW);
-    without_traffic(out.report)
+fn finish(out: VerifiedRead) -> Report {
+    without_traffic(out.report().clone())
 }
 
 #[tokio::test]
 async fn tag_lost_at_every_apdu_then_resumed() {
     let profile = Profile::named(PROFILE).unwrap();
     let key = AccessKey::Mrz(profile.mrz_key().unwrap());
+    let trust = test_trust_store().unwrap();
     let field = |budget| FlakyField {
         chip: EmulatorTransport::new(Chip::new(&profile, ChipConfig::default(), b"chip").unwrap()),
         budget,
@@ -84,19 +95,20 @@ async fn tag_lost_at_every_apdu_then_resumed() {
             &mut whole,
             &key,
             &options(),
+            &verification(&trust),
             &mut SeededRng::new(b"t"),
             &mut |_| {},
         )
         .await
         .unwrap(),
     );
-    assert_eq!(reference.access.protocol, "PACE");
+    assert_eq!(reference.access.protocol, AccessProtocol::Pace);
     assert_eq!(reference.passive_authentication.status, PaStatus::Valid);
-    assert_eq!(reference.chip_authenticity.status, "valid");
-    assert_eq!(reference.chip_authenticity.method, Some("CA"));
+    assert_eq!(reference.chip_authenticity.status, ChipStatus::Valid);
+    assert_eq!(reference.chip_authenticity.method, Some(ChipMethod::Ca));
     assert_eq!(
         reference.chip_authenticity.aa.as_ref().unwrap().status,
-        "valid"
+        ChipStatus::Valid
     );
     let total = whole.sent;
     assert!(total > 20, "a full read takes {total} APDUs");
@@ -107,6 +119,7 @@ async fn tag_lost_at_every_apdu_then_resumed() {
             &mut t,
             &key,
             &options(),
+            &verification(&trust),
             &mut SeededRng::new(b"t"),
             &mut |_| {},
         )
@@ -121,6 +134,7 @@ async fn tag_lost_at_every_apdu_then_resumed() {
             &mut again,
             &key,
             &options(),
+            &verification(&trust),
             &mut SeededRng::new(b"t2"),
             &mut |_| {},
             progress,

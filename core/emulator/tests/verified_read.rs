@@ -224,7 +224,10 @@ async fn an_aa_record_against_another_challenge_fails() {
         ..verification(&store)
     };
     let ok = verify_evidence(read.evidence(), &v).unwrap();
-    assert_eq!(ok.chip_authenticity.aa.as_ref().unwrap().status, ChipStatus::Valid);
+    assert_eq!(
+        ok.chip_authenticity.aa.as_ref().unwrap().status,
+        ChipStatus::Valid
+    );
     let v = Verification {
         aa_challenge: Some(*b"server-2"),
         ..verification(&store)
@@ -339,10 +342,17 @@ async fn a_clone_answering_plain_6982_after_ca_is_a_key_mismatch() {
     let r = read.report();
     assert_eq!(r.passive_authentication.status, PaStatus::Valid);
     assert_eq!(r.chip_authenticity.status, ChipStatus::Invalid);
-    assert_eq!(r.chip_authenticity.failures, vec![ChipFailure::CaKeyMismatch]);
+    assert_eq!(
+        r.chip_authenticity.failures,
+        vec![ChipFailure::CaKeyMismatch]
+    );
     assert_eq!(r.chip_authenticity.method, Some(ChipMethod::Ca));
     assert_eq!(
-        read.evidence().chip_authentication.as_ref().unwrap().outcome,
+        read.evidence()
+            .chip_authentication
+            .as_ref()
+            .unwrap()
+            .outcome,
         CaOutcome::KeyMismatch
     );
 }
@@ -369,7 +379,10 @@ async fn a_chip_ending_secure_messaging_after_ca_leaves_it_unconfirmed() {
     let read = read_clone([0x69, 0x88], &[14, 3]).await;
     let r = read.report();
     assert_eq!(r.chip_authenticity.status, ChipStatus::Invalid);
-    assert_eq!(r.chip_authenticity.failures, vec![ChipFailure::CaNotConfirmed]);
+    assert_eq!(
+        r.chip_authenticity.failures,
+        vec![ChipFailure::CaNotConfirmed]
+    );
 }
 
 #[tokio::test]
@@ -384,7 +397,11 @@ async fn a_genuine_chip_is_confirmed_by_an_authenticated_answer() {
     let read = read_on(&mut t, &key, &options).await.unwrap();
     assert_eq!(read.report().absent, vec!["DG3"]);
     assert_eq!(
-        read.evidence().chip_authentication.as_ref().unwrap().outcome,
+        read.evidence()
+            .chip_authentication
+            .as_ref()
+            .unwrap()
+            .outcome,
         CaOutcome::Confirmed
     );
     // DG14 as the last file: the reader asks once more before trusting CA.
@@ -434,7 +451,9 @@ async fn a_failing_aa_is_not_hidden_by_a_passing_ca() {
     let c = faults::chip(&profile, ChipConfig::default(), b"chip", Fault::AaClone).unwrap();
     let mut t = EmulatorTransport::new(c);
     let key = AccessKey::Mrz(profile.mrz_key().unwrap());
-    let read = read_on(&mut t, &key, &ReadOptions::default()).await.unwrap();
+    let read = read_on(&mut t, &key, &ReadOptions::default())
+        .await
+        .unwrap();
     let chip = &read.report().chip_authenticity;
     assert_eq!(chip.ca.as_ref().unwrap().status, ChipStatus::Valid);
     assert_eq!(chip.aa.as_ref().unwrap().status, ChipStatus::Invalid);
@@ -570,7 +589,9 @@ async fn extended_length_announced_only_in_atr_info_is_used() {
         .unwrap()
         .without_extended_length_in_atr();
     let mut t = EmulatorTransport::new(c);
-    let read = read_on(&mut t, &key, &ReadOptions::default()).await.unwrap();
+    let read = read_on(&mut t, &key, &ReadOptions::default())
+        .await
+        .unwrap();
     assert!(read.report().transport.as_ref().unwrap().extended_length);
     assert!(read.files().contains_key(&ElementaryFile::AtrInfo));
     // A chip without extended length has no EF.ATR/INFO, and its ATR says short: short APDUs.
@@ -578,7 +599,9 @@ async fn extended_length_announced_only_in_atr_info_is_used() {
         extended_length: false,
     };
     let mut t = EmulatorTransport::new(Chip::new(&profile, short, b"chip").unwrap());
-    let read = read_on(&mut t, &key, &ReadOptions::default()).await.unwrap();
+    let read = read_on(&mut t, &key, &ReadOptions::default())
+        .await
+        .unwrap();
     let transport = read.report().transport.as_ref().unwrap();
     assert!(!transport.extended_length);
     assert_eq!(transport.max_read, 223);
@@ -591,8 +614,13 @@ async fn hiding_card_access_is_a_detected_downgrade() {
     let profile = Profile::named("pace-gm-bp256-aes128").unwrap();
     let key = AccessKey::Mrz(profile.mrz_key().unwrap());
     let read_with = |options: ReadOptions| {
-        let c = faults::chip(&profile, ChipConfig::default(), b"chip", Fault::CardAccessHidden)
-            .unwrap();
+        let c = faults::chip(
+            &profile,
+            ChipConfig::default(),
+            b"chip",
+            Fault::CardAccessHidden,
+        )
+        .unwrap();
         let key = key.clone();
         async move {
             let mut t = EmulatorTransport::new(c);
@@ -657,7 +685,9 @@ async fn mse_set_at_always_names_the_parameters() {
         },
         sent: 0,
     };
-    read_on(&mut t, &key, &ReadOptions::default()).await.unwrap();
+    read_on(&mut t, &key, &ReadOptions::default())
+        .await
+        .unwrap();
     let seen = seen.lock().unwrap();
     assert_eq!(seen.len(), 1, "one MSE:Set AT, no retry");
     assert!(

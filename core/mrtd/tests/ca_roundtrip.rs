@@ -90,7 +90,11 @@ fn run(
         };
         // The chip answers under the old keys, then switches.
         let protected = c_old.protect_response(&response, false).unwrap();
-        let plain = t_old.unprotect_response(&protected).unwrap();
+        let plain = t_old
+            .unprotect_response(&protected)
+            .unwrap()
+            .authenticated()
+            .unwrap();
         match terminal.step(&plain)? {
             CaStep::Send(next) => command = next,
             CaStep::Done(channel) => return Ok((channel, chip_new.unwrap())),
@@ -108,7 +112,14 @@ fn check_channels(terminal: &mut SecureChannel, chip: &mut SecureChannel, cipher
     assert_eq!(chip.unprotect_command(&protected).unwrap(), cmd);
     let resp = ResponseApdu::new(vec![0x6E, 0x82, 0x01, 0x4A], StatusWord::SUCCESS);
     let protected = chip.protect_response(&resp, false).unwrap();
-    assert_eq!(terminal.unprotect_response(&protected).unwrap(), resp);
+    assert_eq!(
+        terminal
+            .unprotect_response(&protected)
+            .unwrap()
+            .authenticated()
+            .unwrap(),
+        resp
+    );
 }
 
 fn private_bytes(key: &AgreementPrivateKey) -> Vec<u8> {

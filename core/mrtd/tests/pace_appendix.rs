@@ -127,9 +127,11 @@ fn g1_password() -> AccessKey {
 fn g1_ecdh_generic_mapping() {
     let infos = SecurityInfos::parse(&h("31143012060A04007F0007020204020202010202010D")).unwrap();
     let info = infos.pace_infos().next().unwrap();
-    let setup = PaceSetup::from_info(info, &infos).unwrap();
-    // App. G.1 sends MSE:Set AT without tag 84 (one PACEInfo: not ambiguous).
-    assert!(!setup.send_parameter_id);
+    let mut setup = PaceSetup::from_info(info, &infos).unwrap();
+    // The reader always sends tag 84 when the PACEInfo names a parameter ID; the worked
+    // example omits tag 84 (one PACEInfo: not ambiguous), so its bytes are kept here.
+    assert!(setup.send_parameter_id);
+    setup.send_parameter_id = false;
     let password = g1_password();
     assert_eq!(
         pace_key(&password, CipherAlg::Aes128).as_slice(),
@@ -201,9 +203,9 @@ fn g1_ecdh_generic_mapping() {
 #[test]
 fn g1_with_parameter_id_like_gmrtd() {
     let infos = SecurityInfos::parse(&h("31143012060A04007F0007020204020202010202010D")).unwrap();
-    let mut setup = PaceSetup::from_info(infos.pace_infos().next().unwrap(), &infos).unwrap();
-    // What the reader sends when a chip refuses MSE:Set AT without tag 84.
-    setup.send_parameter_id = true;
+    let setup = PaceSetup::from_info(infos.pace_infos().next().unwrap(), &infos).unwrap();
+    // What the reader sends: tag 84 whenever the PACEInfo names a parameter ID.
+    assert!(setup.send_parameter_id);
     let (_, command) = PaceTerminal::new(&setup, &g1_password()).unwrap();
     assert_eq!(
         command.to_bytes().unwrap(),
@@ -213,7 +215,9 @@ fn g1_with_parameter_id_like_gmrtd() {
 
 #[test]
 fn g2_dh_generic_mapping() {
-    let setup = PaceSetup::standardized(protocol(Mapping::Gm, Agreement::Dh), 0).unwrap();
+    let mut setup = PaceSetup::standardized(protocol(Mapping::Gm, Agreement::Dh), 0).unwrap();
+    // The worked example omits tag 84 in MSE:Set AT: keep its published bytes.
+    setup.send_parameter_id = false;
     assert_eq!(setup.parameters_name(), "DH-1024-160");
     let password = g1_password();
     let mut chip = PaceChip::new(vec![setup.clone()], vec![password.clone()]);
@@ -308,7 +312,9 @@ fn h_password() -> AccessKey {
 
 #[test]
 fn h1_ecdh_integrated_mapping() {
-    let setup = PaceSetup::standardized(protocol(Mapping::Im, Agreement::Ecdh), 13).unwrap();
+    let mut setup = PaceSetup::standardized(protocol(Mapping::Im, Agreement::Ecdh), 13).unwrap();
+    // The worked example omits tag 84 in MSE:Set AT: keep its published bytes.
+    setup.send_parameter_id = false;
     let password = h_password();
     assert_eq!(
         pace_key(&password, CipherAlg::Aes128).as_slice(),
@@ -360,7 +366,9 @@ fn h1_ecdh_integrated_mapping() {
 
 #[test]
 fn h2_dh_integrated_mapping() {
-    let setup = PaceSetup::standardized(protocol(Mapping::Im, Agreement::Dh), 0).unwrap();
+    let mut setup = PaceSetup::standardized(protocol(Mapping::Im, Agreement::Dh), 0).unwrap();
+    // The worked example omits tag 84 in MSE:Set AT: keep its published bytes.
+    setup.send_parameter_id = false;
     let password = h_password();
     let mut chip = PaceChip::new(vec![setup.clone()], vec![password.clone()]);
     let pk_ifd = "0F0CC62945A8029251FB7EF3C094E12EC68E4EF07F27CB9D9CD04C5C4250FAE0E4F8A951557E929AEB48E5C6DD47F2F5CD7C351A9BD2CD722C07EDE166770F08FFCB370262CF308DD7B07F2E0DA9CAAA1492344C852906919538C98A4BA4187E76CE9D87832386D319CE2E043C3343AEAE6EDBA1A9894DC5094D22F7FE1351D5";
@@ -428,7 +436,9 @@ fn i1_ca_key() -> ChipAuthenticationPublicKeyInfo {
 
 #[test]
 fn i1_chip_authentication_mapping() {
-    let setup = PaceSetup::standardized(protocol(Mapping::Cam, Agreement::Ecdh), 13).unwrap();
+    let mut setup = PaceSetup::standardized(protocol(Mapping::Cam, Agreement::Ecdh), 13).unwrap();
+    // The worked example omits tag 84 in MSE:Set AT: keep its published bytes.
+    setup.send_parameter_id = false;
     let password = AccessKey::Mrz(MrzKey::new("C11T002JM", "960812", "231031").unwrap());
     assert_eq!(
         pace_key(&password, CipherAlg::Aes128).as_slice(),

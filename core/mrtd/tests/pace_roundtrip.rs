@@ -116,7 +116,14 @@ fn check_channels(terminal: &mut SecureChannel, chip: &mut SecureChannel) {
     assert_eq!(chip.unprotect_command(&protected).unwrap(), cmd);
     let resp = ResponseApdu::new(vec![0x60, 0x14, 0x5F, 0x01], StatusWord::SUCCESS);
     let protected = chip.protect_response(&resp, false).unwrap();
-    assert_eq!(terminal.unprotect_response(&protected).unwrap(), resp);
+    assert_eq!(
+        terminal
+            .unprotect_response(&protected)
+            .unwrap()
+            .authenticated()
+            .unwrap(),
+        resp
+    );
 }
 
 fn round_trip(mapping: Mapping) -> usize {

@@ -45,10 +45,12 @@ fn appendix_g1_card_access() {
     );
     assert_eq!(info.version, 2);
     assert_eq!(info.parameter_id, Some(13));
-    let setup = choose_pace(&infos).unwrap();
+    let setup = choose_pace(&infos, false).unwrap();
     assert_eq!(setup.parameters_name(), "brainpoolP256r1");
-    // One set of parameters: not ambiguous, so MSE:Set AT carries no tag 84 (as in App. G.1).
-    assert!(!setup.send_parameter_id);
+    assert!(!setup.explicit_parameters);
+    // The PACEInfo names its parameter ID, so MSE:Set AT carries tag 84 with it (as the major
+    // readers do; App. G.1 omits it, which 9303-11 allows for unambiguous parameters).
+    assert!(setup.send_parameter_id);
 }
 
 #[test]
@@ -97,8 +99,8 @@ fn german_card_security() {
             .any(|i| matches!(i, SecurityInfo::Unknown(u)
         if u.oid.to_string() == "0.4.0.127.0.7.2.2.3.2"))
     );
-    // PACE-CAM is preferred over GM; with two PACEInfos tag 84 is sent.
-    let setup = choose_pace(&infos).unwrap();
+    // PACE-CAM is preferred over GM; tag 84 is sent.
+    let setup = choose_pace(&infos, false).unwrap();
     assert_eq!(setup.protocol.mapping, Mapping::Cam);
     assert!(setup.send_parameter_id);
 }
@@ -131,7 +133,7 @@ fn bsi_reference_dg14() {
     assert_eq!(ca.version, 1);
     assert!(infos.has_terminal_authentication());
     assert!(infos.pace_infos().next().is_none());
-    assert!(choose_pace(&infos).is_none());
+    assert!(choose_pace(&infos, true).is_none());
     // DG14 without its 6E wrapper is not DG14.
     assert!(SecurityInfos::parse_dg14(&dg14[4..]).is_err());
 }
@@ -147,7 +149,7 @@ fn strongest_pace_is_chosen() {
         pace_info(2, 2, 18), // ECDH-GM AES-128 P-521
     ]))
     .unwrap();
-    let best = choose_pace(&infos).unwrap();
+    let best = choose_pace(&infos, false).unwrap();
     assert_eq!(best.protocol.mapping, Mapping::Gm);
     assert_eq!(best.protocol.cipher, CipherAlg::Aes256);
     assert_eq!(best.parameter_id, Some(16));
@@ -160,10 +162,10 @@ fn strongest_pace_is_chosen() {
         pace_info(4, 4, 10),
     ]))
     .unwrap();
-    let best = choose_pace(&infos).unwrap();
+    let best = choose_pace(&infos, false).unwrap();
     assert_eq!(best.protocol.mapping, Mapping::Cam);
     let infos = SecurityInfos::parse(&set(&[pace_info(4, 4, 10), pace_info(2, 4, 5)])).unwrap();
-    assert!(choose_pace(&infos).is_none());
+    assert!(choose_pace(&infos, false).is_none());
 }
 
 #[test]
@@ -172,15 +174,19 @@ fn explicit_pace_domain_parameters() {
     // PACEDomainParameterInfo carrying brainpoolP256r1 by standardized ID under that ID.
     let no_params = h("3019 0609 04007F000702020402 3009 0607 04007F00070102 020120");
     let infos = SecurityInfos::parse(&set(&[pace_info(2, 2, 32), no_params])).unwrap();
-    // standardizedDomainParameters without its INTEGER: kept as unsupported, not chosen.
+    // standardizedDomainParameters without its INTEGER: kept as unsupported, not chosen (even
+    // with explicit parameters allowed).
     assert!(matches!(infos.infos()[1], SecurityInfo::Unsupported(_)));
-    assert!(choose_pace(&infos).is_none());
+    assert!(choose_pace(&infos, true).is_none());
     let dp = h("301C 0609 04007F000702020402 300C 0607 04007F00070102 02010D 020120");
     let infos = SecurityInfos::parse(&set(&[pace_info(2, 2, 32), dp])).unwrap();
     let explicit = infos.pace_domain_parameters().next().unwrap();
     assert_eq!(explicit.mapping, Mapping::Gm);
     assert_eq!(explicit.parameter_id, Some(32));
-    let setup = choose_pace(&infos).unwrap();
+    // The PACEDomainParameterInfo names a standard curve, so these are no explicit parameters:
+    // chosen without the caller's consent to explicit ones.
+    let setup = choose_pace(&infos, false).unwrap();
+    assert!(!setup.explicit_parameters);
     assert_eq!(setup.parameter_id, Some(32));
     assert_eq!(setup.parameters_name(), "brainpoolP256r1");
 }

@@ -18,7 +18,8 @@ use tapid_emulator::pki::drbg::SeededRng;
 use tapid_emulator::vpcd::{self, VirtualCard};
 use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, Profile};
 use tapid_mrtd::mrz::AccessKey;
-use tapid_mrtd::reader::{ReadOptions, ReadOutcome, read};
+use tapid_mrtd::pa::TrustStore;
+use tapid_mrtd::reader::{ReadOptions, Verification, VerifiedRead, read};
 use tapid_pcsc::{ExtendedLength, OpenOptions, PcscError, PcscTransport, readers};
 
 const READER: &str = "Virtual PCD 00 01";
@@ -112,22 +113,32 @@ fn key() -> AccessKey {
     AccessKey::Mrz(Profile::named("bac").unwrap().mrz_key().unwrap())
 }
 
-async fn read_through<T: CardTransport>(t: &mut T) -> ReadOutcome {
+async fn read_through<T: CardTransport>(t: &mut T) -> VerifiedRead {
     let mut rng = SeededRng::new(b"terminal");
-    read(t, &key(), &ReadOptions::default(), &mut rng, &mut |_| {})
-        .await
-        .unwrap()
+    // No trust anchors (these tests are about the link), at a pinned time: 2027-01-15.
+    let trust = TrustStore::new();
+    let verification = Verification::new(&trust, 1_800_000_000);
+    read(
+        t,
+        &key(),
+        &ReadOptions::default(),
+        &verification,
+        &mut rng,
+        &mut |_| {},
+    )
+    .await
+    .unwrap()
 }
 
-async fn read_in_process(config: ChipConfig) -> ReadOutcome {
+async fn read_in_process(config: ChipConfig) -> VerifiedRead {
     let profile = Profile::named("bac").unwrap();
     let mut t = EmulatorTransport::new(Chip::new(&profile, config, b"in-process").unwrap());
     read_through(&mut t).await
 }
 
 /// The report without its traffic figures, which differ between links.
-fn without_transport(outcome: &ReadOutcome) -> serde_json::Value {
-    let mut v = serde_json::to_value(&outcome.report).unwrap();
+fn without_transport(outcome: &VerifiedRead) -> serde_json::Value {
+    let mut v = serde_json::to_value(outcome.report()).unwrap();
     v.as_object_mut().unwrap().remove("transport");
     v
 }
@@ -192,13 +203,14 @@ async fn reads_the_same_report_as_the_in_process_emulator() {
     let over_pcsc = read_through(&mut t).await;
     let local = read_in_process(ChipConfig::default()).await;
     assert_eq!(without_transport(&over_pcsc), without_transport(&local));
-    assert_eq!(over_pcsc.files, local.files);
-    assert!(over_pcsc.report.transport.extended_length);
-    assert!(over_pcsc.report.transport.max_read > 255);
-    assert_eq!(
-        over_pcsc.report.transport.apdus,
-        local.report.transport.apdus
+    assert_eq!(over_pcsc.files(), local.files());
+    let (pcsc_t, local_t) = (
+        over_pcsc.report().transport.as_ref().unwrap(),
+        local.report().transport.as_ref().unwrap(),
     );
+    assert!(pcsc_t.extended_length);
+    assert!(pcsc_t.max_read > 255);
+    assert_eq!(pcsc_t.apdus, local_t.apdus);
     t.disconnect().await.unwrap();
 }
 
@@ -218,8 +230,9 @@ async fn short_apdus_when_the_chip_does_not_advertise_extended_length() {
         .unwrap();
     assert_eq!(t.capabilities(), TransportCapabilities::SHORT);
     let over_pcsc = read_through(&mut t).await;
-    assert!(!over_pcsc.report.transport.extended_length);
-    assert!(over_pcsc.report.transport.max_read <= 256);
+    let pcsc_t = over_pcsc.report().transport.as_ref().unwrap();
+    assert!(!pcsc_t.extended_length);
+    assert!(pcsc_t.max_read <= 256);
     let local = read_in_process(short).await;
     assert_eq!(without_transport(&over_pcsc), without_transport(&local));
 

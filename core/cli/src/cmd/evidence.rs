@@ -18,7 +18,10 @@ pub fn verify(path: &Path, trust: &TrustArgs, aa_challenge: Option<&str>, json: 
     };
     let challenge = match aa_challenge {
         None => None,
-        Some(h) => match hex::decode(h).ok().and_then(|b| <[u8; 8]>::try_from(b).ok()) {
+        Some(h) => match hex::decode(h)
+            .ok()
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+        {
             Some(c) => Some(c),
             None => {
                 return fail(

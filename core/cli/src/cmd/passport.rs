@@ -157,7 +157,6 @@ pub fn mrz_triple(key: &MrzKey) -> String {
     )
 }
 
-
 /// Parses the access key options; `None` when neither was given.
 pub fn access_key(
     mrz: Option<&str>,

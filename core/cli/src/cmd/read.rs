@@ -226,7 +226,9 @@ async fn run_async(args: Args) -> ExitCode {
         Ok(None) => match src.default_key {
             Some((k, v)) => (k, "mrz".to_owned(), v),
             None => {
-                return usage("give the access key: --mrz DOC,YYMMDD,YYMMDD or --can NNNNNN".into());
+                return usage(
+                    "give the access key: --mrz DOC,YYMMDD,YYMMDD or --can NNNNNN".into(),
+                );
             }
         },
         Err(e) => return usage(e),
@@ -339,7 +341,11 @@ async fn run_async(args: Args) -> ExitCode {
         eprintln!("tapid: {e}");
         return ExitCode::from(Exit::Internal);
     }
-    if let Some(Err(e)) = args.out.as_deref().map(|dir| passport::write_out(dir, &read)) {
+    if let Some(Err(e)) = args
+        .out
+        .as_deref()
+        .map(|dir| passport::write_out(dir, &read))
+    {
         eprintln!("tapid: {e}");
         return ExitCode::from(Exit::Internal);
     }

@@ -53,10 +53,14 @@ fn validate_curve(params: &EcCurveParams) -> Result<(), CryptoError> {
         return Err(CryptoError::MalformedParameters("curve too small"));
     }
     if !prime(params.p()) {
-        return Err(CryptoError::MalformedParameters("field modulus p is not prime"));
+        return Err(CryptoError::MalformedParameters(
+            "field modulus p is not prime",
+        ));
     }
     if !prime(params.n()) {
-        return Err(CryptoError::MalformedParameters("group order n is not prime"));
+        return Err(CryptoError::MalformedParameters(
+            "group order n is not prime",
+        ));
     }
     let h = params.cofactor();
     if h == 0 || h > MAX_COFACTOR {
@@ -80,7 +84,9 @@ fn validate_curve(params: &EcCurveParams) -> Result<(), CryptoError> {
     k.drain(..excess);
     let lhs = group.scalar_mul_vartime(&k, &g)?;
     if lhs != group.neg(&g)? {
-        return Err(CryptoError::MalformedParameters("base point does not have order n"));
+        return Err(CryptoError::MalformedParameters(
+            "base point does not have order n",
+        ));
     }
     Ok(())
 }
@@ -108,22 +114,28 @@ fn validate_dh(group: &DhGroup) -> Result<(), CryptoError> {
         return Err(CryptoError::MalformedParameters("DH modulus too small"));
     }
     if !prime(&p_bytes) {
-        return Err(CryptoError::MalformedParameters("DH modulus p is not prime"));
+        return Err(CryptoError::MalformedParameters(
+            "DH modulus p is not prime",
+        ));
     }
-    let q_bytes = group
-        .q()
-        .ok_or(CryptoError::MalformedParameters("DH group without subgroup order q"))?;
+    let q_bytes = group.q().ok_or(CryptoError::MalformedParameters(
+        "DH group without subgroup order q",
+    ))?;
     let q = uint(&q_bytes);
     if q.bits() < MIN_DH_ORDER_BITS {
         return Err(CryptoError::MalformedParameters("DH subgroup too small"));
     }
     if !prime(&q_bytes) {
-        return Err(CryptoError::MalformedParameters("DH subgroup order q is not prime"));
+        return Err(CryptoError::MalformedParameters(
+            "DH subgroup order q is not prime",
+        ));
     }
     let p_minus_1 = p.wrapping_sub(BoxedUint::one_with_precision(p.bits_precision()));
     let q_nz = NonZero::new(q.resize(p.bits_precision()))
         .into_option()
-        .ok_or(CryptoError::MalformedParameters("DH subgroup order is zero"))?;
+        .ok_or(CryptoError::MalformedParameters(
+            "DH subgroup order is zero",
+        ))?;
     if !bool::from(p_minus_1.rem_vartime(&q_nz).is_zero()) {
         return Err(CryptoError::MalformedParameters("q does not divide p − 1"));
     }
@@ -181,12 +193,15 @@ mod tests {
     fn a_non_prime_order_is_refused() {
         // brainpoolP320r1 with n + 2 (even, so composite): not recognised as the named curve.
         let params = tweaked(NamedCurve::BrainpoolP320r1, |v, _| {
-            let n = uint(&v[5]).wrapping_add(BoxedUint::from(2u64).resize(uint(&v[5]).bits_precision()));
+            let n = uint(&v[5])
+                .wrapping_add(BoxedUint::from(2u64).resize(uint(&v[5]).bits_precision()));
             v[5] = n.to_be_bytes().to_vec();
         });
         assert_eq!(
             validate_curve(&params),
-            Err(CryptoError::MalformedParameters("group order n is not prime"))
+            Err(CryptoError::MalformedParameters(
+                "group order n is not prime"
+            ))
         );
     }
 

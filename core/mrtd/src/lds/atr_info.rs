@@ -50,10 +50,8 @@ impl AtrInfo {
                     info.max_response_len = ints.get(1).copied().flatten();
                     info.extended_length = true;
                 }
-                CARD_CAPABILITIES => {
-                    if obj.value.get(2).is_some_and(|t| t & EXTENDED_LC_LE != 0) {
-                        info.extended_length = true;
-                    }
+                CARD_CAPABILITIES if obj.value.get(2).is_some_and(|t| t & EXTENDED_LC_LE != 0) => {
+                    info.extended_length = true;
                 }
                 _ => {}
             }
@@ -68,7 +66,11 @@ fn uint(value: &[u8]) -> Option<usize> {
     if value.is_empty() || value.len() > 4 {
         return None;
     }
-    Some(value.iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b)))
+    Some(
+        value
+            .iter()
+            .fold(0usize, |acc, b| (acc << 8) | usize::from(*b)),
+    )
 }
 
 #[cfg(test)]

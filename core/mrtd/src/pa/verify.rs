@@ -426,11 +426,9 @@ fn check_chain<'t>(
     if verified.is_empty() {
         // A CSCA named by the certificate's own key identifier that does not verify it: the
         // certificate is not the one that CSCA issued.
-        let named_by_key = ds.authority_key_id().is_some_and(|aki| {
-            candidates
-                .iter()
-                .any(|c| c.subject_key_id() == Some(aki))
-        });
+        let named_by_key = ds
+            .authority_key_id()
+            .is_some_and(|aki| candidates.iter().any(|c| c.subject_key_id() == Some(aki)));
         if named_by_key {
             return ChainOutcome {
                 csca: None,

@@ -10,7 +10,7 @@ use tapid_card::{CardTransport, StatusWord};
 use super::channel::{Channel, ExtendedLength};
 use super::error::{ExtendedLengthMissing, ReadError};
 use super::files::{self, ReadPolicy, Selected, SfiRead};
-use super::report::{AccessReport, AccessProtocol, Password};
+use super::report::{AccessProtocol, AccessReport, Password};
 use crate::bac::{self, BacError, BacTerminal, DocumentKeys};
 use crate::lds::ElementaryFile;
 use crate::lds::atr_info::AtrInfo;
@@ -307,8 +307,8 @@ where
                     protocol: AccessProtocol::Pace,
                     cipher: p.cipher,
                     password: Password::of(key),
-                    mapping: Some(p.mapping.into()),
-                    agreement: Some(p.agreement.into()),
+                    mapping: Some(p.mapping),
+                    agreement: Some(p.agreement),
                     parameters: Some(outcome.parameters.clone()),
                     parameter_id: outcome.parameter_id,
                 };

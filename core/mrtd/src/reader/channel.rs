@@ -8,9 +8,7 @@ use super::error::{ExtendedLengthMissing, ReadError};
 use crate::secure_messaging::{LengthMode, SecureChannel, SmError, Unprotected};
 
 /// Traffic figures for the report.
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TrafficStats {
     /// Command APDUs sent.
     pub apdus: usize,

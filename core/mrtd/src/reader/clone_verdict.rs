@@ -90,9 +90,10 @@ fn cam(rec: &CamRecord, parsed: &Parsed) -> Raw {
         Some(Err(_)) => return Err(ChipFailure::CamCardSecurityUnusable),
         Some(Ok(i)) => i,
     };
-    if infos.chip_authentication_public_keys().any(|k| {
-        crate::pace::verify_cam_record(&rec.ca_ic.0, &rec.pk_map_ic.0, k).is_ok()
-    }) {
+    if infos
+        .chip_authentication_public_keys()
+        .any(|k| crate::pace::verify_cam_record(&rec.ca_ic.0, &rec.pk_map_ic.0, k).is_ok())
+    {
         Ok("the chip's PACE-CAM data matches a chip key in EF.CardSecurity".into())
     } else {
         Err(ChipFailure::CamKeyMismatch)
@@ -108,10 +109,7 @@ fn ca(rec: &CaRecord, parsed: &Parsed) -> Raw {
         CaOutcome::Unusable { .. } => return Err(ChipFailure::CaUnusable),
     }
     // The record must name the key and protocol DG14 offers (a bundle cannot swap them).
-    let setup = parsed
-        .dg14()
-        .and_then(Result::ok)
-        .and_then(CaSetup::choose);
+    let setup = parsed.dg14().and_then(Result::ok).and_then(CaSetup::choose);
     match setup {
         Some(s) if s.protocol.name() == rec.protocol && s.key.key_id == rec.key_id => Ok(format!(
             "{}: the chip answered under the new session keys",
@@ -210,7 +208,7 @@ fn overall(
         status,
         method: pick.map(|(m, _)| m),
         proof: pick.map(|(_, c)| c.proof),
-        reason: text::chip_verdict(status, pick.map(|(m, c)| (m, c))),
+        reason: text::chip_verdict(status, pick),
         failures,
         pace_cam,
         ca,

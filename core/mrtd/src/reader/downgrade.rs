@@ -63,8 +63,7 @@ pub(crate) fn assess(evidence: &Evidence, parsed: &Parsed, pa: &PaReport) -> Dow
             status: DowngradeStatus::NotChecked,
             signed_list: None,
             failure: None,
-            reason: "no DG14 or EF.CardSecurity proved by passive authentication lists PACE"
-                .into(),
+            reason: "no DG14 or EF.CardSecurity proved by passive authentication lists PACE".into(),
         };
     };
     let failure = match evidence.access.protocol {

@@ -173,7 +173,9 @@ pub enum EvidenceError {
     #[error("not an evidence bundle: {0}")]
     Syntax(String),
     /// Another format or a schema version this build does not read.
-    #[error("evidence format {format:?} version {version} is not supported (expected {FORMAT} version {SCHEMA_VERSION})")]
+    #[error(
+        "evidence format {format:?} version {version} is not supported (expected {FORMAT} version {SCHEMA_VERSION})"
+    )]
     Version {
         /// The `format` found.
         format: String,

@@ -26,7 +26,7 @@ pub use error::{ExtendedLengthMissing, Progress, ReadError};
 pub use evidence::{Evidence, EvidenceError};
 pub use report::{Report, SCHEMA_VERSION};
 pub use session::{ProgressEvent, ReadOptions};
-pub use verdict::{Verification, VerdictError};
+pub use verdict::{VerdictError, Verification};
 
 use crate::lds::ElementaryFile;
 use crate::lds::dg1::Dg1;
@@ -221,7 +221,11 @@ fn anchors(report: &Report) -> Vec<TrustAnchor> {
             subject: csca.clone(),
         });
     }
-    if let Some(csca) = pa.card_security.as_ref().and_then(|c| c.signer.csca.clone()) {
+    if let Some(csca) = pa
+        .card_security
+        .as_ref()
+        .and_then(|c| c.signer.csca.clone())
+    {
         out.push(TrustAnchor {
             anchored: ElementaryFile::CardSecurity.name(),
             subject: csca,

@@ -59,8 +59,7 @@ pub fn chip_failure(f: &ChipFailure) -> String {
 /// The overall chip authenticity verdict in words.
 pub fn chip_verdict(status: ChipStatus, pick: Option<(ChipMethod, &ChipCheck)>) -> String {
     let Some((m, check)) = pick else {
-        return "the chip offers no chip authentication (no PACE-CAM, DG14 key or DG15 key)"
-            .into();
+        return "the chip offers no chip authentication (no PACE-CAM, DG14 key or DG15 key)".into();
     };
     let name = method(m);
     let file = &check.key_file;
@@ -90,10 +89,14 @@ pub fn downgrade(f: &DowngradeFailure, signed_list: &str) -> String {
             format!("BAC ran although {signed_list} lists PACE: EF.CardAccess was hidden or edited")
         }
         DowngradeFailure::CamStripped => {
-            format!("{signed_list} offers PACE-CAM but another mapping ran: EF.CardAccess was edited")
+            format!(
+                "{signed_list} offers PACE-CAM but another mapping ran: EF.CardAccess was edited"
+            )
         }
         DowngradeFailure::WeakerVariant { offered } => {
-            format!("{signed_list} offers the stronger PACE variant {offered} than the one that ran")
+            format!(
+                "{signed_list} offers the stronger PACE variant {offered} than the one that ran"
+            )
         }
         DowngradeFailure::VariantNotSigned => {
             format!("the PACE variant that ran is not in {signed_list}: EF.CardAccess was edited")

@@ -18,8 +18,8 @@ use crate::lds::dg1::{Dg1, Dg1Error};
 use crate::lds::dg15::{Dg15, Dg15Error};
 use crate::mrz::Mrz;
 use crate::pa::{
-    self, CardSecurity, DocumentContext, HashStatus, PaError, PaFailure, PaReport, PaStatus, Policy,
-    SignatureStatus, Sod, TrustStore,
+    self, CardSecurity, DocumentContext, HashStatus, PaError, PaFailure, PaReport, PaStatus,
+    Policy, SignatureStatus, Sod, TrustStore,
 };
 use crate::security_infos::{SecurityInfoError, SecurityInfos};
 
@@ -126,7 +126,10 @@ impl Parsed {
         if let (None, Some(b)) = (&self.dg15, files.get(&dg(15))) {
             self.dg15 = Some(Dg15::parse(b));
         }
-        if let (None, Some(b)) = (&self.card_security, files.get(&ElementaryFile::CardSecurity)) {
+        if let (None, Some(b)) = (
+            &self.card_security,
+            files.get(&ElementaryFile::CardSecurity),
+        ) {
             let cs = CardSecurity::parse(b);
             self.card_security_infos = Some(match &cs {
                 Ok(c) => SecurityInfos::parse(c.security_infos()).map_err(|e| e.to_string()),

@@ -155,19 +155,22 @@ fn facial_record(c: &mut Cursor<'_>) -> Result<Face, BiometricError> {
                 1 => "full_frontal",
                 2 => "token_frontal",
                 _ => "other",
-            }.into(),
+            }
+            .into(),
             declared_image_data_type: match data_type {
                 0 => "jpeg",
                 1 => "jpeg2000",
                 _ => "other",
-            }.into(),
+            }
+            .into(),
             colour_space: match colour_space {
                 0 => "unspecified",
                 1 => "rgb24",
                 2 => "yuv422",
                 3 => "grey8",
                 _ => "other",
-            }.into(),
+            }
+            .into(),
             source_type: match source_type {
                 0 => "unspecified",
                 1 => "static_photo_unknown_source",
@@ -177,7 +180,8 @@ fn facial_record(c: &mut Cursor<'_>) -> Result<Face, BiometricError> {
                 5 => "video_frame_analogue",
                 6 => "video_frame_digital",
                 _ => "unknown",
-            }.into(),
+            }
+            .into(),
             quality,
         }),
         image,
