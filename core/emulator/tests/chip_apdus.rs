@@ -313,7 +313,7 @@ async fn no_short_response_carries_more_than_256_data_bytes() {
                 ..ReadOptions::default()
             };
             let trust = tapid_mrtd::pa::TrustStore::new();
-            let out = read(
+            let result = read(
                 &mut t,
                 &key,
                 &options,
@@ -321,8 +321,22 @@ async fn no_short_response_carries_more_than_256_data_bytes() {
                 &mut SeededRng::new(b"t"),
                 &mut |_| {},
             )
-            .await
-            .unwrap_or_else(|e| panic!("{}: {e}", info.name));
+            .await;
+            if info.parameters == "DH-2048-256" {
+                // Its PACE key does not fit a short APDU: the reader says so and sends
+                // nothing longer.
+                assert!(
+                    matches!(
+                        result,
+                        Err(tapid_mrtd::reader::ReadError::ExtendedLengthRequired { .. })
+                    ),
+                    "{}",
+                    info.name
+                );
+                assert!(t.largest <= 256);
+                continue;
+            }
+            let out = result.unwrap_or_else(|e| panic!("{}: {e}", info.name));
             assert!(t.commands > 10);
             assert!(
                 t.largest <= 256,

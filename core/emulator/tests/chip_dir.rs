@@ -65,10 +65,18 @@ async fn bsi_reference_chip_runs_ca_and_aa_with_its_own_keys() {
     assert_eq!(r.document.document_number, "C11T002JM");
     assert_eq!(r.access.protocol, AccessProtocol::Bac);
     let ca = r.chip_authenticity.ca.as_ref().unwrap();
-    // The chip proved the DG14 key (no CA failure of its own); it only does not count, as PA
-    // is invalid (the unsigned DG15), so DG14 is not covered by a valid EF.SOD.
+    // The chip proved the DG14 key (no CA failure of its own); it only does not count: DG14
+    // matches the validly signed EF.SOD, but PA is invalid (the unsigned DG15, the expired
+    // signer), so trust in DG14 is not established.
     assert_eq!(r.passive_authentication.status, PaStatus::Invalid);
-    assert_eq!(ca.failure, not_verified("DG14"), "{}", ca.detail);
+    assert_eq!(
+        ca.failure,
+        Some(ChipFailure::KeyFileNotTrusted {
+            file: "DG14".into()
+        }),
+        "{}",
+        ca.detail
+    );
     // brainpoolP224r1 with explicit parameters in DG14, 3DES secure messaging afterwards.
     assert!(ca.detail.contains("3DES"), "{}", ca.detail);
     let aa = r.chip_authenticity.aa.as_ref().unwrap();

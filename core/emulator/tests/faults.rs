@@ -95,8 +95,12 @@ async fn dg1_hash_mismatch() {
         o.report().passive_authentication.reason,
         "DG1 hash mismatch"
     );
-    // DG14 is not proven, so a passing CA cannot make the chip genuine.
-    assert_eq!(o.report().chip_authenticity.status, ChipStatus::Invalid);
+    // DG14 matches the validly signed EF.SOD, but the document fails passive authentication:
+    // a passing CA cannot make the chip genuine (not established, and not a clone either).
+    assert_eq!(
+        o.report().chip_authenticity.status,
+        ChipStatus::NotPerformed
+    );
 }
 
 #[tokio::test]
@@ -642,12 +646,13 @@ async fn tag_lost() {
         ReadError::LinkLost { progress } => {
             let mut names: Vec<String> = progress.files.keys().map(|f| f.name()).collect();
             names.sort();
-            // Files are opened by short EF identifier: by APDU 12, EF.SOD, DG1 and DG14 are in.
-            assert_eq!(names, ["DG1", "DG14", "EF.SOD"]);
+            // Files are opened by short EF identifier: by APDU 13, EF.SOD, DG1 and DG14 are in
+            // (and EF.ATR/INFO, read first).
+            assert_eq!(names, ["DG1", "DG14", "EF.ATR/INFO", "EF.SOD"]);
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(link::TAG_LOST_AT, 12);
+    assert_eq!(link::TAG_LOST_AT, 13);
 }
 
 // ---- catalogue ---------------------------------------------------------------------------

@@ -15,9 +15,10 @@ use tapid_card::{CardTransport, TransportCapabilities, TransportError};
 use tapid_emulator::pki::drbg::SeededRng;
 use tapid_emulator::pki::test_trust_store;
 use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, Profile};
+use tapid_mrtd::lds::ElementaryFile;
 use tapid_mrtd::mrz::AccessKey;
 use tapid_mrtd::pa::PaStatus;
-use tapid_mrtd::reader::report::ChipStatus;
+use tapid_mrtd::reader::report::{ChipStatus, Coverage, DowngradeStatus};
 use tapid_mrtd::reader::{ReadOptions, Verification, read};
 
 /// Flips, drops or appends bytes in the answer to exchange `at`.
@@ -115,19 +116,52 @@ async fn damaged_answers_never_panic_or_pass_as_valid_data() {
             else {
                 continue;
             };
-            let valid = out.report().passive_authentication.status == PaStatus::Valid
-                && out.report().chip_authenticity.status == ChipStatus::Valid;
+            let r = out.report();
+            let valid = r.passive_authentication.status == PaStatus::Valid
+                && r.chip_authenticity.status == ChipStatus::Valid
+                && r.downgrade.status != DowngradeStatus::Detected
+                && !r
+                    .unsigned_files
+                    .values()
+                    .any(|c| *c == Coverage::Inconsistent);
             if valid {
                 // A completed, valid read despite the damage: only possible where nothing
-                // protected was hit; its data must be the chip's own.
-                assert_eq!(out.files(), reference.files(), "{name} round {round}");
-            } else {
-                // Damage right after Chip Authentication looks exactly like a clone that cannot
-                // use the new keys: the read stops there with the verdict "invalid".
+                // protected was hit; every signed file must be the chip's own (unsigned ones —
+                // EF.ATR/INFO, EF.CardAccess outside its signed PACEInfos — carry no verdict).
+                let signed = |files: &std::collections::BTreeMap<ElementaryFile, Vec<u8>>| {
+                    files
+                        .iter()
+                        .filter(|(ef, _)| {
+                            matches!(
+                                ef,
+                                ElementaryFile::Sod
+                                    | ElementaryFile::Dg(_)
+                                    | ElementaryFile::CardSecurity
+                            )
+                        })
+                        .map(|(ef, b)| (*ef, b.clone()))
+                        .collect::<Vec<_>>()
+                };
                 assert_eq!(
-                    out.report().chip_authenticity.status,
-                    ChipStatus::Invalid,
+                    signed(out.files()),
+                    signed(reference.files()),
                     "{name} round {round}"
+                );
+            } else {
+                // Damage on protected answers ends the read with an error; what completes
+                // damaged was hit where the answers are plain (EF.ATR/INFO, EF.CardAccess: then
+                // the signed DG14 shows the downgrade or the edit) or right after Chip
+                // Authentication (exactly like a clone that cannot use the new keys). Either
+                // way the verdict says so.
+                assert!(
+                    r.chip_authenticity.status == ChipStatus::Invalid
+                        || r.downgrade.status == DowngradeStatus::Detected
+                        || r.unsigned_files
+                            .values()
+                            .any(|c| *c == Coverage::Inconsistent),
+                    "{name} round {round}: {:?} {:?}",
+                    r.chip_authenticity.status,
+                    r.downgrade
                 );
             }
         }

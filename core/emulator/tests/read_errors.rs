@@ -107,16 +107,17 @@ async fn read_damaged(at: usize, damage: Damage) -> ReadError {
     .unwrap_or_else(|| panic!("{damage:?} at {at} must fail"))
 }
 
-// Exchanges: 0 SELECT EF.ATR/INFO (absent: the chip's extended length is not announced
-// there), 1 READ BINARY of EF.CardAccess by short EF identifier and 2 SELECT EF.CardAccess
-// (both 6A82: absent on a BAC chip), 3 SELECT application, 4 GET CHALLENGE, 5 EXTERNAL
-// AUTHENTICATE, 6 READ BINARY of EF.SOD's header by short EF identifier (first protected; it
-// selects the file), 7 READ BINARY of the rest of EF.SOD, 8-9 DG1, 10 DG14's header, …
-const SELECT_APP: usize = 3;
-const GET_CHALLENGE: usize = 4;
-const EXTERNAL_AUTH: usize = 5;
-const FIRST_PROTECTED: usize = 6;
-const FIRST_READ: usize = 7;
+// Exchanges: 0 SELECT EF.ATR/INFO and 1 READ BINARY of it (the chip announces extended
+// length there), 2 READ BINARY of EF.CardAccess by short EF identifier and 3 SELECT
+// EF.CardAccess (both 6A82: absent on a BAC chip), 4 SELECT application, 5 GET CHALLENGE,
+// 6 EXTERNAL AUTHENTICATE, 7 READ BINARY of EF.SOD's header by short EF identifier (first
+// protected; it selects the file), 8 READ BINARY of the rest of EF.SOD, 9-10 DG1, 11 DG14's
+// header, …
+const SELECT_APP: usize = 4;
+const GET_CHALLENGE: usize = 5;
+const EXTERNAL_AUTH: usize = 6;
+const FIRST_PROTECTED: usize = 7;
+const FIRST_READ: usize = 8;
 
 #[tokio::test]
 async fn bad_response_mac() {

@@ -133,26 +133,24 @@ async fn wrong_passwords_are_access_denied_without_bac_fallback() {
 }
 
 #[tokio::test]
-async fn opted_in_fallback_tries_bac_and_reports_the_chip_refusing_it() {
+async fn opted_in_fallback_tries_bac_with_the_same_key() {
     let wrong = AccessKey::Mrz(MrzKey::new("L898902C3", "740812", "120416").unwrap());
     let options = ReadOptions {
         allow_bac_fallback: true,
         ..ReadOptions::default()
     };
-    // The PACE-only chip answers GET CHALLENGE with 6A88, as German documents do.
+    // PACE refuses the wrong MRZ, and BAC (which the chip keeps, as passports do) refuses it
+    // too: access denied, not a different error.
     let e = read_profile("pace-gm-bp256-aes128", &wrong, &options)
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            e,
-            ReadError::Chip {
-                command: "GET CHALLENGE",
-                ..
-            }
-        ),
-        "{e}"
-    );
+    assert!(matches!(e, ReadError::AccessDenied), "{e}");
+    // A wrong CAN cannot fall back: BAC needs the MRZ.
+    let wrong_can = AccessKey::Can(Can::new("999999").unwrap());
+    let e = read_profile("pace-gm-bp256-aes128", &wrong_can, &options)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ReadError::CanNeedsPace), "{e}");
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ use std::time::Duration;
 /// The APDU (counted from 0 since the chip was made) at which [`super::Fault::TagLost`] leaves
 /// the field; for the BAC profile that is the MSE:Set KAT of Chip Authentication, after
 /// EF.ATR/INFO, EF.CardAccess (absent), BAC, EF.SOD, DG1 and DG14.
-pub const TAG_LOST_AT: usize = 12;
+pub const TAG_LOST_AT: usize = 13;
 /// How long [`super::Fault::SlowChip`] takes per answer under secure messaging.
 pub const SLOW_ANSWER: Duration = Duration::from_secs(8);
 /// How long the in-process link waits for an answer (Android's `IsoDep` is usually raised to

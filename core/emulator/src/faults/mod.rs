@@ -284,7 +284,7 @@ catalogue! {
         "under secure messaging every answer takes 8 s, beyond the 5 s link timeout",
         "ReadError::Transport(Timeout)"),
     TagLost => ("tag-lost", Link, "bac",
-        "the tag leaves the field at APDU 12 (after EF.SOD, DG1 and DG14)",
+        "the tag leaves the field at APDU 13 (after EF.SOD, DG1 and DG14)",
         "ReadError::LinkLost { progress: EF.SOD, DG1, DG14 complete }"),
     CaClonePlain6982 => ("ca-clone-plain-6982", Document, "bac",
         "a clone with the genuine DG14 but another CA key: answers CA under the old keys, then every command with a plain 6982",

@@ -34,10 +34,10 @@ fn signed_list<'p>(parsed: &'p Parsed, pa: &PaReport) -> Option<(&'static str, &
         .find(|(_, i)| i.pace_infos().next().is_some())
 }
 
-fn pace_set(infos: &SecurityInfos) -> BTreeSet<(Vec<u8>, Option<u64>)> {
+fn pace_set(infos: &SecurityInfos) -> BTreeSet<(Vec<u8>, u64, Option<u64>)> {
     infos
         .pace_infos()
-        .map(|p| (p.protocol.oid_bytes(), p.parameter_id))
+        .map(|p| (p.protocol.oid_bytes(), p.version, p.parameter_id))
         .collect()
 }
 

@@ -48,6 +48,10 @@ impl PaceSetup {
     /// PACEInfo identifies the parameters, as the major readers do: 9303-11 §4.4.4.1 requires
     /// it only when they are ambiguous, but some chips refuse MSE:Set AT without it.
     pub fn from_info(info: &PaceInfo, infos: &SecurityInfos) -> Result<Self, CryptoError> {
+        // 9303-11 §9.2.1: PACE version 2. Another version is not the protocol this runs.
+        if info.version != 2 {
+            return Err(CryptoError::Unsupported("PACE version other than 2"));
+        }
         let explicit = infos.pace_domain_parameters().find(|d| {
             d.mapping == info.protocol.mapping
                 && d.agreement == info.protocol.agreement
