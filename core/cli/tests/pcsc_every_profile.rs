@@ -121,7 +121,15 @@ fn every_profile_reads_the_same_through_pcscd() {
                 "{text}"
             );
         }
-        let common = ["--json", "--trust", csca, "--aa-challenge", CHALLENGE];
+        let common = [
+            "--json",
+            "--trust",
+            csca,
+            "--aa-challenge",
+            CHALLENGE,
+            "--at",
+            "1800000000",
+        ];
         let mut via_reader = vec!["read", "--reader", "0", "--mrz", MRZ];
         via_reader.extend(common);
         let mut in_process = vec!["read", "--emulator", &name];
@@ -169,13 +177,16 @@ fn every_profile_reads_the_same_through_pcscd() {
         "C11T002JM,960812,231031",
         "--read-unlisted",
         "--json",
+        "--at",
+        "1800000000",
     ]);
     assert_eq!(r["document"]["primary_identifier"], "MUSTERMANN");
     // CA and AA pass with the chip's own keys: their only failure is that PA (invalid, as
-    // DG15 is unsigned) does not cover the key files.
+    // DG15 is unsigned and the signer expired) does not establish trust in DG14 (which the
+    // valid signature covers) and does not cover DG15 at all.
     assert_eq!(
         r["chip_authenticity"]["ca"]["failure"],
-        serde_json::json!({"code": "key_file_not_verified", "file": "DG14"}),
+        serde_json::json!({"code": "key_file_not_trusted", "file": "DG14"}),
         "{}",
         r["chip_authenticity"]
     );
