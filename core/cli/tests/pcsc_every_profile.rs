@@ -18,7 +18,15 @@ use std::time::{Duration, Instant};
 use tapid_pcsc::readers;
 
 const READER: &str = "Virtual PCD 00 00";
-const MRZ: &str = "L898902C3,740812,120415";
+/// The `--mrz` triple a user types for an emulated profile: document number, birth, expiry.
+fn mrz_of(profile: &str) -> String {
+    let p = tapid_emulator::Profile::named(profile).unwrap();
+    let m = tapid_mrtd::mrz::Mrz::parse(&p.mrz).unwrap();
+    format!(
+        "{},{},{}",
+        m.document_number, m.date_of_birth_raw, m.date_of_expiry_raw
+    )
+}
 const CHALLENGE: &str = "0102030405060708";
 
 fn tapid() -> Command {
@@ -130,7 +138,8 @@ fn every_profile_reads_the_same_through_pcscd() {
             "--at",
             "1800000000",
         ];
-        let mut via_reader = vec!["read", "--reader", "0", "--mrz", MRZ];
+        let mrz = mrz_of(&name);
+        let mut via_reader = vec!["read", "--reader", "0", "--mrz", &mrz];
         via_reader.extend(common);
         let mut in_process = vec!["read", "--emulator", &name];
         in_process.extend(common);
