@@ -43,6 +43,10 @@ fn main() {
         let profile = Profile::named(info.name).unwrap();
         let key = AccessKey::Mrz(profile.mrz_key().unwrap());
         for extended_length in [true, false] {
+            // DH-2048 PACE needs extended length: without it there is no read to measure.
+            if !extended_length && info.parameters == "DH-2048-256" {
+                continue;
+            }
             let mut times = Vec::new();
             let mut figures = None;
             for run in 0..RUNS {
