@@ -359,11 +359,16 @@ async fn ca_clone() {
 
 #[tokio::test]
 async fn ca_clone_refuses() {
-    // The clone cannot check our MAC under the new keys and refuses the command: that is the
-    // verdict "invalid", with the files read before CA still reported.
+    // The clone cannot check our MAC under the new keys and refuses the command with a bare
+    // 6988, which ends secure messaging: CA was never confirmed, the verdict is "invalid",
+    // with the files read before CA still reported.
     let o = report(Fault::CaCloneRefuses).await;
     let chip = &o.report().chip_authenticity;
     assert_eq!(chip.status, ChipStatus::Invalid);
+    assert_eq!(
+        chip.failures,
+        vec![tapid_mrtd::reader::report::ChipFailure::CaNotConfirmed]
+    );
     assert_eq!(chip.method, Some(ChipMethod::Ca));
     assert_eq!(chip.ca.as_ref().unwrap().status, ChipStatus::Invalid);
     assert!(o.report().files.contains_key("DG14"));

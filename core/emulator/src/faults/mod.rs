@@ -234,7 +234,7 @@ catalogue! {
         "PA valid; chip_authenticity invalid (ca invalid)"),
     CaCloneRefuses => ("ca-clone-refuses", Document, "bac",
         "a clone with the wrong CA key that answers the next command with a plain 6988",
-        "PA valid for what was read; chip_authenticity invalid (ca invalid; reading stops after DG14)"),
+        "PA valid for what was read; chip_authenticity invalid (ca_not_confirmed: the bare 6988 ended secure messaging before an authenticated answer; reading stops after DG14)"),
     AaClone => ("aa-clone", Document, "aa-ecdsa-pace",
         "a clone: the chip's AA private key does not match DG15",
         "PA valid; chip_authenticity invalid (aa invalid)"),
