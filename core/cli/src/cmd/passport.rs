@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use tapid_card::CardTransport;
@@ -177,33 +178,10 @@ pub fn access_key(
     }
 }
 
-/// Runs a read, with a progress bar when stderr is a terminal and `quiet` is false.
+/// Runs a read from `from` (empty for a new read; what a lost link left for a resumed one,
+/// see [`tapid_mrtd::reader::resume`]), with a progress bar when stderr is a terminal and
+/// `quiet` is false.
 pub async fn run_read<T, R>(
-    transport: &mut T,
-    key: &AccessKey,
-    options: &ReadOptions,
-    verification: &Verification<'_>,
-    rng: &mut R,
-    quiet: bool,
-) -> Result<VerifiedRead, ReadError>
-where
-    T: CardTransport + ?Sized,
-    R: rand_core::CryptoRng + Send + ?Sized,
-{
-    run_resume(
-        transport,
-        key,
-        options,
-        verification,
-        rng,
-        quiet,
-        Progress::default(),
-    )
-    .await
-}
-
-/// Continues an interrupted read (see [`tapid_mrtd::reader::resume`]) with the same display.
-pub async fn run_resume<T, R>(
     transport: &mut T,
     key: &AccessKey,
     options: &ReadOptions,
@@ -446,10 +424,16 @@ pub fn system_rng() -> rand_core::UnwrapErr<getrandom::SysRng> {
     rand_core::UnwrapErr(getrandom::SysRng)
 }
 
-/// A current-thread Tokio runtime for one command.
-pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Builder::new_current_thread()
+/// Runs one command's future on a current-thread Tokio runtime (exit 1 when none starts).
+pub fn block_on(command: impl std::future::Future<Output = ExitCode>) -> ExitCode {
+    match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start runtime: {e}"))
+    {
+        Ok(rt) => rt.block_on(command),
+        Err(e) => {
+            eprintln!("tapid: cannot start runtime: {e}");
+            Exit::Internal.into()
+        }
+    }
 }

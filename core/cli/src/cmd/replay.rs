@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use tapid_card::transcript::Transcript;
 use tapid_mrtd::lds::DataGroup;
-use tapid_mrtd::reader::{ReadOptions, Verification};
+use tapid_mrtd::reader::{Progress, ReadOptions, Verification};
 
 use crate::exit::Exit;
 
@@ -33,13 +33,7 @@ pub struct Args {
 
 /// Runs `tapid replay`.
 pub fn run(args: Args) -> ExitCode {
-    match passport::runtime() {
-        Ok(rt) => rt.block_on(run_async(args)),
-        Err(e) => {
-            eprintln!("tapid: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    passport::block_on(run_async(args))
 }
 
 async fn run_async(args: Args) -> ExitCode {
@@ -128,7 +122,17 @@ async fn run_async(args: Args) -> ExitCode {
     };
     let mut t = transcript.transport();
     let mut rng = transcript.rng();
-    match passport::run_read(&mut t, &key, &options, &verification, &mut rng, args.json).await {
+    match passport::run_read(
+        &mut t,
+        &key,
+        &options,
+        &verification,
+        &mut rng,
+        args.json,
+        Progress::default(),
+    )
+    .await
+    {
         Ok(read) => {
             if !t.is_finished() {
                 return fail(

@@ -15,7 +15,7 @@ use super::files;
 use crate::chip_authentication::{CaError, CaSetup, CaStep, CaTerminal};
 use crate::lds::{DataGroup, ElementaryFile};
 use crate::secure_messaging::SmError;
-use crate::security_infos::SecurityInfos;
+use crate::security_infos::{SecurityInfoError, SecurityInfos};
 
 /// The most commands a CA run may take (3DES: one; AES: two).
 const MAX_CA_STEPS: usize = 4;
@@ -69,17 +69,31 @@ impl CaState {
     }
 }
 
-/// Runs Chip Authentication v1 with the key DG14 offers, under the current secure channel,
-/// and switches the channel to the new keys when the chip accepts.
+/// Runs Chip Authentication v1 with the key DG14 offers (its parsed SecurityInfos, or why
+/// they did not parse), under the current secure channel, and switches the channel to the new
+/// keys when the chip accepts.
 pub async fn start<T, R>(
     ch: &mut Channel<'_, T>,
-    dg14: &SecurityInfos,
+    dg14: Result<&SecurityInfos, &SecurityInfoError>,
     rng: &mut R,
 ) -> Result<CaState, ReadError>
 where
     T: CardTransport + ?Sized,
     R: rand_core::CryptoRng + Send + ?Sized,
 {
+    let dg14 = match dg14 {
+        Ok(infos) => infos,
+        Err(e) => {
+            return Ok(CaState::Ended(CaRecord {
+                protocol: "unknown".into(),
+                key_id: None,
+                terminal_public_key: Bytes::default(),
+                outcome: CaOutcome::Unusable {
+                    detail: format!("DG14 unusable: {e}"),
+                },
+            }));
+        }
+    };
     let Some(setup) = CaSetup::choose(dg14) else {
         return Ok(CaState::NotOffered);
     };

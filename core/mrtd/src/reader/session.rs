@@ -8,7 +8,7 @@ use tapid_card::{CardTransport, StatusWord, TransportError};
 use super::access::{self, AccessPolicy};
 use super::channel::{Channel, ExtendedLength, TrafficStats};
 use super::error::{Progress, ReadError};
-use super::evidence::{AaRecord, Bytes, CaOutcome, CaRecord};
+use super::evidence::{AaRecord, CaRecord};
 use super::files::{self, ReadPolicy, Selected, SfiRead};
 use super::report::{AccessReport, ChallengeSource};
 use super::run_aa;
@@ -229,7 +229,11 @@ where
             FileState::Protected => protected.push(ef.name()),
         }
         if dg == dg14 && opened.cam.is_none() && options.chip_authentication {
-            ca = start_ca(ch, &mut parsed, state, rng).await?;
+            // DG14 is parsed once, here; the verdict uses the same parse.
+            parsed.parse_dg14(state.files.get(&ef).map(Vec::as_slice));
+            if let Some(infos) = parsed.dg14() {
+                ca = run_ca::start(ch, infos, rng).await?;
+            }
         }
     }
     // Nothing after CA confirmed it (DG14 was the last file, or a resumed read had every file
@@ -270,33 +274,6 @@ where
         max_read: policy.max_read(),
         extended: policy.extended(),
     })
-}
-
-/// Parses DG14 (once) and runs Chip Authentication with its key.
-async fn start_ca<T, R>(
-    ch: &mut Channel<'_, T>,
-    parsed: &mut Parsed,
-    state: &Progress,
-    rng: &mut R,
-) -> Result<CaState, ReadError>
-where
-    T: CardTransport + ?Sized,
-    R: rand_core::CryptoRng + Send + ?Sized,
-{
-    let dg14 = ElementaryFile::Dg(DataGroup::new(14).unwrap_or(DataGroup::DG1));
-    parsed.parse_dg14(state.files.get(&dg14).map(Vec::as_slice));
-    match parsed.dg14() {
-        Some(Ok(infos)) => run_ca::start(ch, infos, rng).await,
-        Some(Err(e)) => Ok(CaState::Ended(CaRecord {
-            protocol: "unknown".into(),
-            key_id: None,
-            terminal_public_key: Bytes::default(),
-            outcome: CaOutcome::Unusable {
-                detail: format!("DG14 unusable: {e}"),
-            },
-        })),
-        None => Ok(CaState::NotRun),
-    }
 }
 
 /// What happened when a file was asked for.
