@@ -175,7 +175,7 @@ where
     )
     .map_err(|e| match e {
         VerdictError::Dg1(e) => ReadError::Dg1(e),
-        VerdictError::NoDg1 => ReadError::Chip {
+        VerdictError::NoDg1 | VerdictError::UnknownFile(_) => ReadError::Chip {
             command: "SELECT DG1",
             sw: tapid_card::StatusWord::FILE_NOT_FOUND,
         },
@@ -196,7 +196,10 @@ pub fn verify_evidence(
     evidence: &Evidence,
     verification: &Verification<'_>,
 ) -> Result<Report, VerdictError> {
-    let files = evidence.files_by_ef().map_err(|_| VerdictError::NoDg1)?;
+    let files = evidence.files_by_ef().map_err(|e| match e {
+        EvidenceError::UnknownFile(name) => VerdictError::UnknownFile(name),
+        other => VerdictError::UnknownFile(other.to_string()),
+    })?;
     let lds = files
         .get(&ElementaryFile::Com)
         .filter(|_| !files.contains_key(&ElementaryFile::Sod))

@@ -70,6 +70,9 @@ pub enum VerdictError {
     /// DG1 does not parse.
     #[error("DG1: {0}")]
     Dg1(#[from] Dg1Error),
+    /// The evidence names a file that is no LDS file.
+    #[error("the evidence names an unknown file {0:?}")]
+    UnknownFile(String),
 }
 
 /// Every security object of a read, parsed once and shared by the session and the verdict.
