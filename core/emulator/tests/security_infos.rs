@@ -13,8 +13,8 @@
 use tapid_card::tlv::{Tag, Tlv};
 use tapid_emulator::Profile;
 use tapid_emulator::profile::{STANDARDIZED_CA_KEY_PROFILE, list};
+use tapid_mrtd::lds::card_security::CardSecurity;
 use tapid_mrtd::lds::{DataGroup, ElementaryFile};
-use tapid_mrtd::pa::CardSecurity;
 use tapid_mrtd::security_infos::{PaceInfo, SecurityInfo, SecurityInfos};
 
 fn dg14(p: &Profile) -> Option<SecurityInfos> {

@@ -258,8 +258,11 @@ fn choose_from_german_card_security_and_without_ca_info() {
     let Some(dir) = common::conformance_dir() else {
         return;
     };
-    let cs = tapid_mrtd::pa::CardSecurity::parse(&common::read(&dir, "real-sod/DE.cardsecurity"))
-        .unwrap();
+    let cs = tapid_mrtd::lds::card_security::CardSecurity::parse(&common::read(
+        &dir,
+        "real-sod/DE.cardsecurity",
+    ))
+    .unwrap();
     let infos = SecurityInfos::parse(cs.security_infos()).unwrap();
     let setup = CaSetup::choose(&infos).unwrap();
     assert_eq!(setup.protocol.name(), "id-CA-ECDH-AES-CBC-CMAC-128");

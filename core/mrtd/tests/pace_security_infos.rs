@@ -11,7 +11,7 @@
 mod common;
 
 use tapid_mrtd::crypto::{DomainParameters, EcCurve, NamedCurve};
-use tapid_mrtd::pa::CardSecurity;
+use tapid_mrtd::lds::card_security::CardSecurity;
 use tapid_mrtd::security_infos::{
     Agreement, CaProtocol, Mapping, PaceProtocol, SecurityInfo, SecurityInfoError, SecurityInfos,
     choose_pace,

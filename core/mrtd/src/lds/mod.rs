@@ -2,6 +2,7 @@
 
 pub mod atr_info;
 pub mod biometric;
+pub mod card_security;
 pub mod com;
 pub mod dg1;
 pub mod dg11;
@@ -10,6 +11,7 @@ pub mod dg15;
 pub mod dg2;
 pub mod displayed_image;
 pub mod raw_group;
+pub mod sod;
 
 use serde::Serialize;
 

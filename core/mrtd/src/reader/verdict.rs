@@ -13,13 +13,15 @@ use super::report::{
     VerificationReport, VerificationSource,
 };
 use crate::lds::ElementaryFile;
+use crate::lds::card_security::CardSecurity;
 use crate::lds::com::EfCom;
 use crate::lds::dg1::{Dg1, Dg1Error};
 use crate::lds::dg15::{Dg15, Dg15Error};
+use crate::lds::sod::Sod;
 use crate::mrz::Mrz;
 use crate::pa::{
-    self, CardSecurity, DocumentContext, HashStatus, PaError, PaFailure, PaReport, PaStatus,
-    Policy, SignatureStatus, Sod, TrustStore,
+    self, DocumentContext, HashStatus, PaError, PaFailure, PaReport, PaStatus, Policy,
+    SignatureStatus, TrustStore,
 };
 use crate::security_infos::{SecurityInfoError, SecurityInfos};
 

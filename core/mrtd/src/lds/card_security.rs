@@ -1,7 +1,7 @@
 //! EF.CardSecurity: a SignedData whose content is the chip's signed SecurityInfos (incl. the
 //! chip-authentication public keys PACE-CAM relies on). Verified like EF.SOD.
 
-use super::{certificate::Certificate, error::PaError, oid, signed_data::SignedData, tlv};
+use crate::pa::{certificate::Certificate, error::PaError, oid, signed_data::SignedData, tlv};
 
 /// A parsed EF.CardSecurity.
 #[derive(Debug, Clone)]

@@ -1,7 +1,7 @@
 //! EF.SOD: the Document Security Object (ICAO 9303-10 §4.6.2), a SignedData over an
 //! LDSSecurityObject that lists the hash of every data group.
 
-use super::{
+use crate::pa::{
     algorithm::{AlgorithmId, parse_small_uint},
     certificate::Certificate,
     error::PaError,
