@@ -3,12 +3,17 @@
 //!
 //! Protocol logic is pure over bytes; the [`reader`] session drives it over a
 //! [`tapid_card::CardTransport`].
+//!
+//! Feature `face-image` (off by default) adds the module `face_image`: decoding the DG2 face (JPEG,
+//! JPEG 2000) and exporting it as PNG, with the `image` and `hayro-jpeg2000` codecs. Parsing
+//! DG2 and its raw image bytes does not need it.
 #![forbid(unsafe_code)]
 
 pub mod active_authentication;
 pub mod bac;
 pub mod chip_authentication;
 pub mod crypto;
+#[cfg(feature = "face-image")]
 pub mod face_image;
 pub mod kdf;
 pub mod lds;

@@ -30,17 +30,7 @@ impl CardSecurity {
         self.signed.signer_certificate()
     }
 
-    /// The signingTime signed attribute, Unix seconds.
-    pub fn signing_time(&self) -> Option<i64> {
-        self.signed
-            .signer_info()
-            .ok()?
-            .signed_attrs
-            .as_ref()?
-            .signing_time
-    }
-
-    /// The underlying SignedData.
+    /// The underlying SignedData (its signer info holds the signingTime attribute).
     pub fn signed_data(&self) -> &SignedData {
         &self.signed
     }

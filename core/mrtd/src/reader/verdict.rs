@@ -13,9 +13,11 @@ use super::report::{
     VerificationReport, VerificationSource,
 };
 use crate::lds::ElementaryFile;
+use crate::lds::card_access::CardAccess;
 use crate::lds::card_security::CardSecurity;
 use crate::lds::com::EfCom;
 use crate::lds::dg1::{Dg1, Dg1Error};
+use crate::lds::dg14::Dg14;
 use crate::lds::dg15::{Dg15, Dg15Error};
 use crate::lds::sod::Sod;
 use crate::mrz::Mrz;
@@ -80,7 +82,7 @@ pub(crate) struct Parsed {
     /// EF.CardAccess.
     pub card_access: Option<SecurityInfos>,
     sod: Option<Result<Sod, PaError>>,
-    dg14: Option<Result<SecurityInfos, SecurityInfoError>>,
+    dg14: Option<Result<Dg14, SecurityInfoError>>,
     dg15: Option<Result<Dg15, Dg15Error>>,
     card_security: Option<Result<CardSecurity, PaError>>,
     card_security_infos: Option<Result<SecurityInfos, String>>,
@@ -102,13 +104,15 @@ impl Parsed {
     /// Parses DG14 unless done already.
     pub fn parse_dg14(&mut self, bytes: Option<&[u8]>) {
         if let (None, Some(b)) = (&self.dg14, bytes) {
-            self.dg14 = Some(SecurityInfos::parse_dg14(b));
+            self.dg14 = Some(Dg14::parse(b));
         }
     }
 
     /// DG14's SecurityInfos (or why they do not parse), when DG14 was read.
     pub fn dg14(&self) -> Option<Result<&SecurityInfos, &SecurityInfoError>> {
-        self.dg14.as_ref().map(Result::as_ref)
+        self.dg14
+            .as_ref()
+            .map(|r| r.as_ref().map(|d| &d.security_infos))
     }
 
     /// DG15 (or why it does not parse), when it was read.
@@ -142,7 +146,7 @@ impl Parsed {
         if self.card_access.is_none()
             && let Some(b) = files.get(&ElementaryFile::CardAccess)
         {
-            self.card_access = SecurityInfos::parse(b).ok();
+            self.card_access = CardAccess::parse(b).ok().map(|f| f.security_infos);
         }
     }
 }
@@ -294,15 +298,12 @@ pub(crate) enum KeyFile {
     NotVerified,
 }
 
-/// DG1's data for the report; `at` decides the two-digit centuries and the expiry.
+/// DG1's data for the report, the one place the report's view is built from the MRZ model;
+/// `at` decides the two-digit centuries and the expiry.
 fn document(mrz: &Mrz, at: i64) -> DocumentReport {
-    let (year, month, day) = civil_date(at);
+    let today = civil_date(at);
+    let (year, _, _) = today;
     let expiry_year = mrz.date_of_expiry.expiry_year(year);
-    let expiry = (
-        expiry_year,
-        mrz.date_of_expiry.month.unwrap_or(12),
-        mrz.date_of_expiry.day.unwrap_or(31),
-    );
     DocumentReport {
         format: format!("{:?}", mrz.format),
         document_code: mrz.document_code.clone(),
@@ -315,27 +316,15 @@ fn document(mrz: &Mrz, at: i64) -> DocumentReport {
         date_of_expiry: mrz.date_of_expiry.iso(expiry_year),
         sex: mrz.sex.to_string(),
         optional_data: mrz.optional_data.clone(),
-        expired: expiry < (year, month, day),
+        expired: mrz.expired_on(today),
     }
 }
 
-/// The UTC calendar date of a Unix time (proleptic Gregorian; H. Hinnant's algorithm).
+/// The UTC calendar date of a Unix time ([`pa::time::civil_date`]), the year held to the
+/// four digits a report's ISO dates have.
 pub fn civil_date(unix: i64) -> (u16, u8, u8) {
-    let days = unix.div_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        u16::try_from(year.clamp(0, 9999)).unwrap_or(0),
-        u8::try_from(month).unwrap_or(1),
-        u8::try_from(day).unwrap_or(1),
-    )
+    let (year, month, day) = pa::time::civil_date(unix);
+    (u16::try_from(year.clamp(0, 9999)).unwrap_or(0), month, day)
 }
 
 /// Parses every data group that has a parser, for the report.
