@@ -319,9 +319,9 @@ where
             }
         }
     }
-    Err(ReadError::MalformedResponse {
-        command: "GENERAL AUTHENTICATE",
-    })
+    // The terminal finishes or fails within its five steps; past the bound it was driven out
+    // of its sequence.
+    Err(ReadError::Pace(crate::pace::PaceError::OutOfSequence))
 }
 
 async fn bac_with<T, R>(

@@ -74,6 +74,10 @@ pub enum VerdictError {
     /// DG1 does not parse.
     #[error("DG1: {0}")]
     Dg1(#[from] Dg1Error),
+    /// The evidence names a file that is no LDS file (a bundle built in code; one read with
+    /// [`Evidence::from_slice`] was checked already).
+    #[error("evidence: {0}")]
+    Evidence(#[from] super::evidence::EvidenceError),
 }
 
 /// Every security object of a read, parsed once and shared by the session and the verdict.
@@ -156,18 +160,23 @@ pub(crate) fn dg(n: u8) -> ElementaryFile {
     ElementaryFile::Dg(crate::lds::DataGroup::new(n).unwrap_or(crate::lds::DataGroup::DG1))
 }
 
-/// Builds the report of a read from its evidence.
+/// DG1's MRZ from the files of a read, the document every verdict is about.
+pub(crate) fn dg1_mrz(files: &BTreeMap<ElementaryFile, Vec<u8>>) -> Result<Mrz, VerdictError> {
+    Ok(Dg1::parse(files.get(&dg(1)).ok_or(VerdictError::NoDg1)?)?.mrz)
+}
+
+/// Builds the report of a read from its evidence; `mrz` is DG1's ([`dg1_mrz`]).
 pub(crate) fn assess(
     evidence: &Evidence,
     files: &BTreeMap<ElementaryFile, Vec<u8>>,
     parsed: &mut Parsed,
+    mrz: &Mrz,
     lds: Option<EfCom>,
     source: Source,
     v: &Verification<'_>,
-) -> Result<Report, VerdictError> {
+) -> Report {
     parsed.complete(files);
-    let dg1 = Dg1::parse(files.get(&dg(1)).ok_or(VerdictError::NoDg1)?)?;
-    let passive = passive_authentication(files, parsed, &dg1.mrz, v);
+    let passive = passive_authentication(files, parsed, mrz, v);
     let live = matches!(source, Source::Live(_));
     let chip_authenticity = clone_verdict::assess(evidence, parsed, &passive, live, v);
     let downgrade = downgrade::assess(evidence, parsed, &passive);
@@ -199,10 +208,10 @@ pub(crate) fn assess(
             )
         })
         .collect();
-    Ok(Report {
+    Report {
         schema_version: SCHEMA_VERSION,
         access: evidence.access.clone(),
-        document: document(&dg1.mrz, v.at()),
+        document: document(mrz, v.at()),
         lds,
         files: report_files,
         absent: evidence.absent.clone(),
@@ -225,7 +234,7 @@ pub(crate) fn assess(
             at: v.at(),
             device_time: evidence.device_time,
         },
-    })
+    }
 }
 
 fn passive_authentication(
