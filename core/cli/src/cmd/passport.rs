@@ -177,33 +177,10 @@ pub fn access_key(
     }
 }
 
-/// Runs a read, with a progress bar when stderr is a terminal and `quiet` is false.
+/// Runs a read — from the start with `Progress::default()`, or continuing an interrupted one
+/// (see [`tapid_mrtd::reader::resume`]) — with a progress bar when stderr is a terminal and
+/// `quiet` is false.
 pub async fn run_read<T, R>(
-    transport: &mut T,
-    key: &AccessKey,
-    options: &ReadOptions,
-    verification: &Verification<'_>,
-    rng: &mut R,
-    quiet: bool,
-) -> Result<VerifiedRead, ReadError>
-where
-    T: CardTransport + ?Sized,
-    R: rand_core::CryptoRng + Send + ?Sized,
-{
-    run_resume(
-        transport,
-        key,
-        options,
-        verification,
-        rng,
-        quiet,
-        Progress::default(),
-    )
-    .await
-}
-
-/// Continues an interrupted read (see [`tapid_mrtd::reader::resume`]) with the same display.
-pub async fn run_resume<T, R>(
     transport: &mut T,
     key: &AccessKey,
     options: &ReadOptions,

@@ -10,7 +10,7 @@ use tapid_card::transcript::Recorder;
 use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, Profile};
 use tapid_mrtd::lds::DataGroup;
 use tapid_mrtd::mrz::AccessKey;
-use tapid_mrtd::reader::{ReadOptions, Verification};
+use tapid_mrtd::reader::{Progress, ReadOptions, Verification};
 
 use crate::exit::Exit;
 
@@ -282,8 +282,16 @@ async fn run_async(args: Args) -> ExitCode {
         let rec = Recorder::new(src.transport.capabilities(), m);
         let mut t = rec.transport(src.transport);
         let mut rng = rec.rng(passport::system_rng());
-        let result =
-            passport::run_read(&mut t, &key, &options, &verification, &mut rng, args.json).await;
+        let result = passport::run_read(
+            &mut t,
+            &key,
+            &options,
+            &verification,
+            &mut rng,
+            args.json,
+            Progress::default(),
+        )
+        .await;
         if let Err(e) = passport::write_private(path, rec.to_jsonl().as_bytes()) {
             eprintln!("tapid: {e}");
             return ExitCode::from(Exit::Internal);
@@ -298,6 +306,7 @@ async fn run_async(args: Args) -> ExitCode {
             &verification,
             &mut passport::system_rng(),
             args.json,
+            Progress::default(),
         )
         .await
     };
@@ -319,7 +328,7 @@ async fn run_async(args: Args) -> ExitCode {
                     }
                 };
             let mut rng = passport::system_rng();
-            outcome = passport::run_resume(
+            outcome = passport::run_read(
                 &mut transport,
                 &key,
                 &options,

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use tapid_card::transcript::Transcript;
 use tapid_mrtd::lds::DataGroup;
-use tapid_mrtd::reader::{ReadOptions, Verification};
+use tapid_mrtd::reader::{Progress, ReadOptions, Verification};
 
 use crate::exit::Exit;
 
@@ -128,7 +128,17 @@ async fn run_async(args: Args) -> ExitCode {
     };
     let mut t = transcript.transport();
     let mut rng = transcript.rng();
-    match passport::run_read(&mut t, &key, &options, &verification, &mut rng, args.json).await {
+    match passport::run_read(
+        &mut t,
+        &key,
+        &options,
+        &verification,
+        &mut rng,
+        args.json,
+        Progress::default(),
+    )
+    .await
+    {
         Ok(read) => {
             if !t.is_finished() {
                 return fail(

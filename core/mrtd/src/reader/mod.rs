@@ -84,7 +84,8 @@ impl VerifiedRead {
 
 /// Reads and verifies a passport: access control, EF.SOD, DG1 and the requested data groups
 /// the SOD lists, chip authentication, then passive authentication, the clone verdict and the
-/// downgrade check against `verification`.
+/// downgrade check against `verification`. It is [`resume`] from an empty [`Progress`], kept
+/// as the entry point of a fresh read (its parameters repeat `resume`'s but for `from`).
 pub async fn read<T, R>(
     transport: &mut T,
     key: &AccessKey,
