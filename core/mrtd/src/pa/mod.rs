@@ -1,8 +1,9 @@
 //! Passive authentication: EF.SOD, CSCA trust stores, master lists, certificate validation.
 //!
 //! Entry points: [`TrustStore`] (master lists anchored by their roots, certificates, folders,
-//! CRLs), [`crate::lds::sod::Sod::parse`], [`crate::lds::card_security::CardSecurity::parse`], and [`verify`], which applies a [`Policy`]
-//! (validity model, verification time, trust choices) and produces the [`PaReport`] the
+//! CRLs), the signed files it verifies ([`crate::lds::sod::Sod::parse`],
+//! [`crate::lds::card_security::CardSecurity::parse`]), and [`verify`], which applies a
+//! [`Policy`] (validity model, verification time, trust choices) and produces the [`PaReport`] the
 //! reader puts in its verification report: a status, typed [`PaFailure`]s and their text. The CMS layer reads the original bytes ([`signed_data`]) so that
 //! BER encodings and unsorted signed attributes verify as signed.
 
