@@ -64,13 +64,7 @@ pub fn run(args: Args) -> ExitCode {
         );
         return ExitCode::from(2);
     };
-    match passport::runtime() {
-        Ok(rt) => rt.block_on(serve(args, addr)),
-        Err(e) => {
-            eprintln!("tapid: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    passport::block_on(serve(args, addr))
 }
 
 fn list_profiles(json: bool) -> ExitCode {

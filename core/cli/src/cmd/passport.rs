@@ -423,6 +423,19 @@ pub fn system_rng() -> rand_core::UnwrapErr<getrandom::SysRng> {
     rand_core::UnwrapErr(getrandom::SysRng)
 }
 
+/// Runs a command's future on [`runtime`]; a runtime that cannot start is a failure.
+pub fn block_on(
+    command: impl std::future::Future<Output = std::process::ExitCode>,
+) -> std::process::ExitCode {
+    match runtime() {
+        Ok(rt) => rt.block_on(command),
+        Err(e) => {
+            eprintln!("tapid: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// A current-thread Tokio runtime for one command.
 pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_current_thread()

@@ -94,13 +94,7 @@ pub struct Args {
 
 /// Runs `tapid read`.
 pub fn run(args: Args) -> ExitCode {
-    match passport::runtime() {
-        Ok(rt) => rt.block_on(run_async(args)),
-        Err(e) => {
-            eprintln!("tapid: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    passport::block_on(run_async(args))
 }
 
 fn options(args: &Args) -> Result<ReadOptions, String> {

@@ -33,13 +33,7 @@ pub struct Args {
 
 /// Runs `tapid replay`.
 pub fn run(args: Args) -> ExitCode {
-    match passport::runtime() {
-        Ok(rt) => rt.block_on(run_async(args)),
-        Err(e) => {
-            eprintln!("tapid: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    passport::block_on(run_async(args))
 }
 
 async fn run_async(args: Args) -> ExitCode {
