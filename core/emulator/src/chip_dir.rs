@@ -22,11 +22,13 @@ use der::asn1::{Any, OctetString};
 use der::{Decode, Sequence};
 use tapid_mrtd::chip_authentication::CaSetup;
 use tapid_mrtd::crypto::{DomainParameters, EcCurve, EcGroup};
+use tapid_mrtd::lds::card_access::CardAccess;
 use tapid_mrtd::lds::dg1::Dg1;
+use tapid_mrtd::lds::dg14::Dg14;
 use tapid_mrtd::lds::dg15::{Dg15, Dg15PublicKey};
 use tapid_mrtd::lds::{DataGroup, ElementaryFile};
 use tapid_mrtd::pa::HashAlgorithm;
-use tapid_mrtd::security_infos::{Mapping, PaceSetup, SecurityInfos};
+use tapid_mrtd::security_infos::{Mapping, PaceSetup};
 use zeroize::Zeroizing;
 
 use crate::EmulatorError;
@@ -128,7 +130,9 @@ pub fn load(dir: &Path) -> Result<Profile, EmulatorError> {
     let ca_sk = read_any(dir, &["ca_sk.pkcs8".into(), "DG14_sk.pkcs8".into()])?;
     let ca = match (groups.get(&14), ca_sk) {
         (Some(dg14), Some(sk)) => {
-            let infos = SecurityInfos::parse_dg14(dg14).map_err(|e| key_error("DG14", e))?;
+            let infos = Dg14::parse(dg14)
+                .map_err(|e| key_error("DG14", e))?
+                .security_infos;
             let setup = CaSetup::choose(&infos)
                 .ok_or_else(|| EmulatorError::Key("DG14 offers no CA key".into()))?;
             Some(CaKey {
@@ -176,8 +180,9 @@ pub fn load(dir: &Path) -> Result<Profile, EmulatorError> {
 
     let access = match card_access {
         Some(ca_bytes) => {
-            let infos =
-                SecurityInfos::parse(&ca_bytes).map_err(|e| key_error("EF.CardAccess", e))?;
+            let infos = CardAccess::parse(&ca_bytes)
+                .map_err(|e| key_error("EF.CardAccess", e))?
+                .security_infos;
             let setups: Vec<PaceSetup> = infos
                 .pace_infos()
                 .filter_map(|i| PaceSetup::from_info(i, &infos).ok())

@@ -400,7 +400,9 @@ fn chip_authentication(
         .files
         .get(ElementaryFile::Dg(DataGroup::new(14).unwrap()))
         .unwrap();
-    let infos = tapid_mrtd::security_infos::SecurityInfos::parse_dg14(dg14).unwrap();
+    let infos = tapid_mrtd::lds::dg14::Dg14::parse(dg14)
+        .unwrap()
+        .security_infos;
     let setup = CaSetup::choose(&infos).unwrap();
     let (mut ca, mut cmd) = CaTerminal::new(&setup, &mut SeededRng::new(b"ca")).unwrap();
     loop {
@@ -513,7 +515,9 @@ fn ca_clone_resume_is_genuine_until_the_tag_is_lost_at_internal_authenticate() {
             .files
             .get(ElementaryFile::Dg(DataGroup::new(14).unwrap()))
             .unwrap();
-        let infos = tapid_mrtd::security_infos::SecurityInfos::parse_dg14(dg14).unwrap();
+        let infos = tapid_mrtd::lds::dg14::Dg14::parse(dg14)
+            .unwrap()
+            .security_infos;
         let setup = CaSetup::choose(&infos).unwrap();
         let (mut ca, mut cmd) = CaTerminal::new(&setup, &mut SeededRng::new(b"ca")).unwrap();
         loop {

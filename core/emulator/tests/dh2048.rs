@@ -17,6 +17,7 @@ use tapid_emulator::pki::drbg::SeededRng;
 use tapid_emulator::profile::list;
 use tapid_emulator::{Chip, ChipConfig, Profile};
 use tapid_mrtd::chip_authentication::{CaSetup, CaStep, CaTerminal};
+use tapid_mrtd::lds::dg14::Dg14;
 use tapid_mrtd::lds::{DataGroup, EMRTD_AID, ElementaryFile};
 use tapid_mrtd::mrz::AccessKey;
 use tapid_mrtd::pace::{PaceTerminal, Step};
@@ -106,7 +107,7 @@ fn pace_and_chip_authentication_with_dh_2048_over_extended_length() {
             .unwrap()
     );
     assert!(dg14.data.len() > 256);
-    let infos = SecurityInfos::parse_dg14(&dg14.data).unwrap();
+    let infos = Dg14::parse(&dg14.data).unwrap().security_infos;
     // DG14 repeats EF.CardAccess's PACEInfo and names the DH-2048 CA key explicitly.
     assert_eq!(infos.pace_infos().count(), 1);
     let setup = CaSetup::choose(&infos).unwrap();

@@ -9,9 +9,10 @@
 )]
 
 use tapid_emulator::pki::{self, DocumentSigner, generate};
+use tapid_mrtd::lds::card_security::CardSecurity;
 use tapid_mrtd::pa::{
-    self, CardSecurity, ChainStatus, DocumentContext, HashStatus, PaFailure, PaReport, PaStatus,
-    Policy, SignatureStatus, TrustStore,
+    self, ChainStatus, DocumentContext, HashStatus, PaFailure, PaReport, PaStatus, Policy,
+    SignatureStatus, TrustStore,
 };
 
 /// 2026-01-01.

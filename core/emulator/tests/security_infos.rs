@@ -13,15 +13,16 @@
 use tapid_card::tlv::{Tag, Tlv};
 use tapid_emulator::Profile;
 use tapid_emulator::profile::{STANDARDIZED_CA_KEY_PROFILE, list};
+use tapid_mrtd::lds::card_security::CardSecurity;
+use tapid_mrtd::lds::dg14::Dg14;
 use tapid_mrtd::lds::{DataGroup, ElementaryFile};
-use tapid_mrtd::pa::CardSecurity;
 use tapid_mrtd::security_infos::{PaceInfo, SecurityInfo, SecurityInfos};
 
 fn dg14(p: &Profile) -> Option<SecurityInfos> {
     let bytes = p
         .files
         .get(ElementaryFile::Dg(DataGroup::new(14).unwrap()))?;
-    Some(SecurityInfos::parse_dg14(bytes).unwrap())
+    Some(Dg14::parse(bytes).unwrap().security_infos)
 }
 
 fn pace_infos(infos: &SecurityInfos) -> Vec<PaceInfo> {

@@ -42,20 +42,9 @@ impl Date {
 
     /// The UTC date of a Unix timestamp (seconds), so callers can pass their `now`.
     pub fn from_unix_seconds(secs: i64) -> Result<Self> {
-        let days = secs.div_euclid(86_400);
-        // Civil-from-days (Howard Hinnant's algorithm), valid for the whole i64 day range we accept.
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + i64::from(month <= 2);
+        // The reader's conversion, so a holder match and a report agree on the day.
+        let (year, month, day) = tapid_mrtd::pa::time::civil_date(secs);
         let year = u16::try_from(year).map_err(|_| Error::Date("year out of range"))?;
-        let month = u8::try_from(month).map_err(|_| Error::Date("month out of range"))?;
-        let day = u8::try_from(day).map_err(|_| Error::Date("day out of range"))?;
         Self::new(year, month, day)
     }
 

@@ -1,11 +1,20 @@
 //! Does this passport or national ID card belong to the identity holder? Compares the holder's
-//! personal number, names and date of birth with the document's MRZ (DG1) and DG11, and checks
-//! that the document is a valid Swedish passport or ID card. The result lists every field with
-//! whether it matched and why, without repeating the personal data itself.
+//! personal number, names and date of birth with what a verified read of the document
+//! established — DG1's MRZ ([`Mrz`], the one MRZ model) and DG11 — and checks that the document
+//! is a Swedish passport or ID card that had not expired at the verification time. The result
+//! lists every field with whether it matched and why, without repeating the personal data
+//! itself.
+//!
+//! [`match_holder`] takes the reader's [`VerifiedRead`], so what is matched is what was
+//! verified; [`match_mrz`] is the same comparison on an MRZ held apart from a read.
 
 use serde::Serialize;
+use tapid_mrtd::lds::dg11::{Dg11, Name};
+use tapid_mrtd::mrz::{Mrz, MrzFormat};
+use tapid_mrtd::reader::VerifiedRead;
 
 use crate::date::Date;
+use crate::error::Result;
 use crate::personal_number::PersonalNumber;
 use crate::transliteration::{normalize_mrz_field, to_mrz};
 
@@ -26,71 +35,6 @@ impl std::fmt::Debug for IdentityHolder {
     // Personal data stays out of debug output and logs.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("IdentityHolder(<redacted>)")
-    }
-}
-
-/// The MRZ layout, which fixes the capacity of the name field (for truncation).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum MrzFormat {
-    /// ID-1 cards: 3 × 30 characters, name field 30.
-    Td1,
-    /// ID-2: 2 × 36, name field 31.
-    Td2,
-    /// Passport books: 2 × 44, name field 39.
-    Td3,
-}
-
-impl MrzFormat {
-    /// Characters available for `PRIMARY<<SECONDARY`.
-    pub fn name_capacity(self) -> usize {
-        match self {
-            Self::Td1 => 30,
-            Self::Td2 => 31,
-            Self::Td3 => 39,
-        }
-    }
-}
-
-/// The passport side, as read from the chip (DG1 MRZ fields and optional DG11 fields).
-/// Defined here so this crate does not depend on the reader crate.
-#[derive(Clone, PartialEq, Eq, Default)]
-pub struct PassportHolderData {
-    /// MRZ layout; `None` infers it from the document code (P → TD3, I/A/C → TD1).
-    pub format: Option<MrzFormat>,
-    /// Document code (`P`, `PP`, `I`, `ID` …).
-    pub document_code: String,
-    /// Issuing state (`SWE`).
-    pub issuing_state: String,
-    /// Primary identifier (surname), components separated by `<` or spaces.
-    pub primary_identifier: String,
-    /// Secondary identifier (given names).
-    pub secondary_identifier: String,
-    /// Document number.
-    pub document_number: String,
-    /// Nationality.
-    pub nationality: String,
-    /// Date of birth: `YYMMDD` (MRZ) or `YYYY-MM-DD`.
-    pub date_of_birth: String,
-    /// Date of expiry: `YYMMDD` (MRZ) or `YYYY-MM-DD`.
-    pub date_of_expiry: String,
-    /// Optional data (TD3 personal number field; TD1 line 1 optional data).
-    pub optional_data: String,
-    /// TD1 line 2 optional data, if any.
-    pub optional_data_2: String,
-    /// DG11 full name (`SURNAME<<GIVEN<NAMES`), untruncated.
-    pub dg11_full_name: Option<String>,
-    /// DG11 personal number.
-    pub dg11_personal_number: Option<String>,
-    /// DG11 full date of birth (`YYYYMMDD` or `YYYY-MM-DD`).
-    pub dg11_full_date_of_birth: Option<String>,
-}
-
-impl std::fmt::Debug for PassportHolderData {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PassportHolderData")
-            .field("document_code", &self.document_code)
-            .field("issuing_state", &self.issuing_state)
-            .finish_non_exhaustive()
     }
 }
 
@@ -213,21 +157,71 @@ impl HolderMatch {
     }
 }
 
-/// Compares the holder with the document on `today`.
-pub fn match_holder(holder: &IdentityHolder, doc: &PassportHolderData, today: Date) -> HolderMatch {
+/// Compares the holder with a verified read of their document: DG1's MRZ and DG11 as the read
+/// verified them, on the UTC date of the read's verification time, with the report's expiry
+/// verdict (`document.expired`). The report's passive authentication and chip authenticity
+/// verdicts stay the report's: a caller accepts a match only together with them.
+///
+/// Fails only when the verification time lies outside the years a [`Date`] holds.
+pub fn match_holder(holder: &IdentityHolder, read: &VerifiedRead) -> Result<HolderMatch> {
+    let report = read.report();
+    let today = Date::from_unix_seconds(report.verification.at)?;
+    let doc = Document {
+        mrz: read.mrz(),
+        dg11: report.data.dg11.as_ref(),
+        expired: report.document.expired,
+    };
+    Ok(compare(holder, &doc, today))
+}
+
+/// The comparison of [`match_holder`] on an MRZ (and DG11) held apart from a read, on `today`;
+/// the document counts as expired when its date of expiry lies before `today`
+/// ([`Mrz::expired_on`]). It cannot know whether the MRZ was verified: for a passport that was
+/// read, use [`match_holder`].
+pub fn match_mrz(
+    holder: &IdentityHolder,
+    mrz: &Mrz,
+    dg11: Option<&Dg11>,
+    today: Date,
+) -> HolderMatch {
+    let doc = Document {
+        mrz,
+        dg11,
+        expired: mrz.expired_on((today.year(), today.month(), today.day())),
+    };
+    compare(holder, &doc, today)
+}
+
+/// The document side of a match.
+struct Document<'a> {
+    /// DG1's MRZ.
+    mrz: &'a Mrz,
+    /// DG11, when it was read.
+    dg11: Option<&'a Dg11>,
+    /// Whether the date of expiry lies before the day of the match.
+    expired: bool,
+}
+
+impl Document<'_> {
+    fn dg11_personal_number(&self) -> Option<&str> {
+        self.dg11.and_then(|d| d.personal_number.as_deref())
+    }
+}
+
+fn compare(holder: &IdentityHolder, doc: &Document<'_>, today: Date) -> HolderMatch {
     let (mrz_primary, mrz_secondary) = (
-        normalize_mrz_field(&doc.primary_identifier),
-        normalize_mrz_field(&doc.secondary_identifier),
+        normalize_mrz_field(&doc.mrz.primary_identifier),
+        normalize_mrz_field(&doc.mrz.secondary_identifier),
     );
-    let format = doc
-        .format
-        .unwrap_or_else(|| infer_format(&doc.document_code));
-    let mrz_full = mrz_name_is_full(&mrz_primary, &mrz_secondary, format);
-    let dg11_name = doc.dg11_full_name.as_deref().map(split_full_name);
+    let mrz_full = mrz_name_is_full(&mrz_primary, &mrz_secondary, doc.mrz.format);
+    let dg11_name = doc
+        .dg11
+        .and_then(|d| d.full_name.as_ref())
+        .map(split_full_name);
 
     let fields = vec![
         check_document(doc),
-        check_expiry(doc, today),
+        check_expiry(doc),
         check_personal_number(holder, doc, today),
         check_name(
             Field::Surname,
@@ -260,16 +254,8 @@ fn check(field: Field, outcome: Outcome, reason: Reason, source: Source) -> Fiel
     }
 }
 
-fn infer_format(code: &str) -> MrzFormat {
-    match code.chars().next() {
-        Some('P') => MrzFormat::Td3,
-        _ => MrzFormat::Td1,
-    }
-}
-
-fn check_document(doc: &PassportHolderData) -> FieldCheck {
-    let code = doc.document_code.trim_end_matches('<');
-    let kind = match code.chars().next() {
+fn check_document(doc: &Document<'_>) -> FieldCheck {
+    let kind = match doc.mrz.document_code.chars().next() {
         Some('P') => Some(Reason::SwedishPassport),
         Some('I') => Some(Reason::SwedishIdCard),
         _ => None,
@@ -281,7 +267,7 @@ fn check_document(doc: &PassportHolderData) -> FieldCheck {
             Reason::UnsupportedDocumentType,
             Source::Mrz,
         ),
-        Some(_) if doc.issuing_state != "SWE" => check(
+        Some(_) if doc.mrz.issuing_state != "SWE" => check(
             Field::Document,
             Outcome::Mismatch,
             Reason::NotSwedish,
@@ -291,31 +277,39 @@ fn check_document(doc: &PassportHolderData) -> FieldCheck {
     }
 }
 
-fn check_expiry(doc: &PassportHolderData, today: Date) -> FieldCheck {
-    match Date::parse_flexible(&doc.date_of_expiry, today.add_years(50)) {
-        Err(_) => check(
+/// An expiry the MRZ does not give in full (`<<` for month or day) cannot show the document
+/// valid on a given day.
+fn check_expiry(doc: &Document<'_>) -> FieldCheck {
+    let expiry = &doc.mrz.date_of_expiry;
+    if expiry.month.is_none() || expiry.day.is_none() {
+        check(
             Field::Expiry,
             Outcome::Unavailable,
             Reason::Unreadable,
             Source::Mrz,
-        ),
-        Ok(expiry) if expiry < today => check(
+        )
+    } else if doc.expired {
+        check(
             Field::Expiry,
             Outcome::Mismatch,
             Reason::Expired,
             Source::Mrz,
-        ),
-        Ok(_) => check(Field::Expiry, Outcome::Match, Reason::Valid, Source::Mrz),
+        )
+    } else {
+        check(Field::Expiry, Outcome::Match, Reason::Valid, Source::Mrz)
     }
 }
 
 /// Personal numbers in the MRZ optional data: digit runs of 10 or 12 that validate.
-fn mrz_personal_numbers(doc: &PassportHolderData, today: Date) -> Vec<PersonalNumber> {
-    [doc.optional_data.as_str(), doc.optional_data_2.as_str()]
-        .iter()
-        .flat_map(|field| field.split(|c: char| !c.is_ascii_digit() && c != '-' && c != '+'))
-        .filter_map(|run| PersonalNumber::parse(run, today).ok())
-        .collect()
+fn mrz_personal_numbers(mrz: &Mrz, today: Date) -> Vec<PersonalNumber> {
+    [
+        mrz.optional_data.as_str(),
+        mrz.optional_data_2.as_deref().unwrap_or_default(),
+    ]
+    .iter()
+    .flat_map(|field| field.split(|c: char| !c.is_ascii_digit() && c != '-' && c != '+'))
+    .filter_map(|run| PersonalNumber::parse(run, today).ok())
+    .collect()
 }
 
 /// Compares on the ten-digit form; the century is compared when both sides carry it.
@@ -323,20 +317,15 @@ fn same_number(holder: &PersonalNumber, doc: &PersonalNumber) -> bool {
     holder.to_ten_digits() == doc.to_ten_digits()
 }
 
-fn check_personal_number(
-    holder: &IdentityHolder,
-    doc: &PassportHolderData,
-    today: Date,
-) -> FieldCheck {
+fn check_personal_number(holder: &IdentityHolder, doc: &Document<'_>, today: Date) -> FieldCheck {
     let reason_ok = if holder.personal_number.is_coordination_number() {
         Reason::CoordinationNumber
     } else {
         Reason::Exact
     };
-    let mrz = mrz_personal_numbers(doc, today);
+    let mrz = mrz_personal_numbers(doc.mrz, today);
     let dg11 = match doc
-        .dg11_personal_number
-        .as_deref()
+        .dg11_personal_number()
         .map(|s| PersonalNumber::parse(s.trim(), today))
     {
         Some(Ok(p)) => Some(Ok(p)),
@@ -346,7 +335,7 @@ fn check_personal_number(
     let mrz_match = mrz.iter().any(|p| same_number(&holder.personal_number, p));
     let dg11_full_match = |p: &PersonalNumber| {
         same_number(&holder.personal_number, p)
-            && doc.dg11_personal_number.as_deref().is_none_or(|raw| {
+            && doc.dg11_personal_number().is_none_or(|raw| {
                 let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
                 digits.len() != 12 || digits == holder.personal_number.to_twelve_digits()
             })
@@ -424,8 +413,15 @@ fn check_personal_number(
     }
 }
 
-/// Splits a DG11 full name `SURNAME<<GIVEN<NAMES` into normalised parts.
-fn split_full_name(full: &str) -> (String, String) {
+/// A DG11 full name in normalised parts. Some issuers write `SURNAME, GIVEN NAMES` rather than
+/// `SURNAME<<GIVEN<NAMES`, which DG11's parser keeps whole as the primary identifier: the name
+/// is put back together and split on either separator.
+fn split_full_name(name: &Name) -> (String, String) {
+    let full = if name.secondary.is_empty() {
+        name.primary.clone()
+    } else {
+        format!("{}<<{}", name.primary, name.secondary)
+    };
     let full = full.replace(", ", "<<");
     match full.split_once("<<") {
         Some((primary, secondary)) => {
@@ -519,29 +515,28 @@ fn check_name(
     }
 }
 
-fn check_birth_date(holder: &IdentityHolder, doc: &PassportHolderData, today: Date) -> FieldCheck {
+/// The MRZ's two-digit year is compared as it stands (the century is DG11's or the personal
+/// number's to tell); a birth date with unknown parts (`<<`) cannot be compared.
+fn check_birth_date(holder: &IdentityHolder, doc: &Document<'_>, today: Date) -> FieldCheck {
     let expected = holder
         .date_of_birth
         .unwrap_or_else(|| holder.personal_number.birth_date());
-    let yymmdd = format!(
-        "{:02}{:02}{:02}",
-        expected.year() % 100,
-        expected.month(),
-        expected.day()
-    );
-    let mrz = match doc.date_of_birth.len() {
-        6 if doc.date_of_birth.bytes().all(|b| b.is_ascii_digit()) => {
-            Some(doc.date_of_birth == yymmdd)
-        }
-        _ => Date::parse_flexible(&doc.date_of_birth, today)
-            .ok()
-            .map(|d| d == expected),
+    let birth = &doc.mrz.date_of_birth;
+    let mrz = match (birth.month, birth.day) {
+        (Some(month), Some(day)) => Some(
+            (u16::from(birth.yy), month, day)
+                == (expected.year() % 100, expected.month(), expected.day()),
+        ),
+        _ => None,
     };
-    let dg11 = doc.dg11_full_date_of_birth.as_deref().map(|s| {
-        Date::parse_flexible(s.trim(), today)
-            .ok()
-            .map(|d| d == expected)
-    });
+    let dg11 = doc
+        .dg11
+        .and_then(|d| d.full_date_of_birth.as_deref())
+        .map(|s| {
+            Date::parse_flexible(s.trim(), today)
+                .ok()
+                .map(|d| d == expected)
+        });
     let field = Field::DateOfBirth;
     match (mrz, dg11.flatten()) {
         (Some(true), Some(true)) => check(field, Outcome::Match, Reason::Exact, Source::MrzAndDg11),

@@ -148,57 +148,40 @@ pub fn check_os(os: Os, version: OsVersion) -> Support {
 impl Support {
     /// The text to show, `None` when supported.
     pub fn message(self, lang: Lang) -> Option<String> {
-        match (self, lang) {
-            (Self::Supported, _) => None,
-            (
-                Self::EndingSoon {
-                    os,
-                    major,
-                    next_minimum_major,
-                },
-                Lang::Sv,
-            ) => Some(format!(
-                "Stödet för {} {major} upphör snart. Uppdatera till {} {next_minimum_major} eller senare för att fortsätta använda appen.",
-                os.name(),
-                os.name()
-            )),
-            (
-                Self::EndingSoon {
-                    os,
-                    major,
-                    next_minimum_major,
-                },
-                Lang::En,
-            ) => Some(format!(
-                "Support for {} {major} ends soon. Update to {} {next_minimum_major} or later to keep using the app.",
-                os.name(),
-                os.name()
-            )),
-            (
-                Self::Unsupported {
-                    os,
-                    major,
-                    minimum_major,
-                },
-                Lang::Sv,
-            ) => Some(format!(
-                "Appen fungerar inte på {} {major}. Den kräver {} {minimum_major} eller senare. Uppdatera enhetens operativsystem om det går, annars behöver du en nyare enhet.",
-                os.name(),
-                os.name()
-            )),
-            (
-                Self::Unsupported {
-                    os,
-                    major,
-                    minimum_major,
-                },
-                Lang::En,
-            ) => Some(format!(
-                "The app does not work on {} {major}. It needs {} {minimum_major} or later. Update your device's operating system if you can; otherwise you need a newer device.",
-                os.name(),
-                os.name()
-            )),
-        }
+        let text = match self {
+            Self::Supported => return None,
+            Self::EndingSoon {
+                os,
+                major,
+                next_minimum_major,
+            } => {
+                let os = os.name();
+                match lang {
+                    Lang::Sv => format!(
+                        "Stödet för {os} {major} upphör snart. Uppdatera till {os} {next_minimum_major} eller senare för att fortsätta använda appen."
+                    ),
+                    Lang::En => format!(
+                        "Support for {os} {major} ends soon. Update to {os} {next_minimum_major} or later to keep using the app."
+                    ),
+                }
+            }
+            Self::Unsupported {
+                os,
+                major,
+                minimum_major,
+            } => {
+                let os = os.name();
+                match lang {
+                    Lang::Sv => format!(
+                        "Appen fungerar inte på {os} {major}. Den kräver {os} {minimum_major} eller senare. Uppdatera enhetens operativsystem om det går, annars behöver du en nyare enhet."
+                    ),
+                    Lang::En => format!(
+                        "The app does not work on {os} {major}. It needs {os} {minimum_major} or later. Update your device's operating system if you can; otherwise you need a newer device."
+                    ),
+                }
+            }
+        };
+        Some(text)
     }
 }
 

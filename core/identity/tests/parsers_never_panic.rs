@@ -11,13 +11,15 @@ use arbitrary::{Arbitrary, Unstructured};
 use proptest::prelude::*;
 use tapid_identity::autostart::{LaunchUrl, Platform, RedirectPolicy, ReturnNonces};
 use tapid_identity::date::Date;
-use tapid_identity::holder_match::{IdentityHolder, PassportHolderData, match_holder};
+use tapid_identity::holder_match::{IdentityHolder, match_mrz};
 use tapid_identity::offline_code::{self, Challenge, OfflineKey, PendingChallenge};
 use tapid_identity::order::CollectResponse;
 use tapid_identity::otp::ocra::OcraSuite;
 use tapid_identity::personal_number::PersonalNumber;
 use tapid_identity::platform::OsVersion;
 use tapid_identity::qr::{self, QrPayload, QrStartSecret};
+use tapid_mrtd::lds::dg11::{Dg11, Name};
+use tapid_mrtd::mrz::{Mrz, MrzDate, MrzFormat};
 
 fn today() -> Date {
     Date::new(2026, 11, 21).unwrap()
@@ -126,17 +128,22 @@ proptest! {
         }
         let mut u = Unstructured::new(&bytes);
         if let Ok(d) = Doc::arbitrary(&mut u) {
-            let doc = PassportHolderData {
-                format: None, document_code: d.code, issuing_state: d.state, primary_identifier: d.primary,
+            let date = |s: &str| MrzDate::parse(s.as_bytes()).unwrap_or(MrzDate { yy: 0, month: None, day: None });
+            let mrz = Mrz {
+                format: MrzFormat::TD3, document_code: d.code, issuing_state: d.state, primary_identifier: d.primary,
                 secondary_identifier: d.secondary, document_number: String::new(), nationality: String::new(),
-                date_of_birth: d.dob, date_of_expiry: d.doe, optional_data: d.opt, optional_data_2: d.opt2,
-                dg11_full_name: d.name, dg11_personal_number: d.pn, dg11_full_date_of_birth: d.full_dob,
+                date_of_birth: date(&d.dob), date_of_birth_raw: d.dob, sex: 'X', date_of_expiry: date(&d.doe),
+                date_of_expiry_raw: d.doe, optional_data: d.opt, optional_data_2: Some(d.opt2),
+            };
+            let dg11 = Dg11 {
+                full_name: d.name.as_deref().map(Name::parse), personal_number: d.pn, full_date_of_birth: d.full_dob,
+                ..Dg11::default()
             };
             let holder = IdentityHolder {
                 personal_number: PersonalNumber::parse("198112189876", today()).unwrap(),
                 given_names: d.given, surname: d.surname, date_of_birth: None,
             };
-            let m = match_holder(&holder, &doc, today());
+            let m = match_mrz(&holder, &mrz, Some(&dg11), today());
             prop_assert_eq!(m.fields.len(), 6);
         }
     }

@@ -127,21 +127,19 @@ fn decode_with_image(
     format: image::ImageFormat,
 ) -> Result<FaceImage, FaceImageError> {
     let decode_err = |e: image::ImageError| FaceImageError::Decode(e.to_string());
-    let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(MAX_DIMENSION);
-    limits.max_image_height = Some(MAX_DIMENSION);
-    limits.max_alloc = Some(MAX_PIXELS * 8);
-    reader.limits(limits);
-    let (width, height) = reader.into_dimensions().map_err(decode_err)?;
+    // Reading the dimensions consumes a reader, so decoding takes a second one, limited alike.
+    let reader = || {
+        let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
+        let mut limits = image::Limits::default();
+        limits.max_image_width = Some(MAX_DIMENSION);
+        limits.max_image_height = Some(MAX_DIMENSION);
+        limits.max_alloc = Some(MAX_PIXELS * 8);
+        reader.limits(limits);
+        reader
+    };
+    let (width, height) = reader().into_dimensions().map_err(decode_err)?;
     check_dimensions(width, height)?;
-    let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(MAX_DIMENSION);
-    limits.max_image_height = Some(MAX_DIMENSION);
-    limits.max_alloc = Some(MAX_PIXELS * 8);
-    reader.limits(limits);
-    let decoded = reader.decode().map_err(decode_err)?;
+    let decoded = reader().decode().map_err(decode_err)?;
     let has_alpha = decoded.color().has_alpha();
     let pixels = if has_alpha {
         decoded.to_rgba8().into_raw()

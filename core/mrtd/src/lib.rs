@@ -3,12 +3,21 @@
 //!
 //! Protocol logic is pure over bytes; the [`reader`] session drives it over a
 //! [`tapid_card::CardTransport`].
+//!
+//! Feature `face-image` (off by default) adds the module `face_image`: decoding the DG2 face (JPEG,
+//! JPEG 2000) and exporting it as PNG, with the `image` and `hayro-jpeg2000` codecs. Parsing
+//! DG2 and its raw image bytes does not need it.
+//!
+//! Errors: each operation returns its own module error, and each of those converts into the
+//! crate's boundary [`Error`] (see [`error`]). Check outcomes are verdicts in the report.
 #![forbid(unsafe_code)]
 
 pub mod active_authentication;
 pub mod bac;
 pub mod chip_authentication;
 pub mod crypto;
+pub mod error;
+#[cfg(feature = "face-image")]
 pub mod face_image;
 pub mod kdf;
 pub mod lds;
@@ -19,3 +28,5 @@ pub mod reader;
 pub mod secure_messaging;
 pub mod security_infos;
 pub mod symmetric;
+
+pub use error::Error;

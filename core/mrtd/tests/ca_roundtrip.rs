@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 use tapid_card::{CommandApdu, ResponseApdu, StatusWord};
 use tapid_mrtd::chip_authentication::{CaChip, CaError, CaSetup, CaStep, CaTerminal};
 use tapid_mrtd::crypto::DomainParameters;
+use tapid_mrtd::lds::dg14::Dg14;
 use tapid_mrtd::pace::{AgreementGroup, AgreementPrivateKey};
 use tapid_mrtd::secure_messaging::{LengthMode, SecureChannel};
 use tapid_mrtd::security_infos::{
@@ -224,9 +225,9 @@ fn bsi_reference_explicit_brainpool_p224_key() {
     let Some(dir) = common::conformance_dir() else {
         return;
     };
-    let infos =
-        SecurityInfos::parse_dg14(&common::read(&dir, "bsi-tr03105-reference/Datagroup14.bin"))
-            .unwrap();
+    let infos = Dg14::parse(&common::read(&dir, "bsi-tr03105-reference/Datagroup14.bin"))
+        .unwrap()
+        .security_infos;
     let setup = CaSetup::choose(&infos).unwrap();
     assert_eq!(setup.protocol.name(), "id-CA-ECDH-3DES-CBC-CBC");
     let pkcs8 =
@@ -258,8 +259,11 @@ fn choose_from_german_card_security_and_without_ca_info() {
     let Some(dir) = common::conformance_dir() else {
         return;
     };
-    let cs = tapid_mrtd::pa::CardSecurity::parse(&common::read(&dir, "real-sod/DE.cardsecurity"))
-        .unwrap();
+    let cs = tapid_mrtd::lds::card_security::CardSecurity::parse(&common::read(
+        &dir,
+        "real-sod/DE.cardsecurity",
+    ))
+    .unwrap();
     let infos = SecurityInfos::parse(cs.security_infos()).unwrap();
     let setup = CaSetup::choose(&infos).unwrap();
     assert_eq!(setup.protocol.name(), "id-CA-ECDH-AES-CBC-CMAC-128");

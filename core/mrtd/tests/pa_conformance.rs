@@ -11,10 +11,12 @@ mod common;
 
 use std::path::Path;
 
+use tapid_mrtd::lds::card_security::CardSecurity;
+use tapid_mrtd::lds::sod::Sod;
 use tapid_mrtd::pa::{
     self, Anchoring, Certificate, ChainStatus, DocumentContext, FileKind, HashStatus, MasterList,
-    PaError, PaFailure, PaReport, PaStatus, Policy, RevocationStatus, SignatureStatus, Sod,
-    TrustStore, ValidityModel,
+    PaError, PaFailure, PaReport, PaStatus, Policy, RevocationStatus, SignatureStatus, TrustStore,
+    ValidityModel,
 };
 
 /// 2026-01-01: every real DS certificate of the data is valid (its private key usage period
@@ -456,7 +458,7 @@ fn german_card_security_verifies_and_exposes_security_infos() {
     };
     let trust = trust_de_nl(&dir);
     let bytes = common::read(&dir, "real-sod/DE.cardsecurity");
-    let cs = pa::CardSecurity::parse(&bytes).unwrap();
+    let cs = CardSecurity::parse(&bytes).unwrap();
     assert_eq!(
         cs.security_infos().first(),
         Some(&0x31),

@@ -11,7 +11,8 @@
 mod common;
 
 use tapid_mrtd::crypto::{DomainParameters, EcCurve, NamedCurve};
-use tapid_mrtd::pa::CardSecurity;
+use tapid_mrtd::lds::card_security::CardSecurity;
+use tapid_mrtd::lds::dg14::Dg14;
 use tapid_mrtd::security_infos::{
     Agreement, CaProtocol, Mapping, PaceProtocol, SecurityInfo, SecurityInfoError, SecurityInfos,
     choose_pace,
@@ -111,7 +112,7 @@ fn bsi_reference_dg14() {
         return;
     };
     let dg14 = common::read(&dir, "bsi-tr03105-reference/Datagroup14.bin");
-    let infos = SecurityInfos::parse_dg14(&dg14).unwrap();
+    let infos = Dg14::parse(&dg14).unwrap().security_infos;
     let key = infos.chip_authentication_public_keys().next().unwrap();
     assert_eq!(key.agreement, Agreement::Ecdh);
     assert_eq!(key.key_id, None);
@@ -135,7 +136,7 @@ fn bsi_reference_dg14() {
     assert!(infos.pace_infos().next().is_none());
     assert!(choose_pace(&infos, true).is_none());
     // DG14 without its 6E wrapper is not DG14.
-    assert!(SecurityInfos::parse_dg14(&dg14[4..]).is_err());
+    assert!(Dg14::parse(&dg14[4..]).is_err());
 }
 
 #[test]

@@ -87,14 +87,5 @@ pub fn run(args: AutostartArgs) -> ExitCode {
             }
         }),
     };
-    match result {
-        Ok(out) => {
-            outln!("{out}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    super::print_result(result)
 }

@@ -13,3 +13,17 @@ pub mod readers;
 pub mod replay;
 pub mod trust_args;
 pub mod verify;
+
+/// Prints a command's text result to stdout, or its error to stderr, and gives the exit code.
+pub fn print_result<E: std::fmt::Display>(result: Result<String, E>) -> std::process::ExitCode {
+    match result {
+        Ok(out) => {
+            outln!("{out}");
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

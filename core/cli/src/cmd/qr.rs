@@ -57,14 +57,5 @@ pub fn run(args: QrArgs) -> ExitCode {
             }
         }),
     };
-    match result {
-        Ok(out) => {
-            outln!("{out}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    super::print_result(result)
 }

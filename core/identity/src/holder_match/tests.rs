@@ -2,6 +2,27 @@
 
 use super::*;
 use crate::personal_number::luhn;
+use tapid_mrtd::mrz::MrzDate;
+
+/// The document side as a read delivers it: DG1's MRZ and DG11 (empty unless a test fills it).
+#[derive(Debug)]
+struct Doc {
+    mrz: Mrz,
+    dg11: Dg11,
+}
+
+/// [`match_mrz`] on a test document.
+fn match_doc(holder: &IdentityHolder, doc: &Doc, today: Date) -> HolderMatch {
+    match_mrz(holder, &doc.mrz, Some(&doc.dg11), today)
+}
+
+/// The document of MRZ `lines`, parsed (every check digit verified) as a reader parses DG1.
+fn parsed(lines: &[String]) -> Doc {
+    Doc {
+        mrz: Mrz::parse(&lines.join("\n")).unwrap(),
+        dg11: Dg11::default(),
+    }
+}
 
 fn today() -> Date {
     Date::new(2026, 11, 21).unwrap()
@@ -24,69 +45,44 @@ fn cd(s: &str) -> char {
     char::from_digit(sum % 10, 10).unwrap()
 }
 
-/// Builds a TD3 MRZ and slices it back into fields, as a reader delivers DG1.
-fn td3(
-    surname: &str,
-    given: &str,
-    doc_no: &str,
-    dob: &str,
-    expiry: &str,
-    personal: &str,
-) -> PassportHolderData {
+/// Builds a TD3 MRZ and parses it, as a reader delivers DG1.
+fn td3(surname: &str, given: &str, doc_no: &str, dob: &str, expiry: &str, personal: &str) -> Doc {
     let l1 = format!("{:<<44}", format!("P<SWE{surname}<<{given}"));
     let pn = format!("{personal:<<14}");
     let l2 = format!(
-        "{doc_no:<<9}{}SWE{dob}{}F{expiry}{}{pn}{}0",
+        "{doc_no:<<9}{}SWE{dob}{}F{expiry}{}{pn}{}",
         cd(&format!("{doc_no:<<9}")),
         cd(dob),
         cd(expiry),
         cd(&pn)
     );
+    let composite = cd(&format!("{}{}{}", &l2[0..10], &l2[13..20], &l2[21..43]));
+    let l2 = format!("{l2}{composite}");
     assert_eq!((l1.len(), l2.len()), (44, 44));
-    let name = &l1[5..44];
-    let (primary, secondary) = name.split_once("<<").unwrap();
-    PassportHolderData {
-        format: Some(MrzFormat::Td3),
-        document_code: l1[0..2].into(),
-        issuing_state: l1[2..5].into(),
-        primary_identifier: primary.into(),
-        secondary_identifier: secondary.into(),
-        document_number: l2[0..9].into(),
-        nationality: l2[10..13].into(),
-        date_of_birth: l2[13..19].into(),
-        date_of_expiry: l2[21..27].into(),
-        optional_data: l2[28..42].into(),
-        ..Default::default()
-    }
+    parsed(&[l1, l2])
 }
 
-/// Builds a TD1 MRZ (ID card, personal number in line 1's optional data) and slices it.
-fn td1(surname: &str, given: &str, dob: &str, expiry: &str, personal: &str) -> PassportHolderData {
+/// Builds a TD1 MRZ (ID card, personal number in line 1's optional data) and parses it.
+fn td1(surname: &str, given: &str, dob: &str, expiry: &str, personal: &str) -> Doc {
     let l1 = format!(
         "{:<<30}",
         format!("IDSWE12345678<{}{personal}", cd("12345678<"))
     );
     let l2 = format!(
-        "{:<<29}0",
+        "{:<<29}",
         format!("{dob}{}M{expiry}{}SWE", cd(dob), cd(expiry))
     );
+    let composite = cd(&format!(
+        "{}{}{}{}",
+        &l1[5..30],
+        &l2[0..7],
+        &l2[8..15],
+        &l2[18..29]
+    ));
+    let l2 = format!("{l2}{composite}");
     let l3 = format!("{:<<30}", format!("{surname}<<{given}"));
     assert_eq!((l1.len(), l2.len(), l3.len()), (30, 30, 30));
-    let (primary, secondary) = l3.split_once("<<").unwrap();
-    PassportHolderData {
-        format: Some(MrzFormat::Td1),
-        document_code: l1[0..2].into(),
-        issuing_state: l1[2..5].into(),
-        primary_identifier: primary.into(),
-        secondary_identifier: secondary.into(),
-        document_number: l1[5..14].into(),
-        nationality: l2[15..18].into(),
-        date_of_birth: l2[0..6].into(),
-        date_of_expiry: l2[8..14].into(),
-        optional_data: l1[15..30].into(),
-        optional_data_2: l2[18..29].into(),
-        ..Default::default()
-    }
+    parsed(&[l1, l2, l3])
 }
 
 fn holder(pn: &str, given: &str, surname: &str) -> IdentityHolder {
@@ -115,7 +111,7 @@ fn passport_td3_matches_with_transliteration() {
         "300101",
         "8112189876",
     );
-    let m = match_holder(&holder(PN, "Åsa Maria", "Ängström"), &doc, today());
+    let m = match_doc(&holder(PN, "Åsa Maria", "Ängström"), &doc, today());
     assert!(m.matched, "{m:?}");
     assert_eq!(
         outcome(&m, Field::Document),
@@ -150,7 +146,7 @@ fn passport_td3_matches_with_transliteration() {
 #[test]
 fn id_card_td1_matches_with_umlaut() {
     let doc = td1("MUELLER<OEBERG", "JOERG", "811218", "310630", "8112189876");
-    let m = match_holder(&holder(PN, "Jörg", "Müller-Öberg"), &doc, today());
+    let m = match_doc(&holder(PN, "Jörg", "Müller-Öberg"), &doc, today());
     assert!(m.matched, "{m:?}");
     assert_eq!(
         outcome(&m, Field::Document),
@@ -169,7 +165,7 @@ fn simple_transliteration_is_accepted_and_reported() {
         "300101",
         "8112189876",
     );
-    let m = match_holder(&holder(PN, "Åsa", "Ängström"), &doc, today());
+    let m = match_doc(&holder(PN, "Åsa", "Ängström"), &doc, today());
     assert!(m.matched);
     assert_eq!(
         outcome(&m, Field::Surname),
@@ -183,7 +179,7 @@ fn simple_transliteration_is_accepted_and_reported() {
         "300101",
         "8112189876",
     );
-    let m = match_holder(&holder(PN, "Sven", "Svensson"), &plain, today());
+    let m = match_doc(&holder(PN, "Sven", "Svensson"), &plain, today());
     assert_eq!(outcome(&m, Field::Surname), (Outcome::Match, Reason::Exact));
 }
 
@@ -191,7 +187,7 @@ fn simple_transliteration_is_accepted_and_reported() {
 fn coordination_number_and_real_birth_date() {
     let ten = format!("811278987{}", luhn("811278987").unwrap());
     let doc = td1("SVENSSON", "SVEN", "811218", "310630", &ten);
-    let m = match_holder(&holder(&ten, "Sven", "Svensson"), &doc, today());
+    let m = match_doc(&holder(&ten, "Sven", "Svensson"), &doc, today());
     assert!(m.matched, "{m:?}");
     assert_eq!(
         outcome(&m, Field::PersonalNumber),
@@ -213,7 +209,7 @@ fn truncated_names_in_a_full_td1_field() {
         "310630",
         "8112189876",
     );
-    let m = match_holder(
+    let m = match_doc(
         &holder(PN, "Karl-Fredrik Alexander", "Andersson-Johansson"),
         &doc,
         today(),
@@ -233,7 +229,7 @@ fn truncated_names_in_a_full_td1_field() {
         "300101",
         "8112189876",
     );
-    let m = match_holder(
+    let m = match_doc(
         &holder(PN, "Karl-Fredrik Alexander", "Andersson-Johansson"),
         &short,
         today(),
@@ -259,7 +255,7 @@ fn each_field_mismatch_is_reported() {
     };
 
     let other_pn = format!("811218987{}", 0); // wrong check digit -> not a valid number at all
-    let m = match_holder(
+    let m = match_doc(
         &h,
         &td3(
             "AENGSTROEM",
@@ -276,7 +272,7 @@ fn each_field_mismatch_is_reported() {
         (Outcome::Unavailable, Reason::NotInDocument)
     );
     let valid_other = format!("811218123{}", luhn("811218123").unwrap());
-    let m = match_holder(
+    let m = match_doc(
         &h,
         &td3(
             "AENGSTROEM",
@@ -294,7 +290,7 @@ fn each_field_mismatch_is_reported() {
     );
     assert!(!m.matched);
 
-    let m = match_holder(
+    let m = match_doc(
         &h,
         &td3(
             "BERG",
@@ -312,7 +308,7 @@ fn each_field_mismatch_is_reported() {
     );
     assert_eq!(m.failures().count(), 1);
 
-    let m = match_holder(
+    let m = match_doc(
         &h,
         &td3(
             "AENGSTROEM",
@@ -329,7 +325,7 @@ fn each_field_mismatch_is_reported() {
         (Outcome::Mismatch, Reason::Different)
     );
 
-    let m = match_holder(
+    let m = match_doc(
         &h,
         &td3(
             "AENGSTROEM",
@@ -346,7 +342,7 @@ fn each_field_mismatch_is_reported() {
         (Outcome::Mismatch, Reason::Different)
     );
 
-    let m = match_holder(
+    let m = match_doc(
         &h,
         &td3(
             "AENGSTROEM",
@@ -363,7 +359,7 @@ fn each_field_mismatch_is_reported() {
         (Outcome::Mismatch, Reason::Expired)
     );
     assert!(!m.matched);
-    let m = match_holder(
+    let m = match_doc(
         &h,
         &td3(
             "AENGSTROEM",
@@ -378,21 +374,21 @@ fn each_field_mismatch_is_reported() {
     assert_eq!(outcome(&m, Field::Expiry), (Outcome::Match, Reason::Valid));
 
     let mut foreign = base();
-    foreign.issuing_state = "NOR".into();
+    foreign.mrz.issuing_state = "NOR".into();
     assert_eq!(
-        outcome(&match_holder(&h, &foreign, today()), Field::Document),
+        outcome(&match_doc(&h, &foreign, today()), Field::Document),
         (Outcome::Mismatch, Reason::NotSwedish)
     );
     let mut crew = base();
-    crew.document_code = "AC".into();
+    crew.mrz.document_code = "AC".into();
     assert_eq!(
-        outcome(&match_holder(&h, &crew, today()), Field::Document),
+        outcome(&match_doc(&h, &crew, today()), Field::Document),
         (Outcome::Mismatch, Reason::UnsupportedDocumentType)
     );
     let mut unreadable = base();
-    unreadable.date_of_expiry = "30<101".into();
+    unreadable.mrz.date_of_expiry = MrzDate::parse(b"30<<01").unwrap();
     assert_eq!(
-        outcome(&match_holder(&h, &unreadable, today()), Field::Expiry),
+        outcome(&match_doc(&h, &unreadable, today()), Field::Expiry),
         (Outcome::Unavailable, Reason::Unreadable)
     );
 }
@@ -401,10 +397,10 @@ fn each_field_mismatch_is_reported() {
 fn dg11_is_used_and_cross_checked() {
     let h = holder(PN, "Åsa", "Ängström");
     let mut doc = td3("AENGSTROEM", "AASA", "XA1234567", "811218", "300101", "");
-    doc.dg11_personal_number = Some("19811218-9876".into());
-    doc.dg11_full_date_of_birth = Some("19811218".into());
-    doc.dg11_full_name = Some("AENGSTROEM<<AASA".into());
-    let m = match_holder(&h, &doc, today());
+    doc.dg11.personal_number = Some("19811218-9876".into());
+    doc.dg11.full_date_of_birth = Some("19811218".into());
+    doc.dg11.full_name = Some(Name::parse("AENGSTROEM<<AASA"));
+    let m = match_doc(&h, &doc, today());
     assert!(m.matched, "{m:?}");
     assert_eq!(m.field(Field::PersonalNumber).unwrap().source, Source::Dg11);
     assert_eq!(
@@ -414,9 +410,9 @@ fn dg11_is_used_and_cross_checked() {
     assert_eq!(m.field(Field::Surname).unwrap().source, Source::MrzAndDg11);
 
     // Same ten digits but another century in DG11: not the holder.
-    doc.dg11_personal_number = Some("18811218-9876".into());
+    doc.dg11.personal_number = Some("18811218-9876".into());
     assert_eq!(
-        outcome(&match_holder(&h, &doc, today()), Field::PersonalNumber).0,
+        outcome(&match_doc(&h, &doc, today()), Field::PersonalNumber).0,
         Outcome::Mismatch
     );
 
@@ -430,21 +426,21 @@ fn dg11_is_used_and_cross_checked() {
         "8112189876",
     );
     let valid_other = format!("811218123{}", luhn("811218123").unwrap());
-    both.dg11_personal_number = Some(valid_other);
+    both.dg11.personal_number = Some(valid_other);
     assert_eq!(
-        outcome(&match_holder(&h, &both, today()), Field::PersonalNumber),
+        outcome(&match_doc(&h, &both, today()), Field::PersonalNumber),
         (Outcome::Mismatch, Reason::SourcesDisagree)
     );
-    both.dg11_personal_number = None;
-    both.dg11_full_name = Some("BERG<<AASA".into());
+    both.dg11.personal_number = None;
+    both.dg11.full_name = Some(Name::parse("BERG<<AASA"));
     assert_eq!(
-        outcome(&match_holder(&h, &both, today()), Field::Surname),
+        outcome(&match_doc(&h, &both, today()), Field::Surname),
         (Outcome::Mismatch, Reason::SourcesDisagree)
     );
-    both.dg11_full_name = None;
-    both.dg11_full_date_of_birth = Some("1981-12-19".into());
+    both.dg11.full_name = None;
+    both.dg11.full_date_of_birth = Some("1981-12-19".into());
     assert_eq!(
-        outcome(&match_holder(&h, &both, today()), Field::DateOfBirth),
+        outcome(&match_doc(&h, &both, today()), Field::DateOfBirth),
         (Outcome::Mismatch, Reason::SourcesDisagree)
     );
 }
@@ -459,7 +455,7 @@ fn untransliterable_holder_name() {
         "300101",
         "8112189876",
     );
-    let m = match_holder(&holder(PN, "Иван", "Ivanov"), &doc, today());
+    let m = match_doc(&holder(PN, "Иван", "Ivanov"), &doc, today());
     assert_eq!(
         outcome(&m, Field::GivenNames),
         (Outcome::Unavailable, Reason::Untransliterable)

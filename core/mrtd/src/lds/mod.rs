@@ -1,15 +1,42 @@
-//! The Logical Data Structure (ICAO 9303-10): file identifiers and the parsed files.
+//! The Logical Data Structure (ICAO 9303-10): file identifiers and one module per file, named
+//! as the standard names it.
+//!
+//! | file | module | type |
+//! | --- | --- | --- |
+//! | EF.ATR/INFO | [`atr_info`] | [`atr_info::AtrInfo`] |
+//! | EF.CardAccess | [`card_access`] | [`card_access::CardAccess`] |
+//! | EF.CardSecurity | [`card_security`] | [`card_security::CardSecurity`] |
+//! | EF.COM | [`com`] | [`com::EfCom`] |
+//! | EF.SOD | [`sod`] | [`sod::Sod`] |
+//! | DG1 | [`dg1`] | [`dg1::Dg1`] (the MRZ model is [`crate::mrz::Mrz`]) |
+//! | DG2 | [`dg2`], [`biometric`] | [`dg2::Dg2`] |
+//! | DG5, DG7 | [`displayed_image`] | [`displayed_image::DisplayedImages`] |
+//! | DG11, DG12 | [`dg11`], [`dg12`] | [`dg11::Dg11`], [`dg12::Dg12`] |
+//! | DG14 | [`dg14`] | [`dg14::Dg14`] |
+//! | DG15 | [`dg15`] | [`dg15::Dg15`] |
+//! | any other | [`raw_group`] | [`raw_group::RawDataGroup`] |
+//!
+//! The `SecurityInfo` types that EF.CardAccess, EF.CardSecurity and DG14 hold (9303-11 §9.2:
+//! `PACEInfo`, `ChipAuthenticationInfo`, …) stay in [`crate::security_infos`]: they are the
+//! vocabulary of the protocols (PACE, Chip Authentication, Active Authentication) as much as
+//! of the files, and PACE and CA use them without any file. The files here parse into them.
+//! Verifying EF.SOD and EF.CardSecurity is passive authentication ([`crate::pa`]); decoding a
+//! DG2 face to pixels is `crate::face_image` (feature `face-image`).
 
 pub mod atr_info;
 pub mod biometric;
+pub mod card_access;
+pub mod card_security;
 pub mod com;
 pub mod dg1;
 pub mod dg11;
 pub mod dg12;
+pub mod dg14;
 pub mod dg15;
 pub mod dg2;
 pub mod displayed_image;
 pub mod raw_group;
+pub mod sod;
 
 use serde::Serialize;
 

@@ -78,6 +78,18 @@ pub enum MrzFormat {
     TD3,
 }
 
+impl MrzFormat {
+    /// Characters the layout has for `PRIMARY<<SECONDARY` (TD1 30, TD2 31, TD3 39): a name
+    /// that fills them may have been truncated by the issuer (9303-3 §4.6).
+    pub fn name_capacity(self) -> usize {
+        match self {
+            Self::TD1 => 30,
+            Self::TD2 => 31,
+            Self::TD3 => 39,
+        }
+    }
+}
+
 /// A parsed MRZ with every check digit verified.
 #[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct Mrz {
@@ -140,6 +152,22 @@ fn check(f: &[u8], digit: u8, which: MrzField) -> Result<(), MrzError> {
 
 fn date(f: &[u8], which: MrzField) -> Result<MrzDate, MrzError> {
     MrzDate::parse(f).ok_or(MrzError::InvalidDate(which))
+}
+
+/// Where a layout keeps the fields TD1, TD2 and TD3 share (9303-4, -5, -6).
+struct Located<'a> {
+    /// Line 1: document code at 0..2, issuing state at 2..5.
+    line1: &'a [u8],
+    /// The name field, `primary<<secondary<names`.
+    names: &'a [u8],
+    /// Nationality.
+    nationality: &'a [u8],
+    /// Date of birth, `YYMMDD`.
+    birth: &'a [u8],
+    /// Sex.
+    sex: u8,
+    /// Date of expiry, `YYMMDD`.
+    expiry: &'a [u8],
 }
 
 /// Splits `primary<<secondary<names` into the two identifiers.
@@ -233,23 +261,20 @@ impl Mrz {
         composite.extend_from_slice(field(l2, 13, 20));
         composite.extend_from_slice(field(l2, 21, composite_at));
         check(&composite, at(l2, composite_at), MrzField::Composite)?;
-        let (primary, secondary) = names(field(l1, 5, width));
-        Ok(Self {
+        Self::assemble(
             format,
-            document_code: text(field(l1, 0, 2)),
-            issuing_state: text(field(l1, 2, 5)),
+            Located {
+                line1: l1,
+                names: field(l1, 5, width),
+                nationality: field(l2, 10, 13),
+                birth: field(l2, 13, 19),
+                sex: at(l2, 20),
+                expiry: field(l2, 21, 27),
+            },
             document_number,
-            primary_identifier: primary,
-            secondary_identifier: secondary,
-            nationality: text(field(l2, 10, 13)),
-            date_of_birth: date(field(l2, 13, 19), MrzField::DateOfBirth)?,
-            date_of_birth_raw: text(field(l2, 13, 19)),
-            sex: sex(at(l2, 20)),
-            date_of_expiry: date(field(l2, 21, 27), MrzField::DateOfExpiry)?,
-            date_of_expiry_raw: text(field(l2, 21, 27)),
-            optional_data: text(&optional),
-            optional_data_2: None,
-        })
+            text(&optional),
+            None,
+        )
     }
 
     fn parse_td1(m: &[u8]) -> Result<Self, MrzError> {
@@ -265,23 +290,60 @@ impl Mrz {
         composite.extend_from_slice(field(l2, 8, 15));
         composite.extend_from_slice(field(l2, 18, 29));
         check(&composite, at(l2, 29), MrzField::Composite)?;
-        let (primary, secondary) = names(l3);
+        Self::assemble(
+            MrzFormat::TD1,
+            Located {
+                line1: l1,
+                names: l3,
+                nationality: field(l2, 15, 18),
+                birth: field(l2, 0, 6),
+                sex: at(l2, 7),
+                expiry: field(l2, 8, 14),
+            },
+            document_number,
+            text(&optional).trim_start_matches('<').to_owned(),
+            Some(text(field(l2, 18, 29))),
+        )
+    }
+
+    /// The model from the fields every layout has, once their check digits are verified.
+    fn assemble(
+        format: MrzFormat,
+        at: Located<'_>,
+        document_number: String,
+        optional_data: String,
+        optional_data_2: Option<String>,
+    ) -> Result<Self, MrzError> {
+        let (primary, secondary) = names(at.names);
         Ok(Self {
-            format: MrzFormat::TD1,
-            document_code: text(field(l1, 0, 2)),
-            issuing_state: text(field(l1, 2, 5)),
+            format,
+            document_code: text(field(at.line1, 0, 2)),
+            issuing_state: text(field(at.line1, 2, 5)),
             document_number,
             primary_identifier: primary,
             secondary_identifier: secondary,
-            nationality: text(field(l2, 15, 18)),
-            date_of_birth: date(field(l2, 0, 6), MrzField::DateOfBirth)?,
-            date_of_birth_raw: text(field(l2, 0, 6)),
-            sex: sex(at(l2, 7)),
-            date_of_expiry: date(field(l2, 8, 14), MrzField::DateOfExpiry)?,
-            date_of_expiry_raw: text(field(l2, 8, 14)),
-            optional_data: text(&optional).trim_start_matches('<').to_owned(),
-            optional_data_2: Some(text(field(l2, 18, 29))),
+            nationality: text(at.nationality),
+            date_of_birth: date(at.birth, MrzField::DateOfBirth)?,
+            date_of_birth_raw: text(at.birth),
+            sex: sex(at.sex),
+            date_of_expiry: date(at.expiry, MrzField::DateOfExpiry)?,
+            date_of_expiry_raw: text(at.expiry),
+            optional_data,
+            optional_data_2,
         })
+    }
+
+    /// Whether the document has expired on the UTC calendar day `today` (year, month, day):
+    /// its date of expiry, with the century of [`MrzDate::expiry_year`] and an unknown month
+    /// or day read as the latest it can be, lies before `today`.
+    pub fn expired_on(&self, today: (u16, u8, u8)) -> bool {
+        let expiry = &self.date_of_expiry;
+        let last_day = (
+            expiry.expiry_year(today.0),
+            expiry.month.unwrap_or(12),
+            expiry.day.unwrap_or(31),
+        );
+        last_day < today
     }
 
     /// The key for BAC/PACE taken from this MRZ.

@@ -1,13 +1,13 @@
 //! Passive authentication: EF.SOD, CSCA trust stores, master lists, certificate validation.
 //!
 //! Entry points: [`TrustStore`] (master lists anchored by their roots, certificates, folders,
-//! CRLs), [`Sod::parse`], [`CardSecurity::parse`], and [`verify`], which applies a [`Policy`]
-//! (validity model, verification time, trust choices) and produces the [`PaReport`] the
+//! CRLs), the signed files it verifies ([`crate::lds::sod::Sod::parse`],
+//! [`crate::lds::card_security::CardSecurity::parse`]), and [`verify`], which applies a
+//! [`Policy`] (validity model, verification time, trust choices) and produces the [`PaReport`] the
 //! reader puts in its verification report: a status, typed [`PaFailure`]s and their text. The CMS layer reads the original bytes ([`signed_data`]) so that
 //! BER encodings and unsorted signed attributes verify as signed.
 
 pub mod algorithm;
-pub mod card_security;
 pub mod certificate;
 pub mod country;
 pub mod crl;
@@ -22,14 +22,12 @@ pub mod policy;
 pub mod report;
 pub mod signature;
 pub mod signed_data;
-pub mod sod;
 pub mod time;
-mod tlv;
+pub(crate) mod tlv;
 pub mod trust_store;
 pub mod verify;
 
 pub use algorithm::{AlgorithmId, SignatureScheme};
-pub use card_security::CardSecurity;
 pub use certificate::{Certificate, PrivateKeyUsagePeriod};
 pub use crl::Crl;
 pub use ec::EcKeyCurve;
@@ -46,6 +44,5 @@ pub use report::{
 };
 pub use signature::PublicKeyInfo;
 pub use signed_data::{SignedData, SignerId, SignerInfo};
-pub use sod::Sod;
 pub use trust_store::{Anchoring, LoadReport, MasterListLoad, SkippedItem, TrustStore};
 pub use verify::{verify, verify_card_security, verify_card_security_parsed, verify_parsed};

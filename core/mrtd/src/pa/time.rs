@@ -14,6 +14,19 @@ pub fn format_utc(unix: i64) -> String {
     )
 }
 
+/// The UTC calendar date (year, month 1–12, day 1–31) of Unix seconds, proleptic Gregorian.
+/// The one conversion from Unix time to dates: the report's document expiry
+/// ([`crate::reader::verdict::civil_date`]) and tapid-identity's dates use it too.
+pub fn civil_date(unix: i64) -> (i64, u8, u8) {
+    let (year, month, day) = civil_from_days(unix.div_euclid(86_400));
+    // Month and day are in range by construction.
+    (
+        year,
+        u8::try_from(month).unwrap_or(1),
+        u8::try_from(day).unwrap_or(1),
+    )
+}
+
 /// Unix seconds of midnight UTC of a proleptic Gregorian date, or `None` for an invalid date.
 pub fn days_to_unix(year: i64, month: u32, day: u32) -> Option<i64> {
     if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {

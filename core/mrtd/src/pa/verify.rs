@@ -24,7 +24,6 @@
 use std::collections::BTreeMap;
 
 use super::{
-    card_security::CardSecurity,
     certificate::Certificate,
     country,
     error::PaError,
@@ -35,9 +34,9 @@ use super::{
         SigningTimeSource, ValidityReport, describe,
     },
     signed_data::SignedData,
-    sod::Sod,
     trust_store::TrustStore,
 };
+use crate::lds::{card_security::CardSecurity, sod::Sod};
 
 /// Runs passive authentication. `data_groups` are the raw bytes of every data group read
 /// (number, bytes as read from the chip); `document` is what DG1 says (issuing state and

@@ -14,6 +14,7 @@ use super::report::{AccessProtocol, AccessReport, Password};
 use crate::bac::{self, BacError, BacTerminal, DocumentKeys};
 use crate::lds::ElementaryFile;
 use crate::lds::atr_info::AtrInfo;
+use crate::lds::card_access::CardAccess;
 use crate::mrz::AccessKey;
 use crate::pace::{CamEvidence, PaceTerminal, Step};
 use crate::security_infos::{PaceSetup, SecurityInfos, choose_pace};
@@ -124,8 +125,8 @@ async fn card_access<T: CardTransport + ?Sized>(
 ) -> Result<Option<SecurityInfos>, ReadError> {
     if let Some(bytes) = files_read.get(&ElementaryFile::CardAccess) {
         // A resumed read: EF.CardAccess was read before the link broke.
-        return SecurityInfos::parse(bytes)
-            .map(Some)
+        return CardAccess::parse(bytes)
+            .map(|f| Some(f.security_infos))
             .map_err(ReadError::CardAccess);
     }
     // By short EF identifier first (it selects and reads the header in one APDU). A chip that
@@ -165,7 +166,9 @@ async fn card_access<T: CardTransport + ?Sized>(
         &mut |_, _| {},
     )
     .await?;
-    let infos = SecurityInfos::parse(&bytes).map_err(ReadError::CardAccess)?;
+    let infos = CardAccess::parse(&bytes)
+        .map_err(ReadError::CardAccess)?
+        .security_infos;
     files_read.insert(ElementaryFile::CardAccess, bytes);
     Ok(Some(infos))
 }
@@ -316,9 +319,9 @@ where
             }
         }
     }
-    Err(ReadError::MalformedResponse {
-        command: "GENERAL AUTHENTICATE",
-    })
+    // The terminal finishes or fails within its five steps; past the bound it was driven out
+    // of its sequence.
+    Err(ReadError::Pace(crate::pace::PaceError::OutOfSequence))
 }
 
 async fn bac_with<T, R>(

@@ -29,7 +29,6 @@ pub use session::{ProgressEvent, ReadOptions};
 pub use verdict::{VerdictError, Verification};
 
 use crate::lds::ElementaryFile;
-use crate::lds::dg1::Dg1;
 use crate::mrz::{AccessKey, Mrz};
 use evidence::{Bytes, CamRecord, EvidenceOptions, TrustAnchor};
 use verdict::{Parsed, Source};
@@ -85,7 +84,8 @@ impl VerifiedRead {
 
 /// Reads and verifies a passport: access control, EF.SOD, DG1 and the requested data groups
 /// the SOD lists, chip authentication, then passive authentication, the clone verdict and the
-/// downgrade check against `verification`.
+/// downgrade check against `verification`. It is [`resume`] from an empty [`Progress`], kept
+/// as the entry point of a fresh read (its parameters repeat `resume`'s but for `from`).
 pub async fn read<T, R>(
     transport: &mut T,
     key: &AccessKey,
@@ -129,15 +129,14 @@ where
     R: rand_core::CryptoRng + Send + ?Sized,
 {
     let mut s = session::run(transport, key, options, rng, progress, from).await?;
-    let mrz = match s.files.get(&verdict::dg(1)) {
-        Some(bytes) => Dg1::parse(bytes)?.mrz,
-        None => {
-            return Err(ReadError::Chip {
-                command: "SELECT DG1",
-                sw: tapid_card::StatusWord::FILE_NOT_FOUND,
-            });
-        }
-    };
+    let mrz = verdict::dg1_mrz(&s.files).map_err(|e| match e {
+        VerdictError::Dg1(e) => ReadError::Dg1(e),
+        // The session ends with DG1 or with the chip's answer to SELECT DG1.
+        _ => ReadError::Chip {
+            command: "SELECT DG1",
+            sw: tapid_card::StatusWord::FILE_NOT_FOUND,
+        },
+    })?;
     let mut evidence = Evidence {
         format: evidence::FORMAT.into(),
         schema_version: SCHEMA_VERSION,
@@ -169,17 +168,11 @@ where
         &evidence,
         &s.files,
         &mut s.parsed,
+        &mrz,
         s.lds.take(),
         Source::Live(transport_report),
         verification,
-    )
-    .map_err(|e| match e {
-        VerdictError::Dg1(e) => ReadError::Dg1(e),
-        VerdictError::NoDg1 | VerdictError::UnknownFile(_) => ReadError::Chip {
-            command: "SELECT DG1",
-            sw: tapid_card::StatusWord::FILE_NOT_FOUND,
-        },
-    })?;
+    );
     evidence.trust_anchors = anchors(&report);
     Ok(VerifiedRead {
         report,
@@ -196,22 +189,21 @@ pub fn verify_evidence(
     evidence: &Evidence,
     verification: &Verification<'_>,
 ) -> Result<Report, VerdictError> {
-    let files = evidence.files_by_ef().map_err(|e| match e {
-        EvidenceError::UnknownFile(name) => VerdictError::UnknownFile(name),
-        other => VerdictError::UnknownFile(other.to_string()),
-    })?;
+    let files = evidence.files_by_ef()?;
     let lds = files
         .get(&ElementaryFile::Com)
         .filter(|_| !files.contains_key(&ElementaryFile::Sod))
         .and_then(|b| crate::lds::com::EfCom::parse(b).ok());
-    verdict::assess(
+    let mrz = verdict::dg1_mrz(&files)?;
+    Ok(verdict::assess(
         evidence,
         &files,
         &mut Parsed::default(),
+        &mrz,
         lds,
         Source::Evidence,
         verification,
-    )
+    ))
 }
 
 /// The CSCAs the report's passive authentication rested on.

@@ -76,7 +76,13 @@ pub struct AccessReport {
     pub parameter_id: Option<u64>,
 }
 
-/// The holder and document data from DG1.
+/// The holder and document data from DG1, as the report carries them.
+///
+/// A view of the MRZ model ([`crate::mrz::Mrz`]), built from it in one place (the verdict's
+/// `document`). It stays a struct of its own, not a second model: it is the versioned JSON
+/// contract (these field names are fixed by [`SCHEMA_VERSION`], and reports are read back),
+/// with the dates resolved to ISO 8601 at the verification time and the expiry verdict, where
+/// the model keeps the MRZ's two-digit dates, its raw fields and TD1's second optional data.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentReport {
     /// `TD1`, `TD2` or `TD3`.

@@ -13,13 +13,17 @@ use super::report::{
     VerificationReport, VerificationSource,
 };
 use crate::lds::ElementaryFile;
+use crate::lds::card_access::CardAccess;
+use crate::lds::card_security::CardSecurity;
 use crate::lds::com::EfCom;
 use crate::lds::dg1::{Dg1, Dg1Error};
+use crate::lds::dg14::Dg14;
 use crate::lds::dg15::{Dg15, Dg15Error};
+use crate::lds::sod::Sod;
 use crate::mrz::Mrz;
 use crate::pa::{
-    self, CardSecurity, DocumentContext, HashStatus, PaError, PaFailure, PaReport, PaStatus,
-    Policy, SignatureStatus, Sod, TrustStore,
+    self, DocumentContext, HashStatus, PaError, PaFailure, PaReport, PaStatus, Policy,
+    SignatureStatus, TrustStore,
 };
 use crate::security_infos::{SecurityInfoError, SecurityInfos};
 
@@ -70,9 +74,10 @@ pub enum VerdictError {
     /// DG1 does not parse.
     #[error("DG1: {0}")]
     Dg1(#[from] Dg1Error),
-    /// The evidence names a file that is no LDS file.
-    #[error("the evidence names an unknown file {0:?}")]
-    UnknownFile(String),
+    /// The evidence names a file that is no LDS file (a bundle built in code; one read with
+    /// [`Evidence::from_slice`] was checked already).
+    #[error("evidence: {0}")]
+    Evidence(#[from] super::evidence::EvidenceError),
 }
 
 /// Every security object of a read, parsed once and shared by the session and the verdict.
@@ -81,7 +86,7 @@ pub(crate) struct Parsed {
     /// EF.CardAccess.
     pub card_access: Option<SecurityInfos>,
     sod: Option<Result<Sod, PaError>>,
-    dg14: Option<Result<SecurityInfos, SecurityInfoError>>,
+    dg14: Option<Result<Dg14, SecurityInfoError>>,
     dg15: Option<Result<Dg15, Dg15Error>>,
     card_security: Option<Result<CardSecurity, PaError>>,
     card_security_infos: Option<Result<SecurityInfos, String>>,
@@ -103,13 +108,15 @@ impl Parsed {
     /// Parses DG14 unless done already.
     pub fn parse_dg14(&mut self, bytes: Option<&[u8]>) {
         if let (None, Some(b)) = (&self.dg14, bytes) {
-            self.dg14 = Some(SecurityInfos::parse_dg14(b));
+            self.dg14 = Some(Dg14::parse(b));
         }
     }
 
     /// DG14's SecurityInfos (or why they do not parse), when DG14 was read.
     pub fn dg14(&self) -> Option<Result<&SecurityInfos, &SecurityInfoError>> {
-        self.dg14.as_ref().map(Result::as_ref)
+        self.dg14
+            .as_ref()
+            .map(|r| r.as_ref().map(|d| &d.security_infos))
     }
 
     /// DG15 (or why it does not parse), when it was read.
@@ -143,7 +150,7 @@ impl Parsed {
         if self.card_access.is_none()
             && let Some(b) = files.get(&ElementaryFile::CardAccess)
         {
-            self.card_access = SecurityInfos::parse(b).ok();
+            self.card_access = CardAccess::parse(b).ok().map(|f| f.security_infos);
         }
     }
 }
@@ -153,18 +160,23 @@ pub(crate) fn dg(n: u8) -> ElementaryFile {
     ElementaryFile::Dg(crate::lds::DataGroup::new(n).unwrap_or(crate::lds::DataGroup::DG1))
 }
 
-/// Builds the report of a read from its evidence.
+/// DG1's MRZ from the files of a read, the document every verdict is about.
+pub(crate) fn dg1_mrz(files: &BTreeMap<ElementaryFile, Vec<u8>>) -> Result<Mrz, VerdictError> {
+    Ok(Dg1::parse(files.get(&dg(1)).ok_or(VerdictError::NoDg1)?)?.mrz)
+}
+
+/// Builds the report of a read from its evidence; `mrz` is DG1's ([`dg1_mrz`]).
 pub(crate) fn assess(
     evidence: &Evidence,
     files: &BTreeMap<ElementaryFile, Vec<u8>>,
     parsed: &mut Parsed,
+    mrz: &Mrz,
     lds: Option<EfCom>,
     source: Source,
     v: &Verification<'_>,
-) -> Result<Report, VerdictError> {
+) -> Report {
     parsed.complete(files);
-    let dg1 = Dg1::parse(files.get(&dg(1)).ok_or(VerdictError::NoDg1)?)?;
-    let passive = passive_authentication(files, parsed, &dg1.mrz, v);
+    let passive = passive_authentication(files, parsed, mrz, v);
     let live = matches!(source, Source::Live(_));
     let chip_authenticity = clone_verdict::assess(evidence, parsed, &passive, live, v);
     let downgrade = downgrade::assess(evidence, parsed, &passive);
@@ -196,10 +208,10 @@ pub(crate) fn assess(
             )
         })
         .collect();
-    Ok(Report {
+    Report {
         schema_version: SCHEMA_VERSION,
         access: evidence.access.clone(),
-        document: document(&dg1.mrz, v.at()),
+        document: document(mrz, v.at()),
         lds,
         files: report_files,
         absent: evidence.absent.clone(),
@@ -222,7 +234,7 @@ pub(crate) fn assess(
             at: v.at(),
             device_time: evidence.device_time,
         },
-    })
+    }
 }
 
 fn passive_authentication(
@@ -295,15 +307,12 @@ pub(crate) enum KeyFile {
     NotVerified,
 }
 
-/// DG1's data for the report; `at` decides the two-digit centuries and the expiry.
+/// DG1's data for the report, the one place the report's view is built from the MRZ model;
+/// `at` decides the two-digit centuries and the expiry.
 fn document(mrz: &Mrz, at: i64) -> DocumentReport {
-    let (year, month, day) = civil_date(at);
+    let today = civil_date(at);
+    let (year, _, _) = today;
     let expiry_year = mrz.date_of_expiry.expiry_year(year);
-    let expiry = (
-        expiry_year,
-        mrz.date_of_expiry.month.unwrap_or(12),
-        mrz.date_of_expiry.day.unwrap_or(31),
-    );
     DocumentReport {
         format: format!("{:?}", mrz.format),
         document_code: mrz.document_code.clone(),
@@ -316,27 +325,15 @@ fn document(mrz: &Mrz, at: i64) -> DocumentReport {
         date_of_expiry: mrz.date_of_expiry.iso(expiry_year),
         sex: mrz.sex.to_string(),
         optional_data: mrz.optional_data.clone(),
-        expired: expiry < (year, month, day),
+        expired: mrz.expired_on(today),
     }
 }
 
-/// The UTC calendar date of a Unix time (proleptic Gregorian; H. Hinnant's algorithm).
+/// The UTC calendar date of a Unix time ([`pa::time::civil_date`]), the year held to the
+/// four digits a report's ISO dates have.
 pub fn civil_date(unix: i64) -> (u16, u8, u8) {
-    let days = unix.div_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        u16::try_from(year.clamp(0, 9999)).unwrap_or(0),
-        u8::try_from(month).unwrap_or(1),
-        u8::try_from(day).unwrap_or(1),
-    )
+    let (year, month, day) = pa::time::civil_date(unix);
+    (u16::try_from(year.clamp(0, 9999)).unwrap_or(0), month, day)
 }
 
 /// Parses every data group that has a parser, for the report.

@@ -1,6 +1,7 @@
 //! `SecurityInfos` (ICAO 9303-11 §9.2, BSI TR-03110-3 A.1): the DER `SET OF SecurityInfo` in
 //! EF.CardAccess, DG14 (inside tag `6E`) and the signed content of EF.CardSecurity, parsed
-//! into typed infos.
+//! into typed infos. The files themselves are [`crate::lds::card_access`],
+//! [`crate::lds::dg14`] and [`crate::lds::card_security`].
 //!
 //! Malformed DER is an error. A well-formed info whose protocol is unknown is kept as
 //! [`SecurityInfo::Unknown`] (OID and raw bytes), and a known info whose domain parameters
@@ -70,7 +71,8 @@ pub struct SecurityInfos {
 }
 
 impl SecurityInfos {
-    /// Parses DER `SecurityInfos` (EF.CardAccess, or the content of EF.CardSecurity).
+    /// Parses DER `SecurityInfos` (EF.CardAccess, DG14's content, or the content of
+    /// EF.CardSecurity).
     pub fn parse(der: &[u8]) -> Result<Self, SecurityInfoError> {
         let set = Tlv::parse_tagged(der, Tag(0x31))
             .map_err(|_| SecurityInfoError::Structure("expected one DER SET"))?;
@@ -91,18 +93,6 @@ impl SecurityInfos {
             rest = tail;
         }
         Ok(Self { infos })
-    }
-
-    /// Parses DG14: `6E L SecurityInfos`.
-    pub fn parse_dg14(dg14: &[u8]) -> Result<Self, SecurityInfoError> {
-        let (outer, _padding) = Tlv::parse(dg14)
-            .map_err(|_| SecurityInfoError::Structure("malformed DG14 tag or length"))?;
-        if outer.tag != Tag(0x6E) {
-            return Err(SecurityInfoError::Structure(
-                "DG14 does not start with tag 6E",
-            ));
-        }
-        Self::parse(outer.value)
     }
 
     /// All infos in file order.

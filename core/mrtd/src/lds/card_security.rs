@@ -1,7 +1,7 @@
 //! EF.CardSecurity: a SignedData whose content is the chip's signed SecurityInfos (incl. the
 //! chip-authentication public keys PACE-CAM relies on). Verified like EF.SOD.
 
-use super::{certificate::Certificate, error::PaError, oid, signed_data::SignedData, tlv};
+use crate::pa::{certificate::Certificate, error::PaError, oid, signed_data::SignedData, tlv};
 
 /// A parsed EF.CardSecurity.
 #[derive(Debug, Clone)]
@@ -30,17 +30,7 @@ impl CardSecurity {
         self.signed.signer_certificate()
     }
 
-    /// The signingTime signed attribute, Unix seconds.
-    pub fn signing_time(&self) -> Option<i64> {
-        self.signed
-            .signer_info()
-            .ok()?
-            .signed_attrs
-            .as_ref()?
-            .signing_time
-    }
-
-    /// The underlying SignedData.
+    /// The underlying SignedData (its signer info holds the signingTime attribute).
     pub fn signed_data(&self) -> &SignedData {
         &self.signed
     }

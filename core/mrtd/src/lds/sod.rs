@@ -1,7 +1,7 @@
 //! EF.SOD: the Document Security Object (ICAO 9303-10 §4.6.2), a SignedData over an
 //! LDSSecurityObject that lists the hash of every data group.
 
-use super::{
+use crate::pa::{
     algorithm::{AlgorithmId, parse_small_uint},
     certificate::Certificate,
     error::PaError,
@@ -136,17 +136,7 @@ impl Sod {
         self.signed.signer_certificate()
     }
 
-    /// The signingTime signed attribute, Unix seconds.
-    pub fn signing_time(&self) -> Option<i64> {
-        self.signed
-            .signer_info()
-            .ok()?
-            .signed_attrs
-            .as_ref()?
-            .signing_time
-    }
-
-    /// The underlying SignedData.
+    /// The underlying SignedData (its signer info holds the signingTime attribute).
     pub fn signed_data(&self) -> &SignedData {
         &self.signed
     }
