@@ -7,8 +7,6 @@
     missing_docs
 )]
 
-mod common;
-
 use tapid_emulator::pki::drbg::SeededRng;
 use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, chip_dir};
 use tapid_mrtd::lds::DataGroup;
@@ -17,10 +15,11 @@ use tapid_mrtd::mrz::AccessKey;
 use tapid_mrtd::pa::{HashStatus, PaFailure, PaStatus, TrustStore};
 use tapid_mrtd::reader::report::{AccessProtocol, ChipFailure, ChipMethod, ChipStatus};
 use tapid_mrtd::reader::{ReadOptions, Verification, VerifiedRead, read};
+use tapid_test_support::conformance::conformance_dir;
 
 /// Read with no trusted CSCA (the published data sets come without theirs), at 2027-01-15.
 async fn read_dir(rel: &str, options: &ReadOptions) -> Option<VerifiedRead> {
-    let dir = common::conformance_dir()?.join(rel);
+    let dir = conformance_dir()?.join(rel);
     let profile = chip_dir::load(&dir).unwrap();
     let key = AccessKey::Mrz(profile.mrz_key().unwrap());
     let mut t =
