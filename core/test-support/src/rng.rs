@@ -9,6 +9,31 @@ use rand_core::utils::next_word_via_fill;
 use rand_core::{TryCryptoRng, TryRng};
 use sha2::{Digest, Sha256};
 
+/// `TryRng` (infallible, `next_u32`/`next_u64` little-endian from the byte stream) and
+/// `TryCryptoRng` for a type whose inherent `fill` writes its stream.
+macro_rules! test_rng {
+    ($t:ty) => {
+        impl TryRng for $t {
+            type Error = Infallible;
+
+            fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+                next_word_via_fill(self)
+            }
+
+            fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+                next_word_via_fill(self)
+            }
+
+            fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+                self.fill(dst);
+                Ok(())
+            }
+        }
+
+        impl TryCryptoRng for $t {}
+    };
+}
+
 /// SHA-256 in counter mode: block `n` is SHA-256(seed ‖ `n` as 8 bytes big-endian), for
 /// `n` = 0, 1, 2, …. Each draw starts a new block and drops what it leaves of its last one;
 /// `next_u32`/`next_u64` are little-endian draws of 4 and 8 bytes.
@@ -38,18 +63,8 @@ impl CounterRng {
     }
 }
 
-impl TryRng for CounterRng {
-    type Error = Infallible;
-
-    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
-        next_word_via_fill(self)
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
-        next_word_via_fill(self)
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+impl CounterRng {
+    fn fill(&mut self, dst: &mut [u8]) {
         for chunk in dst.chunks_mut(32) {
             let block = Sha256::new()
                 .chain_update(&self.seed)
@@ -60,11 +75,10 @@ impl TryRng for CounterRng {
                 *out = *b;
             }
         }
-        Ok(())
     }
 }
 
-impl TryCryptoRng for CounterRng {}
+test_rng!(CounterRng);
 
 /// Hands out the given bytes in order, for reproducing the worked examples of ICAO 9303 and
 /// BSI TR-03110, whose random numbers are printed. A draw past the end fails the test.
@@ -87,18 +101,8 @@ impl ScriptedRng {
     }
 }
 
-impl TryRng for ScriptedRng {
-    type Error = Infallible;
-
-    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
-        next_word_via_fill(self)
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
-        next_word_via_fill(self)
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+impl ScriptedRng {
+    fn fill(&mut self, dst: &mut [u8]) {
         assert!(
             self.bytes.len() >= dst.len(),
             "scripted randomness exhausted: {} bytes asked, {} left",
@@ -108,11 +112,10 @@ impl TryRng for ScriptedRng {
         let rest = self.bytes.split_off(dst.len());
         dst.copy_from_slice(&self.bytes);
         self.bytes = rest;
-        Ok(())
     }
 }
 
-impl TryCryptoRng for ScriptedRng {}
+test_rng!(ScriptedRng);
 
 /// The bytes 1, 2, 3, … (wrapping after 255), one per byte drawn: a stream whose every byte a
 /// test can predict without computing anything.
@@ -128,27 +131,16 @@ impl CountingRng {
     }
 }
 
-impl TryRng for CountingRng {
-    type Error = Infallible;
-
-    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
-        next_word_via_fill(self)
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
-        next_word_via_fill(self)
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+impl CountingRng {
+    fn fill(&mut self, dst: &mut [u8]) {
         for out in dst {
             self.last = self.last.wrapping_add(1);
             *out = self.last;
         }
-        Ok(())
     }
 }
 
-impl TryCryptoRng for CountingRng {}
+test_rng!(CountingRng);
 
 #[cfg(test)]
 mod tests {
