@@ -16,7 +16,7 @@
 //! access key there, so a transcript is as sensitive as the passport data it contains).
 
 use std::collections::BTreeMap;
-#[cfg(any(test, feature = "deterministic-rng"))]
+#[cfg(feature = "deterministic-rng")]
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -444,6 +444,8 @@ mod tests {
     use super::*;
     #[cfg(feature = "deterministic-rng")]
     use rand_core::Rng;
+    #[cfg(feature = "deterministic-rng")]
+    use tapid_test_support::rng::CountingRng;
 
     struct Echo;
 
@@ -463,35 +465,13 @@ mod tests {
     }
 
     #[cfg(feature = "deterministic-rng")]
-    struct Counter(u8);
-    #[cfg(feature = "deterministic-rng")]
-    impl rand_core::TryRng for Counter {
-        type Error = Infallible;
-        fn try_next_u32(&mut self) -> Result<u32, Infallible> {
-            Ok(u32::from(self.0))
-        }
-        fn try_next_u64(&mut self) -> Result<u64, Infallible> {
-            Ok(u64::from(self.0))
-        }
-        fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
-            for d in dst {
-                self.0 = self.0.wrapping_add(1);
-                *d = self.0;
-            }
-            Ok(())
-        }
-    }
-    #[cfg(feature = "deterministic-rng")]
-    impl rand_core::TryCryptoRng for Counter {}
-
-    #[cfg(feature = "deterministic-rng")]
     #[tokio::test]
     async fn record_then_replay() {
         let mut meta = BTreeMap::new();
         meta.insert("profile".to_owned(), "bac".to_owned());
         let rec = Recorder::new(TransportCapabilities::SHORT, meta);
         let mut t = rec.transport(Echo);
-        let mut rng = rec.rng(Counter(0));
+        let mut rng = rec.rng(CountingRng::new());
         let mut nonce = [0u8; 8];
         rng.fill_bytes(&mut nonce);
         assert_eq!(t.transmit(&nonce).await.unwrap().len(), 10);

@@ -10,44 +10,17 @@
     missing_docs
 )]
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
+use tapid_test_support::cli;
+use tapid_test_support::conformance::test_csca_dir;
 
-/// 2027-01-15, inside every test certificate's validity.
-const NOW: &str = "1800000000";
-
-/// The verification time every read and verification of these tests uses: 2027-01-15,
-/// inside every test certificate's validity, so no test depends on the machine's clock.
-const PINNED_AT: &str = "1800000000";
-
-/// `args` with `--at PINNED_AT` added to the passport commands that verify (unless given).
-fn pinned<'a>(args: &[&'a str]) -> Vec<&'a str> {
-    let mut out = args.to_vec();
-    let verifies = matches!(args.first(), Some(&"read" | &"replay" | &"verify"));
-    if verifies && !args.contains(&"--at") && !args.contains(&"--help") {
-        out.extend(["--at", PINNED_AT]);
-    }
-    out
-}
-
+/// `tapid args` (its verification time pinned): exit code, stdout and stderr.
 fn tapid(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tapid"))
-        .args(pinned(args))
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    cli::run_pinned(env!("CARGO_BIN_EXE_tapid"), args)
 }
 
 fn csca() -> String {
-    workspace().join("fixtures/pki/csca").display().to_string()
+    test_csca_dir().display().to_string()
 }
 
 fn profiles() -> Vec<String> {
@@ -84,7 +57,7 @@ fn evidence_of_every_profile_reverifies_offline() {
             "--trust",
             &csca(),
             "--at",
-            NOW,
+            cli::PINNED_AT,
             "--json",
         ]);
         assert_eq!(code, 0, "{name}: {err}");
@@ -135,7 +108,7 @@ fn an_edited_bundle_is_invalid() {
         "--trust",
         &csca(),
         "--at",
-        NOW,
+        cli::PINNED_AT,
         "--json",
     ]);
     let r: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();

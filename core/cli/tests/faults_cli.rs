@@ -8,32 +8,11 @@
     missing_docs
 )]
 
-use std::process::Command;
+use tapid_test_support::cli;
 
-/// The verification time every read and verification of these tests uses: 2027-01-15,
-/// inside every test certificate's validity, so no test depends on the machine's clock.
-const PINNED_AT: &str = "1800000000";
-
-/// `args` with `--at PINNED_AT` added to the passport commands that verify (unless given).
-fn pinned<'a>(args: &[&'a str]) -> Vec<&'a str> {
-    let mut out = args.to_vec();
-    let verifies = matches!(args.first(), Some(&"read" | &"replay" | &"verify"));
-    if verifies && !args.contains(&"--at") && !args.contains(&"--help") {
-        out.extend(["--at", PINNED_AT]);
-    }
-    out
-}
-
+/// `tapid args` (its verification time pinned): exit code, stdout and stderr.
 fn tapid(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tapid"))
-        .args(pinned(args))
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    cli::run_pinned(env!("CARGO_BIN_EXE_tapid"), args)
 }
 
 #[test]

@@ -7,39 +7,15 @@
     missing_docs
 )]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use tapid_mrtd::pa::PaReport;
+use tapid_test_support::cli;
+use tapid_test_support::conformance::conformance_dir;
 
 /// 2026-01-01: every real DS certificate of the conformance data is valid.
 const AT: &str = "2026-01-01";
-
-/// The conformance directory, or `None` (a note is printed) when it is missing and CI does not
-/// require it; with `TAPID_REQUIRE_CONFORMANCE=1` a missing directory fails the test.
-fn conformance() -> Option<PathBuf> {
-    let dir = std::env::var_os("TAPID_CONFORMANCE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/conformance"
-            ))
-        });
-    if dir.join("masterlists").is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("TAPID_REQUIRE_CONFORMANCE").as_deref() != Ok("1"),
-        "conformance data missing at {}",
-        dir.display()
-    );
-    eprintln!(
-        "note: conformance data not found at {}; skipped",
-        dir.display()
-    );
-    None
-}
 
 fn tapid_json(args: &[&str]) -> (i32, serde_json::Value) {
     let out = Command::new(env!("CARGO_BIN_EXE_tapid"))
@@ -54,15 +30,7 @@ fn tapid_json(args: &[&str]) -> (i32, serde_json::Value) {
 
 /// Exit code, stdout and stderr.
 fn tapid(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tapid"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    cli::run(env!("CARGO_BIN_EXE_tapid"), args)
 }
 
 fn s(p: &Path) -> &str {
@@ -86,7 +54,7 @@ fn trust_args(c: &Path) -> Vec<String> {
 
 #[test]
 fn master_lists_count_and_chain() {
-    let Some(c) = conformance() else { return };
+    let Some(c) = conformance_dir() else { return };
     let ml = c.join("masterlists");
     for (list, root, certs, countries) in [
         (
@@ -113,7 +81,7 @@ fn master_lists_count_and_chain() {
 
 #[test]
 fn real_sods_verify_against_the_anchored_master_lists() {
-    let Some(c) = conformance() else { return };
+    let Some(c) = conformance_dir() else { return };
     let trust = trust_args(&c);
     for sod in ["DE.sod", "FR.sod", "NZ.sod", "ID.sod", "US.sod"] {
         let path = c.join("real-sod").join(sod);
@@ -138,7 +106,7 @@ fn real_sods_verify_against_the_anchored_master_lists() {
 
 #[test]
 fn an_expired_signer_is_invalid_now_and_valid_under_the_chain_model() {
-    let Some(c) = conformance() else { return };
+    let Some(c) = conformance_dir() else { return };
     let fr = c.join("real-sod/FR.sod");
     let trust = trust_args(&c);
     let run = |validity: &str| {
@@ -164,7 +132,7 @@ fn an_expired_signer_is_invalid_now_and_valid_under_the_chain_model() {
 
 #[test]
 fn master_lists_are_trusted_only_when_anchored() {
-    let Some(c) = conformance() else { return };
+    let Some(c) = conformance_dir() else { return };
     let ml = c.join("masterlists");
     let de = ml.join("DE_ML_2026-05-28-08-28-45.ml");
     let fr = c.join("real-sod/FR.sod");
@@ -222,7 +190,7 @@ fn master_lists_are_trusted_only_when_anchored() {
 
 #[test]
 fn bsi_reference_is_untrusted_with_matching_hashes() {
-    let Some(c) = conformance() else { return };
+    let Some(c) = conformance_dir() else { return };
     let b = c.join("bsi-tr03105-reference");
     let dg = |n: u8, f: &str| format!("{n}={}", b.join(f).display());
     let (dg1, dg2, dg14) = (
@@ -267,7 +235,7 @@ fn bsi_reference_is_untrusted_with_matching_hashes() {
 
 #[test]
 fn messages_name_the_real_cause() {
-    let Some(c) = conformance() else { return };
+    let Some(c) = conformance_dir() else { return };
     let ml = c.join("masterlists");
     // A certificate is not a master list.
     let (code, _, err) = tapid(&["masterlist", s(&ml.join("DE_ROOT_CA_CSCA07.cer"))]);
@@ -344,7 +312,7 @@ fn messages_name_the_real_cause() {
 
 #[test]
 fn usage_errors_exit_2_and_duplicate_data_groups_are_refused() {
-    let Some(c) = conformance() else { return };
+    let Some(c) = conformance_dir() else { return };
     let n = c.join("nl-specimen-2006");
     let trust = c.join("masterlists/IDN-csca");
     let (code, out, err) = tapid(&[

@@ -12,16 +12,17 @@
     missing_docs
 )]
 
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use tapid_card::{CardTransport, TransportCapabilities};
-use tapid_emulator::pki::drbg::SeededRng;
 use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, Profile};
 use tapid_mrtd::mrz::AccessKey;
-use tapid_mrtd::pa::TrustStore;
-use tapid_mrtd::reader::{ReadOptions, Verification, VerifiedRead, read};
-use tapid_pcsc::{ExtendedLength, OpenOptions, PcscTransport, readers};
+use tapid_mrtd::reader::{ReadOptions, VerifiedRead};
+use tapid_pcsc::{ExtendedLength, OpenOptions, PcscTransport};
+use tapid_test_support::cli::ChildGuard;
+use tapid_test_support::pcsc::{pcsc_ready, wait_for_card};
+use tapid_test_support::read::{no_trust, read_pinned};
 
 const READER: &str = "Virtual PCD 00 00";
 
@@ -32,98 +33,27 @@ fn tapid() -> Command {
     Command::new(env!("CARGO_BIN_EXE_tapid"))
 }
 
-fn pcsc_ready() -> bool {
-    let required = std::env::var("TAPID_REQUIRE_PCSC").is_ok_and(|v| v == "1");
-    let why = match readers::list() {
-        Ok(rs) if rs.iter().any(|r| r.name == READER) => return true,
-        Ok(_) => format!("pcscd does not list {READER:?}"),
-        Err(e) => e.to_string(),
-    };
-    assert!(
-        !required,
-        "TAPID_REQUIRE_PCSC=1 but PC/SC is not usable: {why}"
-    );
-    eprintln!("skipping: {why} (run scripts/pcscd.sh start)");
-    false
-}
-
-/// `tapid emulate … --vpcd`, killed when dropped.
-struct Emulator(Option<Child>);
-
-impl Emulator {
-    fn start(extra: &[&str]) -> Self {
-        let child = tapid()
-            .args(["emulate", "--profile", "bac", "--vpcd"])
-            .args(extra)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        Self(Some(child))
-    }
-
-    /// Stops it with SIGTERM, as a user or CI would, and returns its output.
-    fn terminate(mut self) -> Output {
-        let child = self.0.take().unwrap();
-        let status = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        child.wait_with_output().unwrap()
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.0.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-fn card_on_reader() -> Option<readers::ReaderInfo> {
-    readers::list()
-        .unwrap()
-        .into_iter()
-        .find(|r| r.name == READER)
-        .filter(|r| r.card_present)
-}
-
-async fn wait_until_card(present: bool) {
-    for _ in 0..150 {
-        let now = tokio::task::spawn_blocking(card_on_reader)
-            .await
-            .unwrap()
-            .is_some();
-        if now == present {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{READER} never showed card present = {present}");
+/// `tapid emulate --profile bac --vpcd …`, killed when dropped.
+fn start_emulator(extra: &[&str]) -> ChildGuard {
+    let child = tapid()
+        .args(["emulate", "--profile", "bac", "--vpcd"])
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    ChildGuard::new(child)
 }
 
 fn key() -> AccessKey {
     AccessKey::Mrz(Profile::named("bac").unwrap().mrz_key().unwrap())
 }
 
+/// No trust anchors (this is about the link), at the pinned time.
 async fn read_through<T: CardTransport>(t: &mut T) -> VerifiedRead {
-    let mut rng = SeededRng::new(b"terminal");
-    // No trust anchors (this is about the link), at a pinned time: 2027-01-15.
-    let trust = TrustStore::new();
-    let verification = Verification::new(&trust, 1_800_000_000);
-    read(
-        t,
-        &key(),
-        &ReadOptions::default(),
-        &verification,
-        &mut rng,
-        &mut |_| {},
-    )
-    .await
-    .unwrap()
+    read_pinned(t, &key(), &ReadOptions::default(), no_trust(), b"terminal")
+        .await
+        .unwrap()
 }
 
 /// The report without its traffic figures, which differ between links.
@@ -135,12 +65,12 @@ fn without_transport(outcome: &VerifiedRead) -> serde_json::Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reading_over_pcsc_gives_the_in_process_report() {
-    if !pcsc_ready() {
+    if !pcsc_ready(READER) {
         return;
     }
     let _guard = READER_LOCK.lock().await;
-    wait_until_card(false).await;
-    let emulator = Emulator::start(&[]);
+    wait_for_card(READER, false).await;
+    let emulator = start_emulator(&[]);
 
     let mut t = PcscTransport::open(
         "0",
@@ -192,18 +122,18 @@ async fn reading_over_pcsc_gives_the_in_process_report() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("card inserted"), "{stderr}");
-    wait_until_card(false).await;
+    wait_for_card(READER, false).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tapid_readers_shows_the_emulated_card() {
-    if !pcsc_ready() {
+    if !pcsc_ready(READER) {
         return;
     }
     let _guard = READER_LOCK.lock().await;
-    wait_until_card(false).await;
-    let emulator = Emulator::start(&["--no-extended-length"]);
-    wait_until_card(true).await;
+    wait_for_card(READER, false).await;
+    let emulator = start_emulator(&["--no-extended-length"]);
+    wait_for_card(READER, true).await;
 
     let atr = tapid_emulator::atr::for_chip(ChipConfig {
         extended_length: false,
@@ -235,7 +165,7 @@ async fn tapid_readers_shows_the_emulated_card() {
 
     let out = emulator.terminate();
     assert!(out.status.success());
-    wait_until_card(false).await;
+    wait_for_card(READER, false).await;
     let out = tapid().arg("readers").output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains(&format!("0: {READER} [no card]")), "{text}");

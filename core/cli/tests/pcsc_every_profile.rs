@@ -12,10 +12,11 @@
     missing_docs
 )]
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
-use tapid_pcsc::readers;
+use tapid_test_support::cli::ChildGuard;
+use tapid_test_support::conformance::{conformance_dir, test_csca_dir};
+use tapid_test_support::pcsc::{card_present, pcsc_ready, wait_until};
 
 const READER: &str = "Virtual PCD 00 00";
 /// The `--mrz` triple a user types for an emulated profile: document number, birth, expiry.
@@ -31,48 +32,6 @@ const CHALLENGE: &str = "0102030405060708";
 
 fn tapid() -> Command {
     Command::new(env!("CARGO_BIN_EXE_tapid"))
-}
-
-fn pcsc_ready() -> bool {
-    let required = std::env::var("TAPID_REQUIRE_PCSC").is_ok_and(|v| v == "1");
-    let why = match readers::list() {
-        Ok(rs) if rs.iter().any(|r| r.name == READER) => return true,
-        Ok(_) => format!("pcscd does not list {READER:?}"),
-        Err(e) => e.to_string(),
-    };
-    assert!(
-        !required,
-        "TAPID_REQUIRE_PCSC=1 but PC/SC is not usable: {why}"
-    );
-    eprintln!("skipping: {why} (run scripts/pcscd.sh start)");
-    false
-}
-
-struct Emulator(Child);
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn card_present(present: bool) -> bool {
-    readers::list()
-        .unwrap()
-        .iter()
-        .any(|r| r.name == READER && r.card_present == present)
-}
-
-fn wait_until(what: &str, f: impl Fn() -> bool) {
-    let start = Instant::now();
-    while !f() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 fn report(args: &[&str]) -> serde_json::Value {
@@ -93,10 +52,11 @@ fn report(args: &[&str]) -> serde_json::Value {
 
 #[test]
 fn every_profile_reads_the_same_through_pcscd() {
-    if !pcsc_ready() {
+    if !pcsc_ready(READER) {
         return;
     }
-    let csca = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/pki/csca");
+    let csca = test_csca_dir();
+    let csca = csca.to_str().unwrap();
     let list = tapid()
         .args(["emulate", "--list-profiles", "--json"])
         .output()
@@ -109,7 +69,7 @@ fn every_profile_reads_the_same_through_pcscd() {
         .map(|p| p["name"].as_str().unwrap().to_owned())
         .collect();
     assert!(names.len() >= 15, "{names:?}");
-    wait_until("an empty reader", || card_present(false));
+    wait_until("an empty reader", || card_present(READER, false));
     for name in names {
         let child = tapid()
             .args(["emulate", "--profile", &name, "--vpcd"])
@@ -117,8 +77,8 @@ fn every_profile_reads_the_same_through_pcscd() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let emulator = Emulator(child);
-        wait_until("the emulated card", || card_present(true));
+        let emulator = ChildGuard::new(child);
+        wait_until("the emulated card", || card_present(READER, true));
         if name == "bac" {
             // Any PC/SC application sees the card: pcsc_scan (pcsc-tools) lists it with its ATR.
             let scan = Command::new("pcsc_scan").arg("-c").output().unwrap();
@@ -152,32 +112,22 @@ fn every_profile_reads_the_same_through_pcscd() {
         );
         assert_eq!(direct["chip_authenticity"]["status"], "valid", "{name}");
         drop(emulator);
-        wait_until("the card to leave", || card_present(false));
+        wait_until("the card to leave", || card_present(READER, false));
     }
 
     // A chip directory (the BSI TR-03105 reference set, its files named as published).
-    let conformance = std::env::var_os("TAPID_CONFORMANCE_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/conformance").into()
-        });
-    let bsi = conformance.join("bsi-tr03105-reference");
-    if !bsi.is_dir() {
-        assert!(
-            std::env::var("TAPID_REQUIRE_CONFORMANCE").as_deref() != Ok("1"),
-            "no {}",
-            bsi.display()
-        );
+    let Some(conformance) = conformance_dir() else {
         return;
-    }
+    };
+    let bsi = conformance.join("bsi-tr03105-reference");
     let child = tapid()
         .args(["emulate", "--chip-dir", bsi.to_str().unwrap(), "--vpcd"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let emulator = Emulator(child);
-    wait_until("the BSI reference chip", || card_present(true));
+    let emulator = ChildGuard::new(child);
+    wait_until("the BSI reference chip", || card_present(READER, true));
     let r = report(&[
         "read",
         "--reader",

@@ -8,30 +8,14 @@
     missing_docs
 )]
 
-use std::process::Command;
+use tapid_test_support::cli;
 
-/// The verification time every read and verification of these tests uses: 2027-01-15,
-/// inside every test certificate's validity, so no test depends on the machine's clock.
-const PINNED_AT: &str = "1800000000";
-
-/// `args` with `--at PINNED_AT` added to the passport commands that verify (unless given).
-fn pinned<'a>(args: &[&'a str]) -> Vec<&'a str> {
-    let mut out = args.to_vec();
-    let verifies = matches!(args.first(), Some(&"read" | &"replay" | &"verify"));
-    if verifies && !args.contains(&"--at") && !args.contains(&"--help") {
-        out.extend(["--at", PINNED_AT]);
-    }
-    out
-}
-
+/// `tapid args` (its verification time pinned): exit code, stdout as JSON (`null` when it is
+/// none) and stderr.
 fn tapid(args: &[&str]) -> (i32, serde_json::Value, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tapid"))
-        .args(pinned(args))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let json = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
-    (out.status.code().unwrap_or(-1), json, stderr)
+    let (code, out, err) = cli::run_pinned(env!("CARGO_BIN_EXE_tapid"), args);
+    let json = serde_json::from_str(&out).unwrap_or(serde_json::Value::Null);
+    (code, json, err)
 }
 
 #[test]

@@ -7,36 +7,12 @@
     missing_docs
 )]
 
-use std::process::Command;
+use tapid_test_support::cli;
+use tapid_test_support::conformance::test_csca_dir;
 
-/// The verification time every read and verification of these tests uses: 2027-01-15,
-/// inside every test certificate's validity, so no test depends on the machine's clock.
-const PINNED_AT: &str = "1800000000";
-
-/// `args` with `--at PINNED_AT` added to the passport commands that verify (unless given).
-fn pinned<'a>(args: &[&'a str]) -> Vec<&'a str> {
-    let mut out = args.to_vec();
-    let verifies = matches!(args.first(), Some(&"read" | &"replay" | &"verify"));
-    if verifies && !args.contains(&"--at") && !args.contains(&"--help") {
-        out.extend(["--at", PINNED_AT]);
-    }
-    out
-}
-
+/// `tapid args` (its verification time pinned): exit code, stdout and stderr.
 fn tapid(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tapid"))
-        .args(pinned(args))
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
-fn workspace() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    cli::run_pinned(env!("CARGO_BIN_EXE_tapid"), args)
 }
 
 #[test]
@@ -121,7 +97,7 @@ fn bad_arguments_are_rejected_with_one_line() {
 
 #[test]
 fn passive_authentication_with_the_test_pki() {
-    let csca = workspace().join("fixtures/pki/csca");
+    let csca = test_csca_dir();
     let (code, out, err) = tapid(&[
         "read",
         "--emulator",
@@ -142,7 +118,7 @@ fn recorded_session_replays_to_an_identical_report() {
     let dir = tempfile::tempdir().unwrap();
     let rec = dir.path().join("s.jsonl");
     let out_dir = dir.path().join("out");
-    let csca = workspace().join("fixtures/pki/csca");
+    let csca = test_csca_dir();
     for extra in [&[][..], &["--no-extended-length"][..]] {
         let mut args = vec![
             "read",

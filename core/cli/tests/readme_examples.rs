@@ -11,13 +11,14 @@
     missing_docs
 )]
 
-use std::path::Path;
 use std::process::Command;
+
+use tapid_test_support::conformance::{conformance_dir, workspace_root};
 
 /// The shell lines of the first ```sh block after the "## Using the CLI" heading, with the
 /// exit code each must end with: 0, or the `exit N` its comment names.
 fn examples() -> Vec<(String, i32)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = workspace_root();
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     let section = readme
         .split("## Using the CLI")
@@ -66,28 +67,14 @@ fn words(line: &str) -> Vec<String> {
     out
 }
 
-/// The conformance data directory the examples' `../shared/conformance` stands for.
-fn conformance(root: &Path) -> String {
-    std::env::var("TAPID_CONFORMANCE_DIR")
-        .unwrap_or_else(|_| root.join("../shared/conformance").display().to_string())
-}
-
 #[test]
 fn every_example_runs_as_written() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap();
-    let conformance = conformance(&root);
-    if !Path::new(&conformance).join("README.md").is_file() {
-        assert_ne!(
-            std::env::var("TAPID_REQUIRE_CONFORMANCE").as_deref(),
-            Ok("1"),
-            "conformance data required but missing at {conformance}"
-        );
-        eprintln!("note: conformance data not found; skipping");
+    let root = workspace_root().canonicalize().unwrap();
+    // The conformance data directory the examples' `../shared/conformance` stands for.
+    let Some(conformance) = conformance_dir() else {
         return;
-    }
+    };
+    let conformance = conformance.display().to_string();
     let scratch = tempfile::tempdir().unwrap();
     let lines = examples();
     assert!(lines.len() >= 10, "{lines:?}");

@@ -22,8 +22,9 @@ use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, Profile};
 use tapid_mrtd::bac::{self, BacTerminal, DocumentKeys};
 use tapid_mrtd::lds::{DataGroup, ElementaryFile};
 use tapid_mrtd::mrz::{AccessKey, Can};
-use tapid_mrtd::reader::{ReadOptions, Verification, read};
+use tapid_mrtd::reader::ReadOptions;
 use tapid_mrtd::secure_messaging::{LengthMode, SecureChannel};
+use tapid_test_support::read::read_pinned;
 
 /// The most plain response data (e.g. a whole DO'53') a short response protected with 3DES
 /// carries: a 232-byte cryptogram in DO'87'/'85', DO'99' and DO'8E' make 249–250 bytes.
@@ -313,15 +314,7 @@ async fn no_short_response_carries_more_than_256_data_bytes() {
                 ..ReadOptions::default()
             };
             let trust = tapid_mrtd::pa::TrustStore::new();
-            let result = read(
-                &mut t,
-                &key,
-                &options,
-                &Verification::new(&trust, 1_800_000_000),
-                &mut SeededRng::new(b"t"),
-                &mut |_| {},
-            )
-            .await;
+            let result = read_pinned(&mut t, &key, &options, &trust, b"t").await;
             if info.parameters == "DH-2048-256" {
                 // Its PACE key does not fit a short APDU: the reader says so and sends
                 // nothing longer.

@@ -7,36 +7,27 @@
     missing_docs
 )]
 
-mod common;
-
-use tapid_emulator::pki::drbg::SeededRng;
 use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, chip_dir};
 use tapid_mrtd::lds::DataGroup;
 use tapid_mrtd::lds::biometric::ImageType;
 use tapid_mrtd::mrz::AccessKey;
 use tapid_mrtd::pa::{HashStatus, PaFailure, PaStatus, TrustStore};
 use tapid_mrtd::reader::report::{AccessProtocol, ChipFailure, ChipMethod, ChipStatus};
-use tapid_mrtd::reader::{ReadOptions, Verification, VerifiedRead, read};
+use tapid_mrtd::reader::{ReadOptions, VerifiedRead};
+use tapid_test_support::conformance::conformance_dir;
+use tapid_test_support::read::read_pinned;
 
 /// Read with no trusted CSCA (the published data sets come without theirs), at 2027-01-15.
 async fn read_dir(rel: &str, options: &ReadOptions) -> Option<VerifiedRead> {
-    let dir = common::conformance_dir()?.join(rel);
+    let dir = conformance_dir()?.join(rel);
     let profile = chip_dir::load(&dir).unwrap();
     let key = AccessKey::Mrz(profile.mrz_key().unwrap());
     let mut t =
         EmulatorTransport::new(Chip::new(&profile, ChipConfig::default(), b"chip").unwrap());
     let trust = TrustStore::new();
-    let verification = Verification::new(&trust, 1_800_000_000);
-    let out = read(
-        &mut t,
-        &key,
-        options,
-        &verification,
-        &mut SeededRng::new(b"t"),
-        &mut |_| {},
-    )
-    .await
-    .unwrap();
+    let out = read_pinned(&mut t, &key, options, &trust, b"t")
+        .await
+        .unwrap();
     Some(out)
 }
 

@@ -12,15 +12,15 @@
 use tapid_card::tlv::TlvError;
 use tapid_card::{StatusWord, TransportError};
 use tapid_emulator::faults::{self, Fault, document, link, secure};
-use tapid_emulator::pki::drbg::SeededRng;
 use tapid_emulator::{ChipConfig, EmulatorTransport, Profile};
 use tapid_mrtd::crypto::CryptoError;
 use tapid_mrtd::mrz::AccessKey;
 use tapid_mrtd::pa::{HashStatus, PaFailure, PaStatus, Policy};
 use tapid_mrtd::pace::{PaceError, PaceStep};
 use tapid_mrtd::reader::report::{AccessProtocol, ChipMethod, ChipStatus};
-use tapid_mrtd::reader::{ReadError, ReadOptions, Verification, VerifiedRead, read};
+use tapid_mrtd::reader::{ReadError, ReadOptions, Verification, VerifiedRead};
 use tapid_mrtd::secure_messaging::SmError;
+use tapid_test_support::read::read_verified;
 
 /// 2027-01-15: after the expired signer's notAfter, before every other certificate's.
 const NOW: i64 = 1_800_000_000;
@@ -48,15 +48,7 @@ async fn read_under(
         policy,
         ..Verification::new(&trust, NOW)
     };
-    read(
-        &mut t,
-        &key,
-        options,
-        &verification,
-        &mut SeededRng::new(b"terminal"),
-        &mut |_| {},
-    )
-    .await
+    read_verified(&mut t, &key, options, &verification, b"terminal").await
 }
 
 async fn report(fault: Fault) -> VerifiedRead {

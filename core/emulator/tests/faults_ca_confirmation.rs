@@ -23,10 +23,8 @@ use tapid_mrtd::lds::DataGroup;
 use tapid_mrtd::mrz::AccessKey;
 use tapid_mrtd::pa::{PaStatus, TrustStore};
 use tapid_mrtd::reader::report::{ChipFailure, ChipMethod, ChipStatus};
-use tapid_mrtd::reader::{ReadError, ReadOptions, Verification, VerifiedRead, read, resume};
-
-/// 2027-01-15: every test certificate is valid.
-const NOW: i64 = 1_800_000_000;
+use tapid_mrtd::reader::{ReadError, ReadOptions, VerifiedRead, resume};
+use tapid_test_support::read::{pinned, read_pinned, read_verified};
 
 /// Commands after which the bounded transport gives up.
 const APDU_LIMIT: usize = 500;
@@ -108,16 +106,9 @@ fn assert_ca_key_mismatch(fault: Fault, out: &VerifiedRead) {
 async fn clone_answering_plain(fault: Fault) {
     let (mut t, key) = chip(fault);
     let store = trust();
-    let out = read(
-        &mut t,
-        &key,
-        &dg14_then_dg3(),
-        &Verification::new(&store, NOW),
-        &mut SeededRng::new(b"terminal"),
-        &mut |_| {},
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{fault}: the read must end with a verdict, got {e:?}"));
+    let out = read_pinned(&mut t, &key, &dg14_then_dg3(), &store, b"terminal")
+        .await
+        .unwrap_or_else(|e| panic!("{fault}: the read must end with a verdict, got {e:?}"));
     // DG14 is genuine and signed; the chip holding it is not.
     assert_eq!(out.report().passive_authentication.status, PaStatus::Valid);
     assert!(out.report().files.contains_key("DG14"));
@@ -144,18 +135,9 @@ async fn ca_clone_resume() {
         ..ReadOptions::default()
     };
     let store = trust();
-    let v = Verification::new(&store, NOW);
+    let v = pinned(&store);
     // The genuine chip: every file is read, and the tag leaves at INTERNAL AUTHENTICATE.
-    let progress = match read(
-        &mut t,
-        &key,
-        &options,
-        &v,
-        &mut SeededRng::new(b"t"),
-        &mut |_| {},
-    )
-    .await
-    {
+    let progress = match read_verified(&mut t, &key, &options, &v, b"t").await {
         Err(ReadError::LinkLost { progress }) => progress,
         other => panic!("the tag must be lost at INTERNAL AUTHENTICATE: {other:?}"),
     };
@@ -187,17 +169,10 @@ async fn ca_clone_resume() {
 async fn read_binary_6cxx_forever() {
     let (mut t, key) = chip(Fault::ReadBinary6CxxForever);
     let store = trust();
-    let e = read(
-        &mut t,
-        &key,
-        &ReadOptions::default(),
-        &Verification::new(&store, NOW),
-        &mut SeededRng::new(b"terminal"),
-        &mut |_| {},
-    )
-    .await
-    .err()
-    .unwrap_or_else(|| panic!("a chip that never returns data cannot give a report"));
+    let e = read_pinned(&mut t, &key, &ReadOptions::default(), &store, b"terminal")
+        .await
+        .err()
+        .unwrap_or_else(|| panic!("a chip that never returns data cannot give a report"));
     assert!(
         matches!(
             e,

@@ -18,8 +18,9 @@ use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, Profile};
 use tapid_mrtd::lds::ElementaryFile;
 use tapid_mrtd::mrz::AccessKey;
 use tapid_mrtd::pa::PaStatus;
+use tapid_mrtd::reader::ReadOptions;
 use tapid_mrtd::reader::report::{ChipStatus, Coverage, DowngradeStatus};
-use tapid_mrtd::reader::{ReadOptions, Verification, read};
+use tapid_test_support::read::read_pinned;
 
 /// Flips, drops or appends bytes in the answer to exchange `at`.
 struct Mangler {
@@ -71,7 +72,6 @@ impl CardTransport for Mangler {
 async fn damaged_answers_never_panic_or_pass_as_valid_data() {
     let trust = test_trust_store().unwrap();
     // 2027-01-15, inside every test certificate's validity.
-    let verification = Verification::new(&trust, 1_800_000_000);
     for name in [
         "bac",
         "pace-gm-bp256-aes128",
@@ -86,16 +86,9 @@ async fn damaged_answers_never_panic_or_pass_as_valid_data() {
             aa_challenge: Some(*b"fuzzfuzz"),
             ..ReadOptions::default()
         };
-        let reference = read(
-            &mut chip(),
-            &key,
-            &options,
-            &verification,
-            &mut SeededRng::new(b"t"),
-            &mut |_| {},
-        )
-        .await
-        .unwrap();
+        let reference = read_pinned(&mut chip(), &key, &options, &trust, b"t")
+            .await
+            .unwrap();
         let exchanges = reference.report().transport.as_ref().unwrap().apdus;
         for round in 0..(exchanges * 6) {
             let mut t = Mangler {
@@ -104,16 +97,7 @@ async fn damaged_answers_never_panic_or_pass_as_valid_data() {
                 n: 0,
                 rng: SeededRng::new(&(round as u64).to_be_bytes()),
             };
-            let Ok(out) = read(
-                &mut t,
-                &key,
-                &options,
-                &verification,
-                &mut SeededRng::new(b"t"),
-                &mut |_| {},
-            )
-            .await
-            else {
+            let Ok(out) = read_pinned(&mut t, &key, &options, &trust, b"t").await else {
                 continue;
             };
             let r = out.report();

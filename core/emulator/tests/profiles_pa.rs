@@ -11,16 +11,13 @@
 
 use std::path::Path;
 
-use tapid_emulator::pki::drbg::SeededRng;
 use tapid_emulator::profile::list;
 use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, Profile};
 use tapid_mrtd::mrz::AccessKey;
 use tapid_mrtd::pa::{HashStatus, PaStatus, TrustStore};
+use tapid_mrtd::reader::ReadOptions;
 use tapid_mrtd::reader::report::ChipStatus;
-use tapid_mrtd::reader::{ReadOptions, Verification, read};
-
-/// 2027-01-15: every test certificate is valid.
-const NOW: i64 = 1_800_000_000;
+use tapid_test_support::read::read_pinned;
 
 #[tokio::test]
 async fn every_profile_verifies_against_the_test_cscas() {
@@ -28,7 +25,6 @@ async fn every_profile_verifies_against_the_test_cscas() {
     trust
         .add_path(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/pki/csca"))
         .unwrap();
-    let verification = Verification::new(&trust, NOW);
     assert!(!list().is_empty());
     let mut swedish = 0;
     for info in list() {
@@ -36,16 +32,9 @@ async fn every_profile_verifies_against_the_test_cscas() {
         let mut t =
             EmulatorTransport::new(Chip::new(&profile, ChipConfig::default(), b"chip").unwrap());
         let key = AccessKey::Mrz(profile.mrz_key().unwrap());
-        let out = read(
-            &mut t,
-            &key,
-            &ReadOptions::default(),
-            &verification,
-            &mut SeededRng::new(b"t"),
-            &mut |_| {},
-        )
-        .await
-        .unwrap();
+        let out = read_pinned(&mut t, &key, &ReadOptions::default(), &trust, b"t")
+            .await
+            .unwrap();
         let r = out.report();
         let pa = &r.passive_authentication;
         assert_eq!(pa.status, PaStatus::Valid, "{}: {}", info.name, pa.reason);

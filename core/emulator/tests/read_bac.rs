@@ -15,19 +15,15 @@ use tapid_emulator::pki::drbg::SeededRng;
 use tapid_emulator::{ChipConfig, transport};
 use tapid_mrtd::lds::{DataGroup, ElementaryFile};
 use tapid_mrtd::mrz::{AccessKey, MrzKey};
-use tapid_mrtd::pa::{HashStatus, PaStatus, TrustStore};
+use tapid_mrtd::pa::{HashStatus, PaStatus};
 use tapid_mrtd::reader::report::{AccessProtocol, ChipFailure, ChipStatus};
 use tapid_mrtd::reader::{ReadError, ReadOptions, Verification, VerifiedRead, read};
+use tapid_test_support::read::{no_trust, pinned, read_pinned};
 
-/// 2027-01-15: the verification time is pinned, never the real clock.
-const NOW: i64 = 1_800_000_000;
-
-/// No trust anchors: passive authentication runs and ends "untrusted", so nothing the chip
-/// proves counts (these tests are about reading, not about trust).
-static NO_TRUST: std::sync::LazyLock<TrustStore> = std::sync::LazyLock::new(TrustStore::new);
-
+/// No trust anchors, at the pinned time: passive authentication runs and ends "untrusted", so
+/// nothing the chip proves counts (these tests are about reading, not about trust).
 fn verification() -> Verification<'static> {
-    Verification::new(&NO_TRUST, NOW)
+    pinned(no_trust())
 }
 
 fn key() -> AccessKey {
@@ -36,14 +32,12 @@ fn key() -> AccessKey {
 
 async fn read_with(config: ChipConfig) -> VerifiedRead {
     let mut t = transport("bac", config, b"chip").unwrap();
-    let mut rng = SeededRng::new(b"terminal");
-    read(
+    read_pinned(
         &mut t,
         &key(),
         &ReadOptions::default(),
-        &verification(),
-        &mut rng,
-        &mut |_| {},
+        no_trust(),
+        b"terminal",
     )
     .await
     .unwrap()
@@ -104,16 +98,9 @@ async fn extended_length_cuts_apdus() {
                 data_groups: groups,
                 ..ReadOptions::default()
             };
-            let out = read(
-                &mut t,
-                &key(),
-                &opts,
-                &verification(),
-                &mut SeededRng::new(b"t"),
-                &mut |_| {},
-            )
-            .await
-            .unwrap();
+            let out = read_pinned(&mut t, &key(), &opts, no_trust(), b"t")
+                .await
+                .unwrap();
             counts.push(out.report().transport.as_ref().unwrap().apdus);
             last = Some(out.report().clone());
         }
@@ -141,16 +128,9 @@ async fn extended_length_cuts_apdus() {
 async fn wrong_mrz_is_access_denied() {
     let mut t = transport("bac", ChipConfig::default(), b"chip").unwrap();
     let wrong = AccessKey::Mrz(MrzKey::new("L898902C3", "740812", "120416").unwrap());
-    let err = read(
-        &mut t,
-        &wrong,
-        &ReadOptions::default(),
-        &verification(),
-        &mut SeededRng::new(b"t"),
-        &mut |_| {},
-    )
-    .await
-    .unwrap_err();
+    let err = read_pinned(&mut t, &wrong, &ReadOptions::default(), no_trust(), b"t")
+        .await
+        .unwrap_err();
     assert!(matches!(err, ReadError::AccessDenied), "{err}");
 }
 
@@ -200,16 +180,9 @@ async fn only_requested_groups_are_read() {
         data_groups: vec![],
         ..ReadOptions::default()
     };
-    let out = read(
-        &mut t,
-        &key(),
-        &opts,
-        &verification(),
-        &mut SeededRng::new(b"t"),
-        &mut |_| {},
-    )
-    .await
-    .unwrap();
+    let out = read_pinned(&mut t, &key(), &opts, no_trust(), b"t")
+        .await
+        .unwrap();
     assert!(
         !out.files()
             .contains_key(&ElementaryFile::Dg(DataGroup::DG2))
@@ -219,16 +192,9 @@ async fn only_requested_groups_are_read() {
         ..ReadOptions::default()
     };
     let mut t = transport("bac", ChipConfig::default(), b"chip").unwrap();
-    let out = read(
-        &mut t,
-        &key(),
-        &opts,
-        &verification(),
-        &mut SeededRng::new(b"t"),
-        &mut |_| {},
-    )
-    .await
-    .unwrap();
+    let out = read_pinned(&mut t, &key(), &opts, no_trust(), b"t")
+        .await
+        .unwrap();
     assert_eq!(out.report().absent, vec!["DG15".to_owned()]);
     assert!(
         !out.files()
@@ -252,16 +218,9 @@ async fn every_bac_profile_reads_with_its_mrz() {
         for extended_length in [true, false] {
             let mut t = transport(info.name, ChipConfig { extended_length }, b"chip").unwrap();
             let trust = tapid_emulator::pki::test_trust_store().unwrap();
-            let out = read(
-                &mut t,
-                &key,
-                &ReadOptions::default(),
-                &Verification::new(&trust, NOW),
-                &mut SeededRng::new(b"t"),
-                &mut |_| {},
-            )
-            .await
-            .unwrap();
+            let out = read_pinned(&mut t, &key, &ReadOptions::default(), &trust, b"t")
+                .await
+                .unwrap();
             let r = out.report();
             assert_eq!(r.access.protocol, AccessProtocol::Bac, "{}", info.name);
             assert_eq!(r.access.cipher.name(), "3DES", "{}", info.name);

@@ -10,12 +10,11 @@
 
 use async_trait::async_trait;
 use tapid_card::{CardTransport, StatusWord, TransportCapabilities, TransportError};
-use tapid_emulator::pki::drbg::SeededRng;
 use tapid_emulator::{ChipConfig, EmulatorTransport, transport};
 use tapid_mrtd::mrz::{AccessKey, MrzKey};
-use tapid_mrtd::pa::TrustStore;
-use tapid_mrtd::reader::{ReadError, ReadOptions, Verification, read};
+use tapid_mrtd::reader::{ReadError, ReadOptions};
 use tapid_mrtd::secure_messaging::SmError;
+use tapid_test_support::read::{no_trust, read_pinned};
 
 #[derive(Clone, Copy, Debug)]
 enum Damage {
@@ -91,16 +90,13 @@ async fn read_damaged(at: usize, damage: Damage) -> ReadError {
         damage,
     };
     let key = AccessKey::Mrz(MrzKey::new("L898902C3", "740812", "120415").unwrap());
-    let trust = TrustStore::new();
-    // 2027-01-15: the verification time is pinned (no read here gets that far).
-    let verification = Verification::new(&trust, 1_800_000_000);
-    read(
+    // No trust, at the pinned time (no read here gets that far).
+    read_pinned(
         &mut t,
         &key,
         &ReadOptions::default(),
-        &verification,
-        &mut SeededRng::new(b"terminal"),
-        &mut |_| {},
+        no_trust(),
+        b"terminal",
     )
     .await
     .err()

@@ -8,26 +8,17 @@
     missing_docs
 )]
 
-use tapid_emulator::pki::drbg::SeededRng;
 use tapid_emulator::profile::list;
 use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, Profile};
 use tapid_mrtd::lds::ElementaryFile;
 use tapid_mrtd::mrz::{AccessKey, Can, MrzKey};
-use tapid_mrtd::pa::TrustStore;
 use tapid_mrtd::reader::report::{AccessProtocol, Password};
-use tapid_mrtd::reader::{ReadError, ReadOptions, Verification, VerifiedRead, read};
+use tapid_mrtd::reader::{ReadError, ReadOptions, VerifiedRead};
 use tapid_mrtd::security_infos::{Agreement, Mapping};
+use tapid_test_support::read::{no_trust, read_pinned};
 
-/// 2027-01-15: the verification time is pinned, never the real clock.
-const NOW: i64 = 1_800_000_000;
-
-/// No trust anchors: these tests are about access control, not about trust.
-static NO_TRUST: std::sync::LazyLock<TrustStore> = std::sync::LazyLock::new(TrustStore::new);
-
-fn verification() -> Verification<'static> {
-    Verification::new(&NO_TRUST, NOW)
-}
-
+/// Reads the profile `name` with no trust anchors (these tests are about access control, not
+/// about trust), at the pinned time.
 async fn read_profile(
     name: &str,
     key: &AccessKey,
@@ -37,15 +28,7 @@ async fn read_profile(
     let mut t = EmulatorTransport::new(
         Chip::new(&profile, ChipConfig::default(), name.as_bytes()).unwrap(),
     );
-    read(
-        &mut t,
-        key,
-        options,
-        &verification(),
-        &mut SeededRng::new(b"terminal"),
-        &mut |_| {},
-    )
-    .await
+    read_pinned(&mut t, key, options, no_trust(), b"terminal").await
 }
 
 /// The mapping as the report spells it (`GM`, `IM`, `CAM`).
@@ -206,16 +189,9 @@ async fn parameter_id_is_always_sent() {
         inner,
         set_at: Vec::new(),
     };
-    let out = read(
-        &mut t,
-        &key,
-        &ReadOptions::default(),
-        &verification(),
-        &mut SeededRng::new(b"t"),
-        &mut |_| {},
-    )
-    .await
-    .unwrap();
+    let out = read_pinned(&mut t, &key, &ReadOptions::default(), no_trust(), b"t")
+        .await
+        .unwrap();
     assert_eq!(out.report().access.protocol, AccessProtocol::Pace);
     // Tag 84 is sent whenever the PACEInfo names a parameter ID (as the major readers do),
     // so such a chip is opened with the first MSE:Set AT; no retry is needed.

@@ -15,11 +15,10 @@ use tapid_emulator::pki::drbg::SeededRng;
 use tapid_emulator::pki::test_trust_store;
 use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, Profile};
 use tapid_mrtd::mrz::AccessKey;
-use tapid_mrtd::pa::{PaStatus, TrustStore};
+use tapid_mrtd::pa::PaStatus;
 use tapid_mrtd::reader::report::{AccessProtocol, ChipMethod, ChipStatus};
-use tapid_mrtd::reader::{
-    ReadError, ReadOptions, Report, Verification, VerifiedRead, read, resume,
-};
+use tapid_mrtd::reader::{ReadError, ReadOptions, Report, VerifiedRead, resume};
+use tapid_test_support::read::{pinned, read_pinned};
 
 /// The emulated chip in a field that vanishes after `budget` exchanges; `reinsert` brings the
 /// card back powered up afresh (session keys, selection and SSC are gone).
@@ -51,18 +50,12 @@ impl CardTransport for FlakyField {
 }
 
 const PROFILE: &str = "pace-ca-aa";
-const NOW: i64 = 1_800_000_000;
-
 fn options() -> ReadOptions {
     // A fixed AA challenge, as a server would issue: the AA evidence is then comparable.
     ReadOptions {
         aa_challenge: Some(*b"tapid-01"),
         ..ReadOptions::default()
     }
-}
-
-fn verification(trust: &TrustStore) -> Verification<'_> {
-    Verification::new(trust, NOW)
 }
 
 fn without_traffic(mut r: Report) -> Report {
@@ -91,16 +84,9 @@ async fn tag_lost_at_every_apdu_then_resumed() {
 
     let mut whole = field(None);
     let reference = finish(
-        read(
-            &mut whole,
-            &key,
-            &options(),
-            &verification(&trust),
-            &mut SeededRng::new(b"t"),
-            &mut |_| {},
-        )
-        .await
-        .unwrap(),
+        read_pinned(&mut whole, &key, &options(), &trust, b"t")
+            .await
+            .unwrap(),
     );
     assert_eq!(reference.access.protocol, AccessProtocol::Pace);
     assert_eq!(reference.passive_authentication.status, PaStatus::Valid);
@@ -115,16 +101,9 @@ async fn tag_lost_at_every_apdu_then_resumed() {
 
     for k in 0..total {
         let mut t = field(Some(k));
-        let err = read(
-            &mut t,
-            &key,
-            &options(),
-            &verification(&trust),
-            &mut SeededRng::new(b"t"),
-            &mut |_| {},
-        )
-        .await
-        .unwrap_err();
+        let err = read_pinned(&mut t, &key, &options(), &trust, b"t")
+            .await
+            .unwrap_err();
         let ReadError::LinkLost { progress } = err else {
             panic!("k={k}: {err}")
         };
@@ -134,7 +113,7 @@ async fn tag_lost_at_every_apdu_then_resumed() {
             &mut again,
             &key,
             &options(),
-            &verification(&trust),
+            &pinned(&trust),
             &mut SeededRng::new(b"t2"),
             &mut |_| {},
             progress,

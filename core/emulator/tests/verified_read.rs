@@ -14,7 +14,6 @@
 use async_trait::async_trait;
 use tapid_card::{CardTransport, StatusWord, TransportCapabilities, TransportError};
 use tapid_emulator::faults::{self, Fault};
-use tapid_emulator::pki::drbg::SeededRng;
 use tapid_emulator::pki::test_trust_store;
 use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, Profile};
 use tapid_mrtd::lds::{DataGroup, ElementaryFile};
@@ -23,18 +22,12 @@ use tapid_mrtd::pa::{PaStatus, TrustStore};
 use tapid_mrtd::reader::evidence::{Bytes, CaOutcome};
 use tapid_mrtd::reader::report::{ChipFailure, ChipMethod, ChipStatus};
 use tapid_mrtd::reader::{
-    Evidence, ReadError, ReadOptions, Report, Verification, VerifiedRead, read, verify_evidence,
+    Evidence, ReadError, ReadOptions, Report, Verification, VerifiedRead, verify_evidence,
 };
-
-/// 2027-01-15, inside every test certificate's validity.
-const NOW: i64 = 1_800_000_000;
+use tapid_test_support::read::{pinned, read_pinned};
 
 fn trust() -> TrustStore {
     test_trust_store().unwrap()
-}
-
-fn verification(trust: &TrustStore) -> Verification<'_> {
-    Verification::new(trust, NOW)
 }
 
 fn chip(profile: &str) -> (EmulatorTransport, AccessKey) {
@@ -50,15 +43,7 @@ async fn read_on<T: CardTransport>(
     options: &ReadOptions,
 ) -> Result<VerifiedRead, ReadError> {
     let store = trust();
-    read(
-        t,
-        key,
-        options,
-        &verification(&store),
-        &mut SeededRng::new(b"terminal"),
-        &mut |_| {},
-    )
-    .await
+    read_pinned(t, key, options, &store, b"terminal").await
 }
 
 async fn read_profile(profile: &str) -> VerifiedRead {
@@ -128,7 +113,7 @@ async fn evidence_reverifies_offline_to_the_same_verdicts() {
     for name in profiles() {
         let read = read_profile(name).await;
         let live = read.report();
-        let offline = verify_evidence(read.evidence(), &verification(&store)).unwrap();
+        let offline = verify_evidence(read.evidence(), &pinned(&store)).unwrap();
         assert_eq!(
             offline.passive_authentication, live.passive_authentication,
             "{name}"
@@ -183,7 +168,7 @@ async fn any_edit_of_a_signed_file_is_caught() {
             .flat_map(|f| [0.1, 0.3, 0.5, 0.7, 0.9, 1.0].map(|at| (f, at)))
         {
             let ef = ElementaryFile::from_name(file).unwrap();
-            let report = verify_evidence(&tampered(e, file, at), &verification(&store));
+            let report = verify_evidence(&tampered(e, file, at), &pinned(&store));
             match ef {
                 ElementaryFile::Dg(_) | ElementaryFile::Sod | ElementaryFile::CardSecurity => {
                     // DG1 is also the document: a flipped byte may make it unparsable, which is
@@ -221,7 +206,7 @@ async fn an_aa_record_against_another_challenge_fails() {
     let read = read_on(&mut t, &key, &options).await.unwrap();
     let v = Verification {
         aa_challenge: Some(*b"server-1"),
-        ..verification(&store)
+        ..pinned(&store)
     };
     let ok = verify_evidence(read.evidence(), &v).unwrap();
     assert_eq!(
@@ -230,7 +215,7 @@ async fn an_aa_record_against_another_challenge_fails() {
     );
     let v = Verification {
         aa_challenge: Some(*b"server-2"),
-        ..verification(&store)
+        ..pinned(&store)
     };
     let bad = verify_evidence(read.evidence(), &v).unwrap();
     assert_eq!(bad.chip_authenticity.status, ChipStatus::Invalid);
@@ -243,7 +228,7 @@ async fn an_aa_record_against_another_challenge_fails() {
     let aa = forged.active_authentication.as_mut().unwrap();
     let sig = aa.signature.as_mut().unwrap();
     sig.0[3] ^= 0x40;
-    let r = verify_evidence(&forged, &verification(&store)).unwrap();
+    let r = verify_evidence(&forged, &pinned(&store)).unwrap();
     assert_eq!(
         r.chip_authenticity.aa.as_ref().unwrap().failure,
         Some(ChipFailure::AaSignatureInvalid)
@@ -258,7 +243,7 @@ async fn a_forged_ca_record_cannot_claim_another_key() {
     let mut e = read.evidence().clone();
     let ca = e.chip_authentication.as_mut().unwrap();
     ca.protocol = "id-CA-ECDH-AES-CBC-CMAC-256".into();
-    let r = verify_evidence(&e, &verification(&store)).unwrap();
+    let r = verify_evidence(&e, &pinned(&store)).unwrap();
     assert_eq!(
         r.chip_authenticity.ca.as_ref().unwrap().failure,
         Some(ChipFailure::CaRecordInconsistent)
@@ -266,12 +251,12 @@ async fn a_forged_ca_record_cannot_claim_another_key() {
     // A record admitting the key mismatch stays a clone offline.
     let mut e = read.evidence().clone();
     e.chip_authentication.as_mut().unwrap().outcome = CaOutcome::KeyMismatch;
-    let r = verify_evidence(&e, &verification(&store)).unwrap();
+    let r = verify_evidence(&e, &pinned(&store)).unwrap();
     assert_eq!(r.chip_authenticity.status, ChipStatus::Invalid);
     // And evidence without its signature bytes is not valid.
     let mut e = read.evidence().clone();
     e.files.insert("EF.SOD".into(), Bytes(Vec::new()));
-    let r = verify_evidence(&e, &verification(&store)).unwrap();
+    let r = verify_evidence(&e, &pinned(&store)).unwrap();
     assert_eq!(r.passive_authentication.status, PaStatus::Invalid);
 }
 
@@ -664,7 +649,7 @@ async fn an_edited_card_access_in_a_bundle_is_caught() {
     let card_access = &mut e.files.get_mut("EF.CardAccess").unwrap().0;
     let last = card_access.len() - 1;
     card_access[last] = 0x0C;
-    let r = verify_evidence(&e, &verification(&store)).unwrap();
+    let r = verify_evidence(&e, &pinned(&store)).unwrap();
     assert_eq!(r.unsigned_files["EF.CardAccess"], Coverage::Inconsistent);
     assert_eq!(r.downgrade.status, DowngradeStatus::Detected);
 }

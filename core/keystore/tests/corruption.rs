@@ -12,10 +12,11 @@ mod common;
 
 use std::sync::OnceLock;
 
-use common::{CHEAP, CrashFs, TestRng, code};
+use common::{CHEAP, CrashFs, code};
 use proptest::prelude::*;
 use tapid_keystore::software::{COUNTER_FILE, STORE_FILE};
 use tapid_keystore::{KeyAlias, KeyStore, KeyStoreError, ProtectionPolicy, SoftwareKeyStore};
+use tapid_test_support::rng::CounterRng;
 
 /// A store with two keys and a credential, built once.
 fn pristine() -> &'static CrashFs {
@@ -29,7 +30,8 @@ fn build_pristine() -> CrashFs {
     {
         let fs = CrashFs::new();
         let pin = code("123456");
-        let store = SoftwareKeyStore::create(fs.clone(), TestRng::new(5), &pin, CHEAP).unwrap();
+        let store =
+            SoftwareKeyStore::create(fs.clone(), CounterRng::from_u64(5), &pin, CHEAP).unwrap();
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
@@ -118,14 +120,14 @@ fn check(file: &str, mutation: &Mutation) -> Result<(), TestCaseError> {
         return Ok(());
     };
     fs.put(file, &mutated);
-    let opened = SoftwareKeyStore::open(fs.clone(), TestRng::new(6));
+    let opened = SoftwareKeyStore::open(fs.clone(), CounterRng::from_u64(6));
     prop_assert!(
         matches!(opened, Err(KeyStoreError::Corrupted(_))),
         "{file} {mutation:?}: {opened:?}"
     );
     // Never recreated: the damaged file is still there, untouched.
     prop_assert_eq!(fs.get(file), Some(mutated));
-    let recreated = SoftwareKeyStore::create(fs, TestRng::new(7), &code("1"), CHEAP);
+    let recreated = SoftwareKeyStore::create(fs, CounterRng::from_u64(7), &code("1"), CHEAP);
     prop_assert_eq!(recreated.map(drop), Err(KeyStoreError::StoreExists));
     Ok(())
 }
@@ -157,7 +159,7 @@ fn every_truncation_of_both_files_is_corrupted() {
 #[tokio::test]
 async fn damage_after_open_is_reported_by_the_next_operation() {
     let fs = pristine().fork();
-    let store = SoftwareKeyStore::open(fs.clone(), TestRng::new(8)).unwrap();
+    let store = SoftwareKeyStore::open(fs.clone(), CounterRng::from_u64(8)).unwrap();
     let mut bytes = fs.get(STORE_FILE).unwrap();
     let last = bytes.len() - 3;
     bytes[last] ^= 0x20;

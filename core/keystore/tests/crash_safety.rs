@@ -13,10 +13,11 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{CHEAP, CrashFs, DataLoss, DirLoss, TestRng, code};
+use common::{CHEAP, CrashFs, DataLoss, DirLoss, code};
 use tapid_keystore::{
     KeyAlias, KeyStore, KeyStoreError, ProtectionPolicy, SecurityCode, SoftwareKeyStore,
 };
+use tapid_test_support::rng::CounterRng;
 
 const OLD_PIN: &str = "123456";
 const NEW_PIN: &str = "654321";
@@ -60,14 +61,14 @@ fn alias(name: &str) -> KeyAlias {
 type Keys = BTreeMap<String, (Vec<u8>, Option<Vec<u8>>)>;
 
 fn open(fs: &CrashFs) -> Result<SoftwareKeyStore, KeyStoreError> {
-    SoftwareKeyStore::open(fs.clone(), TestRng::new(42))
+    SoftwareKeyStore::open(fs.clone(), CounterRng::from_u64(42))
 }
 
 /// A store with two keys, a credential and one earlier wrong code (so the reset path runs).
 async fn base() -> CrashFs {
     let fs = CrashFs::new();
     let pin = code(OLD_PIN);
-    let store = SoftwareKeyStore::create(fs.clone(), TestRng::new(1), &pin, CHEAP).unwrap();
+    let store = SoftwareKeyStore::create(fs.clone(), CounterRng::from_u64(1), &pin, CHEAP).unwrap();
     for name in ["a", "b"] {
         store
             .generate(&alias(name), ProtectionPolicy::SECURITY_CODE, Some(&pin))
@@ -206,8 +207,12 @@ async fn failure_at_every_step_of_create() {
         for step in 0.. {
             let fs = CrashFs::new();
             fs.inject(step, crash);
-            let result =
-                SoftwareKeyStore::create(fs.clone(), TestRng::new(1), &code(OLD_PIN), CHEAP);
+            let result = SoftwareKeyStore::create(
+                fs.clone(),
+                CounterRng::from_u64(1),
+                &code(OLD_PIN),
+                CHEAP,
+            );
             if !fs.injected() {
                 result.unwrap();
                 break;
@@ -217,8 +222,13 @@ async fn failure_at_every_step_of_create() {
             match open(&fs) {
                 Err(KeyStoreError::StoreNotFound) => {
                     // Old state: nothing. Creating again works despite leftovers.
-                    SoftwareKeyStore::create(fs.clone(), TestRng::new(1), &code(OLD_PIN), CHEAP)
-                        .unwrap();
+                    SoftwareKeyStore::create(
+                        fs.clone(),
+                        CounterRng::from_u64(1),
+                        &code(OLD_PIN),
+                        CHEAP,
+                    )
+                    .unwrap();
                 }
                 Ok(store) => assert!(store.list().await.unwrap().is_empty()),
                 Err(other) => panic!("{crash:?} step {step}: {other:?}"),

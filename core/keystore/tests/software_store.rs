@@ -12,24 +12,25 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{CHEAP, CrashFs, TestRng, code};
+use common::{CHEAP, CrashFs, code};
 use p256::ecdsa::{DerSignature, VerifyingKey};
 use signature::Verifier;
 use tapid_keystore::software::{COUNTER_FILE, STORE_FILE};
 use tapid_keystore::{
     Corruption, KeyAlias, KeyStore, KeyStoreError, ProtectionPolicy, SoftwareKeyStore, StoreOptions,
 };
+use tapid_test_support::rng::CounterRng;
 
 fn alias(name: &str) -> KeyAlias {
     KeyAlias::new(name).unwrap()
 }
 
 fn new_store(fs: &CrashFs) -> SoftwareKeyStore {
-    SoftwareKeyStore::create(fs.clone(), TestRng::new(1), &code("123456"), CHEAP).unwrap()
+    SoftwareKeyStore::create(fs.clone(), CounterRng::from_u64(1), &code("123456"), CHEAP).unwrap()
 }
 
 fn reopen(fs: &CrashFs) -> SoftwareKeyStore {
-    SoftwareKeyStore::open(fs.clone(), TestRng::new(2)).unwrap()
+    SoftwareKeyStore::open(fs.clone(), CounterRng::from_u64(2)).unwrap()
 }
 
 #[tokio::test]
@@ -159,7 +160,7 @@ async fn counter_cannot_be_reset_through_one_file() {
     let counter = fs.fork();
     counter.put(COUNTER_FILE, &clean_counter);
     assert_eq!(
-        SoftwareKeyStore::open(counter, TestRng::new(3))
+        SoftwareKeyStore::open(counter, CounterRng::from_u64(3))
             .unwrap()
             .lock_status()
             .unwrap()
@@ -169,7 +170,7 @@ async fn counter_cannot_be_reset_through_one_file() {
     let stored = fs.fork();
     stored.put(STORE_FILE, &clean_store);
     assert_eq!(
-        SoftwareKeyStore::open(stored, TestRng::new(3))
+        SoftwareKeyStore::open(stored, CounterRng::from_u64(3))
             .unwrap()
             .lock_status()
             .unwrap()
@@ -181,17 +182,23 @@ async fn counter_cannot_be_reset_through_one_file() {
     let deleted = fs.fork();
     deleted.delete(COUNTER_FILE);
     assert_eq!(
-        SoftwareKeyStore::open(deleted, TestRng::new(3)).unwrap_err(),
+        SoftwareKeyStore::open(deleted, CounterRng::from_u64(3)).unwrap_err(),
         KeyStoreError::Corrupted(Corruption::CounterFileMissing)
     );
 
     // A counter file from another store is detected.
     let other = CrashFs::new();
-    SoftwareKeyStore::create(other.clone(), TestRng::new(99), &code("123456"), CHEAP).unwrap();
+    SoftwareKeyStore::create(
+        other.clone(),
+        CounterRng::from_u64(99),
+        &code("123456"),
+        CHEAP,
+    )
+    .unwrap();
     let swapped = fs.fork();
     swapped.put(COUNTER_FILE, &other.get(COUNTER_FILE).unwrap());
     assert_eq!(
-        SoftwareKeyStore::open(swapped, TestRng::new(3)).unwrap_err(),
+        SoftwareKeyStore::open(swapped, CounterRng::from_u64(3)).unwrap_err(),
         KeyStoreError::Corrupted(Corruption::CounterFileMismatch)
     );
 }
@@ -337,18 +344,20 @@ async fn change_of_security_code_rewraps_keys() {
 async fn create_and_open_refuse_the_wrong_situation() {
     let fs = CrashFs::new();
     assert_eq!(
-        SoftwareKeyStore::open(fs.clone(), TestRng::new(1)).unwrap_err(),
+        SoftwareKeyStore::open(fs.clone(), CounterRng::from_u64(1)).unwrap_err(),
         KeyStoreError::StoreNotFound
     );
     new_store(&fs);
     assert_eq!(
-        SoftwareKeyStore::create(fs.clone(), TestRng::new(1), &code("1"), CHEAP).unwrap_err(),
+        SoftwareKeyStore::create(fs.clone(), CounterRng::from_u64(1), &code("1"), CHEAP)
+            .unwrap_err(),
         KeyStoreError::StoreExists
     );
     // A corrupted store is not replaced by create either.
     fs.put(STORE_FILE, b"garbage");
     assert_eq!(
-        SoftwareKeyStore::create(fs.clone(), TestRng::new(1), &code("1"), CHEAP).unwrap_err(),
+        SoftwareKeyStore::create(fs.clone(), CounterRng::from_u64(1), &code("1"), CHEAP)
+            .unwrap_err(),
         KeyStoreError::StoreExists
     );
     let bad = StoreOptions {
@@ -356,7 +365,7 @@ async fn create_and_open_refuse_the_wrong_situation() {
         ..CHEAP
     };
     assert!(matches!(
-        SoftwareKeyStore::create(CrashFs::new(), TestRng::new(1), &code("1"), bad),
+        SoftwareKeyStore::create(CrashFs::new(), CounterRng::from_u64(1), &code("1"), bad),
         Err(KeyStoreError::InvalidOptions { .. })
     ));
 }
@@ -368,7 +377,8 @@ async fn configurable_attempt_limit() {
         max_attempts: 2,
         ..CHEAP
     };
-    let store = SoftwareKeyStore::create(fs.clone(), TestRng::new(1), &code("1"), options).unwrap();
+    let store =
+        SoftwareKeyStore::create(fs.clone(), CounterRng::from_u64(1), &code("1"), options).unwrap();
     let a = alias("a");
     assert_eq!(
         store

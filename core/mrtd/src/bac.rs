@@ -206,29 +206,11 @@ impl BacChip {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tapid_test_support::rng::ScriptedRng;
 
     fn h(s: &str) -> Vec<u8> {
         hex::decode(s).unwrap()
     }
-
-    /// Hands out fixed bytes, for reproducing worked examples.
-    struct Fixed(Vec<u8>);
-    impl rand_core::TryRng for Fixed {
-        type Error = core::convert::Infallible;
-        fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-            unreachable!()
-        }
-        fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-            unreachable!()
-        }
-        fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-            let rest = self.0.split_off(dst.len());
-            dst.copy_from_slice(&self.0);
-            self.0 = rest;
-            Ok(())
-        }
-    }
-    impl rand_core::TryCryptoRng for Fixed {}
 
     #[test]
     fn appendix_d() {
@@ -237,7 +219,7 @@ mod tests {
         assert_eq!(keys.k_enc(), h("AB94FDECF2674FDFB9B391F85D7F76F2"));
         assert_eq!(keys.k_mac(), h("7962D9ECE03D1ACD4C76089DCE131543"));
         assert_eq!(get_challenge().to_bytes().unwrap(), h("0084000008"));
-        let mut rng = Fixed(h("781723860C06C2260B795240CB7049B01C19B33E32804F0B"));
+        let mut rng = ScriptedRng::new(h("781723860C06C2260B795240CB7049B01C19B33E32804F0B"));
         let rnd_ic: [u8; 8] = h("4608F91988702212").try_into().unwrap();
         let term = BacTerminal::new(keys, rnd_ic, &mut rng);
         assert_eq!(
@@ -266,7 +248,11 @@ mod tests {
         let good = MrzKey::new("L898902C", "690806", "940623").unwrap();
         let bad = MrzKey::new("L898902C", "690806", "940624").unwrap();
         let rnd_ic = [1u8; 8];
-        let term = BacTerminal::new(DocumentKeys::derive(&bad), rnd_ic, &mut Fixed(vec![2; 24]));
+        let term = BacTerminal::new(
+            DocumentKeys::derive(&bad),
+            rnd_ic,
+            &mut ScriptedRng::new(vec![2; 24]),
+        );
         let chip = BacChip::new(DocumentKeys::derive(&good), rnd_ic);
         let cmd = term.external_authenticate().unwrap();
         assert_eq!(
@@ -279,7 +265,11 @@ mod tests {
     #[test]
     fn short_answers() {
         let key = MrzKey::new("L898902C", "690806", "940623").unwrap();
-        let term = BacTerminal::new(DocumentKeys::derive(&key), [0; 8], &mut Fixed(vec![0; 24]));
+        let term = BacTerminal::new(
+            DocumentKeys::derive(&key),
+            [0; 8],
+            &mut ScriptedRng::new(vec![0; 24]),
+        );
         assert_eq!(term.complete(&[0; 12]).err(), Some(BacError::BadLength));
     }
 }

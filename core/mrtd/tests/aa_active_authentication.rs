@@ -9,14 +9,9 @@
 //! TR-03105 key and generated keys (every trailer, odd modulus lengths, leading zeros), ECDSA
 //! plain and DER on P-256 and brainpoolP256r1, and rejection of everything tampered.
 
-mod common;
-
-use core::convert::Infallible;
-
 use crypto_bigint::BoxedUint;
 use rsa::pkcs8::DecodePrivateKey;
 use rsa::traits::PublicKeyParts;
-use sha2::Digest;
 use tapid_card::tlv::{Tag, encode};
 use tapid_mrtd::active_authentication::{
     AaError, AaVerdict, EcdsaEncoding, MessageRecovery, check_recovered, internal_authenticate,
@@ -25,6 +20,8 @@ use tapid_mrtd::active_authentication::{
 use tapid_mrtd::crypto::{EcGroup, NamedCurve, ecdsa};
 use tapid_mrtd::lds::dg15::{Dg15, Dg15PublicKey, RsaPublicKey};
 use tapid_mrtd::pa::HashAlgorithm;
+use tapid_test_support::conformance::{self, conformance_dir};
+use tapid_test_support::rng::CounterRng;
 
 const ALL_HASHES: [HashAlgorithm; 5] = [
     HashAlgorithm::Sha1,
@@ -33,47 +30,6 @@ const ALL_HASHES: [HashAlgorithm; 5] = [
     HashAlgorithm::Sha384,
     HashAlgorithm::Sha512,
 ];
-
-/// Deterministic test RNG: SHA-256(seed ‖ counter) blocks.
-struct TestRng {
-    seed: [u8; 32],
-    counter: u64,
-}
-
-impl TestRng {
-    fn new(label: &str) -> Self {
-        Self {
-            seed: sha2::Sha256::digest(label.as_bytes()).into(),
-            counter: 0,
-        }
-    }
-}
-
-impl rand_core::TryRng for TestRng {
-    type Error = Infallible;
-    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
-        let mut b = [0u8; 4];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u32::from_le_bytes(b))
-    }
-    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
-        let mut b = [0u8; 8];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u64::from_le_bytes(b))
-    }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
-        for chunk in dst.chunks_mut(32) {
-            let mut h = sha2::Sha256::new();
-            h.update(self.seed);
-            h.update(self.counter.to_be_bytes());
-            self.counter += 1;
-            let block = h.finalize();
-            chunk.copy_from_slice(&block[..chunk.len()]);
-        }
-        Ok(())
-    }
-}
-impl rand_core::TryCryptoRng for TestRng {}
 
 const RND_IFD: [u8; 8] = [0xF1, 0x73, 0x58, 0x99, 0x74, 0xBF, 0x40, 0xC6];
 
@@ -104,7 +60,7 @@ fn dg15_of(key: &rsa::RsaPrivateKey) -> Dg15PublicKey {
 /// Raw RSA private operation on a hand-built representative F (k bytes).
 fn raw_sign(key: &rsa::RsaPrivateKey, f: &[u8]) -> Vec<u8> {
     let m = BoxedUint::from_be_slice(f, key.n_bits_precision()).unwrap();
-    let s = rsa::hazmat::rsa_decrypt_and_check::<TestRng>(key, None, &m).unwrap();
+    let s = rsa::hazmat::rsa_decrypt_and_check::<CounterRng>(key, None, &m).unwrap();
     let bytes = s.to_be_bytes_trimmed_vartime();
     let mut out = vec![0u8; key.size() - bytes.len()];
     out.extend_from_slice(&bytes);
@@ -112,7 +68,7 @@ fn raw_sign(key: &rsa::RsaPrivateKey, f: &[u8]) -> Vec<u8> {
 }
 
 fn keygen(bits: usize, label: &str) -> rsa::RsaPrivateKey {
-    rsa::RsaPrivateKey::new(&mut TestRng::new(label), bits).unwrap()
+    rsa::RsaPrivateKey::new(&mut CounterRng::from_label(label), bits).unwrap()
 }
 
 #[test]
@@ -171,24 +127,31 @@ fn appendix_f_message_recovery() {
 
 #[test]
 fn bsi_reference_key_round_trip() {
-    let Some(dir) = common::conformance_dir() else {
+    let Some(dir) = conformance_dir() else {
         return;
     };
-    let sk = rsa::RsaPrivateKey::from_pkcs8_der(&common::read(
+    let sk = rsa::RsaPrivateKey::from_pkcs8_der(&conformance::read(
         &dir,
         "bsi-tr03105-reference/DG15_sk.pkcs8",
     ))
     .unwrap();
-    let pk = Dg15PublicKey::from_spki_der(&common::read(&dir, "bsi-tr03105-reference/DG15_pk.bin"))
-        .unwrap();
-    let dg15 = Dg15::parse(&common::read(&dir, "bsi-tr03105-reference/Datagroup15.bin")).unwrap();
+    let pk = Dg15PublicKey::from_spki_der(&conformance::read(
+        &dir,
+        "bsi-tr03105-reference/DG15_pk.bin",
+    ))
+    .unwrap();
+    let dg15 = Dg15::parse(&conformance::read(
+        &dir,
+        "bsi-tr03105-reference/Datagroup15.bin",
+    ))
+    .unwrap();
     let (Dg15PublicKey::Rsa(a), Dg15PublicKey::Rsa(b)) = (&pk, &dg15.public_key) else {
         panic!("BSI DG15 is RSA");
     };
     assert_eq!(a, b);
     assert_eq!(a.bits, 1024);
     assert_eq!(a.modulus, sk.n_bytes().to_vec());
-    let mut rng = TestRng::new("bsi");
+    let mut rng = CounterRng::from_label("bsi");
     for hash in ALL_HASHES {
         let sig = sign_rsa_9796_2(&sk, &RND_IFD, hash, &mut rng).unwrap();
         assert_eq!(sig.len(), 128);
@@ -220,7 +183,7 @@ fn generated_keys_every_trailer_and_header() {
     let sk = keygen(1024, "gen-1024");
     let pk = dg15_of(&sk);
     let k = sk.size();
-    let mut rng = TestRng::new("trailers");
+    let mut rng = CounterRng::from_label("trailers");
     for hash in ALL_HASHES {
         let sig = sign_rsa_9796_2(&sk, &RND_IFD, hash, &mut rng).unwrap();
         assert!(
@@ -306,7 +269,7 @@ fn leading_zeros_and_odd_modulus_lengths() {
     // σ with a leading zero byte, sent as-is (k bytes) and stripped (k−1 bytes).
     let sk = keygen(1024, "zeros");
     let pk = dg15_of(&sk);
-    let mut rng = TestRng::new("zeros-sign");
+    let mut rng = CounterRng::from_label("zeros-sign");
     let sig = (0..5000)
         .map(|_| sign_rsa_9796_2(&sk, &RND_IFD, HashAlgorithm::Sha256, &mut rng).unwrap())
         .find(|s| s[0] == 0)
@@ -354,7 +317,8 @@ fn malformed_signatures_and_keys() {
         Err(AaError::BadSignature)
     );
     // A 512-bit key: parsed from DG15, refused for AA; also refused on the chip side.
-    let small = rsa::RsaPrivateKey::new_unchecked(&mut TestRng::new("small"), 512).unwrap();
+    let small =
+        rsa::RsaPrivateKey::new_unchecked(&mut CounterRng::from_label("small"), 512).unwrap();
     let small_pk = dg15_of(&small);
     assert_eq!(
         verify(&small_pk, &RND_IFD, &[0x01; 64], None),
@@ -368,7 +332,7 @@ fn malformed_signatures_and_keys() {
             &small,
             &RND_IFD,
             HashAlgorithm::Sha1,
-            &mut TestRng::new("x")
+            &mut CounterRng::from_label("x")
         ),
         Err(AaError::KeyTooSmall { .. })
     ));
@@ -403,7 +367,7 @@ fn ec_dg15(curve: NamedCurve, point: &[u8]) -> Dg15PublicKey {
 fn ecdsa_plain_and_der() {
     for curve in [NamedCurve::P256, NamedCurve::BrainpoolP256r1] {
         let group = EcGroup::named(curve).unwrap();
-        let mut rng = TestRng::new(curve.name());
+        let mut rng = CounterRng::from_label(curve.name());
         let pair = group.generate_keypair(&mut rng).unwrap();
         let pk = ec_dg15(curve, &pair.public.to_sec1_uncompressed());
         assert_eq!(pk.describe(), format!("EC {}", curve.name()));
@@ -485,7 +449,7 @@ proptest::proptest! {
         static KEYS: std::sync::OnceLock<(Dg15PublicKey, Dg15PublicKey)> = std::sync::OnceLock::new();
         let (rsa_pk, ec_pk) = KEYS.get_or_init(|| {
             let group = EcGroup::named(NamedCurve::BrainpoolP256r1).unwrap();
-            let pair = group.generate_keypair(&mut TestRng::new("prop")).unwrap();
+            let pair = group.generate_keypair(&mut CounterRng::from_label("prop")).unwrap();
             (dg15_of(&keygen(1024, "prop")), ec_dg15(NamedCurve::BrainpoolP256r1, &pair.public.to_sec1_uncompressed()))
         });
         proptest::prop_assert!(verify(rsa_pk, &RND_IFD, &sig, None).is_err());

@@ -10,11 +10,7 @@
 //! PKCS #8), DH on the RFC 5114 groups; 3DES (MSE:Set KAT) and AES (MSE:Set AT + GENERAL
 //! AUTHENTICATE). Afterwards both sides talk under the new keys with SSC = 0.
 
-mod common;
-
-use der::asn1::{Any, OctetString};
-use der::{Decode, Sequence};
-use sha2::{Digest, Sha256};
+use der::Decode;
 use tapid_card::{CommandApdu, ResponseApdu, StatusWord};
 use tapid_mrtd::chip_authentication::{CaChip, CaError, CaSetup, CaStep, CaTerminal};
 use tapid_mrtd::crypto::DomainParameters;
@@ -25,29 +21,9 @@ use tapid_mrtd::security_infos::{
     Agreement, CaProtocol, ChipAuthenticationPublicKeyInfo, SecurityInfos,
 };
 use tapid_mrtd::symmetric::CipherAlg;
-
-struct TestRng(u64, u64);
-impl rand_core::TryRng for TestRng {
-    type Error = core::convert::Infallible;
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        unreachable!()
-    }
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        unreachable!()
-    }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        for chunk in dst.chunks_mut(32) {
-            self.1 += 1;
-            let block = Sha256::new()
-                .chain_update(self.0.to_be_bytes())
-                .chain_update(self.1.to_be_bytes())
-                .finalize();
-            chunk.copy_from_slice(&block[..chunk.len()]);
-        }
-        Ok(())
-    }
-}
-impl rand_core::TryCryptoRng for TestRng {}
+use tapid_test_support::conformance::{self, conformance_dir};
+use tapid_test_support::pkcs8::{EcPrivateKey, PrivateKeyInfo};
+use tapid_test_support::rng::CounterRng;
 
 /// A BAC-style 3DES channel pair standing in for the session CA runs under.
 fn old_channels() -> (SecureChannel, SecureChannel) {
@@ -70,7 +46,7 @@ fn run(
     seed: u64,
 ) -> Result<(SecureChannel, SecureChannel), CaError> {
     let (mut t_old, mut c_old) = old_channels();
-    let (mut terminal, mut command) = CaTerminal::new(setup, &mut TestRng(seed, 0))?;
+    let (mut terminal, mut command) = CaTerminal::new(setup, &mut CounterRng::from_u64(seed))?;
     let mut chip_new = None;
     loop {
         // DH-2048 keys (256 bytes) only fit an extended-length command.
@@ -134,7 +110,9 @@ fn private_bytes(key: &AgreementPrivateKey) -> Vec<u8> {
 fn chip_for(id: u64, protocol: CaProtocol, key_id: Option<u64>) -> (CaSetup, CaChip) {
     let domain = DomainParameters::from_standardized_id(id).unwrap();
     let group = AgreementGroup::new(&domain).unwrap();
-    let pair = group.generate(&mut TestRng(id, 77)).unwrap();
+    let pair = group
+        .generate(&mut CounterRng::from_label(&format!("chip key {id}")))
+        .unwrap();
     let chip = CaChip::new(protocol, &domain, &private_bytes(&pair.private), key_id).unwrap();
     assert_eq!(chip.public_key(), pair.public.as_slice());
     let key = ChipAuthenticationPublicKeyInfo {
@@ -173,7 +151,7 @@ fn commands_on_the_wire() {
         cipher: CipherAlg::Tdes,
     };
     let (setup, _) = chip_for(13, protocol, Some(1));
-    let (terminal, cmd) = CaTerminal::new(&setup, &mut TestRng(1, 0)).unwrap();
+    let (terminal, cmd) = CaTerminal::new(&setup, &mut CounterRng::from_u64(1)).unwrap();
     assert_eq!(cmd.header(), [0x00, 0x22, 0x41, 0xA6]);
     assert_eq!(cmd.ne, None);
     let mut expected = vec![0x91, 0x41];
@@ -186,7 +164,7 @@ fn commands_on_the_wire() {
         cipher: CipherAlg::Aes128,
     };
     let (setup, _) = chip_for(13, protocol, Some(0xC3));
-    let (mut terminal, cmd) = CaTerminal::new(&setup, &mut TestRng(1, 0)).unwrap();
+    let (mut terminal, cmd) = CaTerminal::new(&setup, &mut CounterRng::from_u64(1)).unwrap();
     // The MSE:Set AT of the gmrtd AES vector: 80 id-CA-ECDH-AES-CBC-CMAC-128 ‖ 84 C3.
     assert_eq!(
         cmd.to_bytes().unwrap(),
@@ -203,36 +181,25 @@ fn commands_on_the_wire() {
     assert_eq!(&ga.data[..4], &[0x7C, 0x43, 0x80, 0x41]);
 }
 
-#[derive(Sequence)]
-struct Pkcs8 {
-    version: u8,
-    algorithm: Any,
-    private_key: OctetString,
-}
-
-#[derive(Sequence)]
-struct EcPrivateKeyDer {
-    version: u8,
-    private_key: OctetString,
-    #[asn1(context_specific = "0", optional = "true")]
-    parameters: Option<Any>,
-    #[asn1(context_specific = "1", optional = "true")]
-    public_key: Option<der::asn1::BitString>,
-}
-
 #[test]
 fn bsi_reference_explicit_brainpool_p224_key() {
-    let Some(dir) = common::conformance_dir() else {
+    let Some(dir) = conformance_dir() else {
         return;
     };
-    let infos = Dg14::parse(&common::read(&dir, "bsi-tr03105-reference/Datagroup14.bin"))
-        .unwrap()
-        .security_infos;
+    let infos = Dg14::parse(&conformance::read(
+        &dir,
+        "bsi-tr03105-reference/Datagroup14.bin",
+    ))
+    .unwrap()
+    .security_infos;
     let setup = CaSetup::choose(&infos).unwrap();
     assert_eq!(setup.protocol.name(), "id-CA-ECDH-3DES-CBC-CBC");
-    let pkcs8 =
-        Pkcs8::from_der(&common::read(&dir, "bsi-tr03105-reference/DG14_sk.pkcs8")).unwrap();
-    let sk = EcPrivateKeyDer::from_der(pkcs8.private_key.as_bytes()).unwrap();
+    let pkcs8 = PrivateKeyInfo::from_der(&conformance::read(
+        &dir,
+        "bsi-tr03105-reference/DG14_sk.pkcs8",
+    ))
+    .unwrap();
+    let sk = EcPrivateKey::from_der(pkcs8.private_key.as_bytes()).unwrap();
     for cipher in [CipherAlg::Tdes, CipherAlg::Aes192] {
         let setup = CaSetup {
             protocol: CaProtocol {
@@ -256,10 +223,10 @@ fn bsi_reference_explicit_brainpool_p224_key() {
 
 #[test]
 fn choose_from_german_card_security_and_without_ca_info() {
-    let Some(dir) = common::conformance_dir() else {
+    let Some(dir) = conformance_dir() else {
         return;
     };
-    let cs = tapid_mrtd::lds::card_security::CardSecurity::parse(&common::read(
+    let cs = tapid_mrtd::lds::card_security::CardSecurity::parse(&conformance::read(
         &dir,
         "real-sod/DE.cardsecurity",
     ))
@@ -287,7 +254,7 @@ fn wrong_chip_key_gives_mismatched_channels() {
     let domain = DomainParameters::from_standardized_id(13).unwrap();
     let pair = AgreementGroup::new(&domain)
         .unwrap()
-        .generate(&mut TestRng(999, 0))
+        .generate(&mut CounterRng::from_u64(999))
         .unwrap();
     let mut impostor = CaChip::new(protocol, &domain, &private_bytes(&pair.private), None).unwrap();
     let (mut t, mut c) = run(&setup, &mut impostor, 3).unwrap();
@@ -335,7 +302,7 @@ fn terminal_reports_chip_refusal() {
         cipher: CipherAlg::Aes128,
     };
     let (setup, _) = chip_for(0, protocol, None);
-    let (mut terminal, _) = CaTerminal::new(&setup, &mut TestRng(2, 0)).unwrap();
+    let (mut terminal, _) = CaTerminal::new(&setup, &mut CounterRng::from_u64(2)).unwrap();
     assert_eq!(
         terminal
             .step(&ResponseApdu::status(StatusWord::WRONG_DATA))
@@ -352,7 +319,7 @@ fn terminal_reports_chip_refusal() {
     let mut bad = setup.clone();
     bad.key.public_key = vec![0x01; 128];
     assert!(matches!(
-        CaTerminal::new(&bad, &mut TestRng(2, 0)),
+        CaTerminal::new(&bad, &mut CounterRng::from_u64(2)),
         Err(CaError::InvalidPeerKey(_))
     ));
 }

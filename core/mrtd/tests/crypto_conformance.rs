@@ -9,35 +9,17 @@
 //! brainpoolP224r1 with explicit parameters) parses, is identified as the named curve, and the
 //! private key from the PKCS #8 file matches the public key in DG14 and in the SPKI file.
 
-mod common;
-
-use der::asn1::{Any, OctetString};
-use der::{Decode, Encode, Sequence};
+use der::{Decode, Encode};
 use tapid_mrtd::crypto::{DomainParameters, EcCurve, NamedCurve};
-
-#[derive(Sequence)]
-struct Pkcs8 {
-    version: u8,
-    algorithm: Any,
-    private_key: OctetString,
-}
-
-#[derive(Sequence)]
-struct EcPrivateKey {
-    version: u8,
-    private_key: OctetString,
-    #[asn1(context_specific = "0", optional = "true")]
-    parameters: Option<Any>,
-    #[asn1(context_specific = "1", optional = "true")]
-    public_key: Option<der::asn1::BitString>,
-}
+use tapid_test_support::conformance::{self, conformance_dir};
+use tapid_test_support::pkcs8::{EcPrivateKey, PrivateKeyInfo};
 
 #[test]
 fn bsi_reference_chip_authentication_key() {
-    let Some(dir) = common::conformance_dir() else {
+    let Some(dir) = conformance_dir() else {
         return;
     };
-    let spki_der = common::read(&dir, "bsi-tr03105-reference/DG14_pk.bin");
+    let spki_der = conformance::read(&dir, "bsi-tr03105-reference/DG14_pk.bin");
     let spki = spki::SubjectPublicKeyInfoRef::from_der(&spki_der).unwrap();
     let params = spki.algorithm.parameters.unwrap().to_der().unwrap();
     let domain =
@@ -53,8 +35,11 @@ fn bsi_reference_chip_authentication_key() {
         .decode_point(spki.subject_public_key.raw_bytes())
         .unwrap();
 
-    let pkcs8 =
-        Pkcs8::from_der(&common::read(&dir, "bsi-tr03105-reference/DG14_sk.pkcs8")).unwrap();
+    let pkcs8 = PrivateKeyInfo::from_der(&conformance::read(
+        &dir,
+        "bsi-tr03105-reference/DG14_sk.pkcs8",
+    ))
+    .unwrap();
     assert_eq!(pkcs8.version, 0);
     let ec_key = EcPrivateKey::from_der(pkcs8.private_key.as_bytes()).unwrap();
     assert_eq!(ec_key.version, 1);
@@ -67,7 +52,7 @@ fn bsi_reference_chip_authentication_key() {
     }
 
     // DG14 carries the same key (inside a ChipAuthenticationPublicKeyInfo).
-    let dg14 = common::read(&dir, "bsi-tr03105-reference/Datagroup14.bin");
+    let dg14 = conformance::read(&dir, "bsi-tr03105-reference/Datagroup14.bin");
     let encoded = public.to_sec1_uncompressed();
     assert!(dg14.windows(encoded.len()).any(|w| w == encoded.as_slice()));
 }

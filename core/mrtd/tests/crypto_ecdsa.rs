@@ -8,57 +8,15 @@
 //! ECDSA: sign/verify round trips on every curve and backend, cross-checks with the `ecdsa`
 //! crate, encodings, and rejection of tampered signatures.
 
-use core::convert::Infallible;
-
 use ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
 use sha2::Digest;
 use tapid_mrtd::crypto::ecdsa::{Signature, sign_prehash, verify_prehash};
 use tapid_mrtd::crypto::{CryptoError, EcGroup, NamedCurve};
-
-/// Deterministic test RNG: SHA-256(seed ‖ counter) blocks.
-struct TestRng {
-    seed: [u8; 32],
-    counter: u64,
-}
-
-impl TestRng {
-    fn new(label: &str) -> Self {
-        Self {
-            seed: sha2::Sha256::digest(label.as_bytes()).into(),
-            counter: 0,
-        }
-    }
-}
-
-impl rand_core::TryRng for TestRng {
-    type Error = Infallible;
-    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
-        let mut b = [0u8; 4];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u32::from_le_bytes(b))
-    }
-    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
-        let mut b = [0u8; 8];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u64::from_le_bytes(b))
-    }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
-        for chunk in dst.chunks_mut(32) {
-            let mut h = sha2::Sha256::new();
-            h.update(self.seed);
-            h.update(self.counter.to_be_bytes());
-            self.counter += 1;
-            let block = h.finalize();
-            chunk.copy_from_slice(&block[..chunk.len()]);
-        }
-        Ok(())
-    }
-}
-impl rand_core::TryCryptoRng for TestRng {}
+use tapid_test_support::rng::CounterRng;
 
 #[test]
 fn sign_verify_round_trip_every_curve_both_backends() {
-    let mut rng = TestRng::new("ecdsa round trip");
+    let mut rng = CounterRng::from_label("ecdsa round trip");
     for c in NamedCurve::ALL {
         for g in [
             EcGroup::named(c).unwrap(),
@@ -96,7 +54,7 @@ fn sign_verify_round_trip_every_curve_both_backends() {
 
 #[test]
 fn encodings_round_trip_and_reject_out_of_range() {
-    let mut rng = TestRng::new("encodings");
+    let mut rng = CounterRng::from_label("encodings");
     let g = EcGroup::named(NamedCurve::BrainpoolP320r1).unwrap();
     let kp = g.generate_keypair(&mut rng).unwrap();
     let prehash = sha2::Sha384::digest(b"message");
@@ -130,7 +88,7 @@ fn encodings_round_trip_and_reject_out_of_range() {
 
 #[test]
 fn cross_check_with_ecdsa_crate_p256() {
-    let mut rng = TestRng::new("p256 cross");
+    let mut rng = CounterRng::from_label("p256 cross");
     let generic = EcGroup::named_generic(NamedCurve::P256).unwrap();
     let kp = generic.generate_keypair(&mut rng).unwrap();
     let prehash = sha2::Sha256::digest(b"cross-check");
@@ -148,7 +106,7 @@ fn cross_check_with_ecdsa_crate_p256() {
 
 #[test]
 fn cross_check_with_ecdsa_crate_bp256() {
-    let mut rng = TestRng::new("bp256 cross");
+    let mut rng = CounterRng::from_label("bp256 cross");
     let generic = EcGroup::named_generic(NamedCurve::BrainpoolP256r1).unwrap();
     let kp = generic.generate_keypair(&mut rng).unwrap();
     let prehash = sha2::Sha256::digest(b"cross-check bp");

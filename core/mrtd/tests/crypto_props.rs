@@ -8,42 +8,9 @@
 //! Property tests: the generic backend agrees with the RustCrypto crates; ECDH and DH agree
 //! in both directions; random byte strings are not accepted as points.
 
-use core::convert::Infallible;
-
 use proptest::prelude::*;
-use sha2::Digest;
 use tapid_mrtd::crypto::{CryptoError, DhGroup, EcGroup, NamedCurve, StandardDhGroup};
-
-/// Deterministic RNG seeded by proptest: SHA-256(seed ‖ counter) blocks.
-struct SeededRng {
-    seed: [u8; 32],
-    counter: u64,
-}
-
-impl rand_core::TryRng for SeededRng {
-    type Error = Infallible;
-    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
-        let mut b = [0u8; 4];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u32::from_le_bytes(b))
-    }
-    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
-        let mut b = [0u8; 8];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u64::from_le_bytes(b))
-    }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
-        for chunk in dst.chunks_mut(32) {
-            let mut h = sha2::Sha256::new();
-            h.update(self.seed);
-            h.update(self.counter.to_be_bytes());
-            self.counter += 1;
-            chunk.copy_from_slice(&h.finalize()[..chunk.len()]);
-        }
-        Ok(())
-    }
-}
-impl rand_core::TryCryptoRng for SeededRng {}
+use tapid_test_support::rng::CounterRng;
 
 const CRATE_CURVES: [NamedCurve; 5] = [
     NamedCurve::P256,
@@ -81,7 +48,7 @@ proptest! {
     #[test]
     fn ecdh_agrees_both_ways_on_every_curve(idx in 0usize..11, seed in any::<[u8; 32]>()) {
         let c = NamedCurve::ALL[idx];
-        let mut rng = SeededRng { seed, counter: 0 };
+        let mut rng = CounterRng::new(seed);
         for g in [EcGroup::named(c).unwrap(), EcGroup::named_generic(c).unwrap()] {
             let a = g.generate_keypair(&mut rng).unwrap();
             let b = g.generate_keypair(&mut rng).unwrap();
@@ -109,7 +76,7 @@ proptest! {
     #[test]
     fn dh_agrees_both_ways(seed in any::<[u8; 32]>(), idx in 0usize..3) {
         let g = DhGroup::standard(StandardDhGroup::ALL[idx]).unwrap();
-        let mut rng = SeededRng { seed, counter: 0 };
+        let mut rng = CounterRng::new(seed);
         let a = g.generate_keypair(&mut rng).unwrap();
         let b = g.generate_keypair(&mut rng).unwrap();
         prop_assert_eq!(a.public.len(), g.p_len());

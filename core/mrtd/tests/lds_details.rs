@@ -8,13 +8,12 @@
 //! DG11, DG12 (synthetic, both "other names" variants, text and BCD dates), DG15 (BSI and
 //! Dutch specimen keys) and DG5/DG7/raw groups.
 
-mod common;
-
 use tapid_card::tlv::{Tag, encode};
 use tapid_mrtd::lds::DataGroup;
 use tapid_mrtd::lds::dg11::{DetailsError, Dg11};
 use tapid_mrtd::lds::dg12::Dg12;
 use tapid_mrtd::lds::dg15::{Dg15, Dg15PublicKey};
+use tapid_test_support::conformance::{self, conformance_dir};
 
 fn obj(tag: u32, value: &[u8]) -> Vec<u8> {
     encode(Tag(tag), value)
@@ -177,14 +176,14 @@ fn dg12_fields_and_dates() {
 
 #[test]
 fn dg15_real_keys() {
-    let Some(dir) = common::conformance_dir() else {
+    let Some(dir) = conformance_dir() else {
         return;
     };
     for (file, bits) in [
         ("bsi-tr03105-reference/Datagroup15.bin", 1024),
         ("nl-specimen-2006/ef010F.bin", 1024),
     ] {
-        let dg15 = Dg15::parse(&common::read(&dir, file)).unwrap();
+        let dg15 = Dg15::parse(&conformance::read(&dir, file)).unwrap();
         let Dg15PublicKey::Rsa(key) = &dg15.public_key else {
             panic!("{file}: RSA expected");
         };
@@ -196,7 +195,7 @@ fn dg15_real_keys() {
         assert_eq!(json["public_key"]["type"], "rsa");
         assert_eq!(json["public_key"]["bits"], 1024);
     }
-    let bytes = common::read(&dir, "bsi-tr03105-reference/Datagroup15.bin");
+    let bytes = conformance::read(&dir, "bsi-tr03105-reference/Datagroup15.bin");
     for cut in 1..bytes.len() {
         assert!(Dg15::parse(&bytes[..cut]).is_err());
     }

@@ -9,20 +9,19 @@
 //! exactly the published image bytes, the BSI and Dutch DG2s parse, the emulator's DG2 layout
 //! parses, and every image decodes (JPEG, JPEG 2000 with and without padding) to PNG.
 
-mod common;
-
 use tapid_card::tlv::{Tag, encode};
 use tapid_mrtd::face_image::FaceImage;
 use tapid_mrtd::lds::biometric::{self, FaceFormat, ImageType};
 use tapid_mrtd::lds::dg2::Dg2;
+use tapid_test_support::conformance::{self, conformance_dir};
 
 #[test]
 fn iso19794_5_container_gives_the_published_jpeg() {
-    let Some(dir) = common::conformance_dir() else {
+    let Some(dir) = conformance_dir() else {
         return;
     };
-    let record = common::read(&dir, "face-containers/ISO19794_Test1_Data.bin");
-    let expected = common::read(&dir, "face-containers/ISO19794_Test1_Face.jpg");
+    let record = conformance::read(&dir, "face-containers/ISO19794_Test1_Data.bin");
+    let expected = conformance::read(&dir, "face-containers/ISO19794_Test1_Face.jpg");
     let faces = biometric::iso19794_5::parse(&record).unwrap();
     assert_eq!(faces.len(), 1);
     let face = &faces[0];
@@ -56,15 +55,15 @@ fn iso19794_5_container_gives_the_published_jpeg() {
 
 #[test]
 fn iso39794_5_dg2_gives_the_published_jp2() {
-    let Some(dir) = common::conformance_dir() else {
+    let Some(dir) = conformance_dir() else {
         return;
     };
-    let dg2 = Dg2::parse(&common::read(
+    let dg2 = Dg2::parse(&conformance::read(
         &dir,
         "face-containers/ICAO_39794_5_AP_DG2_AllFields.dat",
     ))
     .unwrap();
-    let expected = common::read(&dir, "face-containers/ICAO_39794_5_AP_DG2_Face.jp2");
+    let expected = conformance::read(&dir, "face-containers/ICAO_39794_5_AP_DG2_Face.jp2");
     assert_eq!(dg2.faces.len(), 1);
     let face = &dg2.faces[0];
     assert_eq!(face.format, FaceFormat::Iso39794_5);
@@ -99,14 +98,14 @@ fn iso39794_5_dg2_gives_the_published_jp2() {
 
 #[test]
 fn bsi_and_dutch_dg2_parse_and_decode() {
-    let Some(dir) = common::conformance_dir() else {
+    let Some(dir) = conformance_dir() else {
         return;
     };
     for (file, size) in [
         ("bsi-tr03105-reference/Datagroup2.bin", (337, 449)),
         ("nl-specimen-2006/ef0102.bin", (449, 598)),
     ] {
-        let dg2 = Dg2::parse(&common::read(&dir, file)).unwrap();
+        let dg2 = Dg2::parse(&conformance::read(&dir, file)).unwrap();
         assert_eq!(dg2.faces.len(), 1, "{file}");
         let face = &dg2.faces[0];
         assert_eq!(face.format, FaceFormat::Iso19794_5);
@@ -133,7 +132,7 @@ fn bsi_and_dutch_dg2_parse_and_decode() {
 #[test]
 fn emulator_dg2_layout_parses() {
     let image =
-        std::fs::read(common::workspace_root().join("fixtures/faces/specimen.jpg")).unwrap();
+        std::fs::read(conformance::workspace_root().join("fixtures/faces/specimen.jpg")).unwrap();
     let block_len = (20 + 12 + image.len()) as u32;
     let mut fac = b"FAC\x00010\x00".to_vec();
     fac.extend((14 + block_len).to_be_bytes());
@@ -168,14 +167,14 @@ fn emulator_dg2_layout_parses() {
 
 #[test]
 fn truncated_real_files_are_errors_not_panics() {
-    let Some(dir) = common::conformance_dir() else {
+    let Some(dir) = conformance_dir() else {
         return;
     };
     for file in [
         "face-containers/ICAO_39794_5_AP_DG2_AllFields.dat",
         "bsi-tr03105-reference/Datagroup2.bin",
     ] {
-        let bytes = common::read(&dir, file);
+        let bytes = conformance::read(&dir, file);
         for cut in [1, 5, 50, 200, bytes.len() / 2, bytes.len() - 1] {
             assert!(Dg2::parse(&bytes[..cut]).is_err(), "{file} cut at {cut}");
         }

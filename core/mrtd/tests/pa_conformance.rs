@@ -7,8 +7,6 @@
     missing_docs
 )]
 
-mod common;
-
 use std::path::Path;
 
 use tapid_mrtd::lds::card_security::CardSecurity;
@@ -18,6 +16,7 @@ use tapid_mrtd::pa::{
     PaError, PaFailure, PaReport, PaStatus, Policy, RevocationStatus, SignatureStatus, TrustStore,
     ValidityModel,
 };
+use tapid_test_support::conformance::{self, conformance_dir};
 
 /// 2026-01-01: every real DS certificate of the data is valid (its private key usage period
 /// has ended), and so is every CSCA that issued one.
@@ -49,8 +48,8 @@ fn trust_de_nl(dir: &Path) -> TrustStore {
             "masterlists/NL_ROOT_CA.cer",
         ),
     ] {
-        let root = Certificate::from_der(&common::read(dir, root)).unwrap();
-        t.add_master_list(&common::read(dir, ml), Some(&root))
+        let root = Certificate::from_der(&conformance::read(dir, root)).unwrap();
+        t.add_master_list(&conformance::read(dir, ml), Some(&root))
             .unwrap();
     }
     t
@@ -58,7 +57,7 @@ fn trust_de_nl(dir: &Path) -> TrustStore {
 
 #[test]
 fn master_lists_have_expected_counts_and_chain_to_their_roots() {
-    let Some(dir) = common::conformance_dir() else {
+    let Some(dir) = conformance_dir() else {
         return;
     };
     for (ml, root, certs, countries, signer) in [
@@ -77,19 +76,23 @@ fn master_lists_have_expected_counts_and_chain_to_their_roots() {
             "Masterlist Signer NL",
         ),
     ] {
-        let list = MasterList::parse(&common::read(&dir, ml)).unwrap();
+        let list = MasterList::parse(&conformance::read(&dir, ml)).unwrap();
         assert_eq!(list.certificates().len(), certs, "{ml}");
         assert_eq!(list.countries().len(), countries, "{ml}");
         assert!(list.skipped().is_empty(), "{ml}: {:?}", list.skipped());
         list.verify_signature().unwrap();
         assert!(list.signer().unwrap().subject().contains(signer));
-        let root = Certificate::from_der(&common::read(&dir, root)).unwrap();
+        let root = Certificate::from_der(&conformance::read(&dir, root)).unwrap();
         list.verify_signer_chain(&root).unwrap();
     }
     // The DE root does not certify the NL list's signer.
-    let nl = MasterList::parse(&common::read(&dir, "masterlists/NL_ML_2026-07-22.ml")).unwrap();
-    let de_root =
-        Certificate::from_der(&common::read(&dir, "masterlists/DE_ROOT_CA_CSCA07.cer")).unwrap();
+    let nl =
+        MasterList::parse(&conformance::read(&dir, "masterlists/NL_ML_2026-07-22.ml")).unwrap();
+    let de_root = Certificate::from_der(&conformance::read(
+        &dir,
+        "masterlists/DE_ROOT_CA_CSCA07.cer",
+    ))
+    .unwrap();
     assert_eq!(
         nl.verify_signer_chain(&de_root),
         Err(pa::PaError::MasterListSignerUntrusted)
@@ -104,7 +107,7 @@ fn trust_all(dir: &Path) -> TrustStore {
 
 #[test]
 fn real_sods_verify_with_de_and_nl_lists() {
-    let Some(dir) = common::conformance_dir() else {
+    let Some(dir) = conformance_dir() else {
         return;
     };
     let trust = trust_all(&dir);
@@ -115,7 +118,7 @@ fn real_sods_verify_with_de_and_nl_lists() {
         ("ID.sod", vec![1, 2, 3, 14, 15]),
         ("US.sod", vec![1, 2, 11, 12]),
     ] {
-        let bytes = common::read(&dir, &format!("real-sod/{file}"));
+        let bytes = conformance::read(&dir, &format!("real-sod/{file}"));
         let sod = Sod::parse(&bytes).unwrap();
         assert_eq!(
             sod.dg_hashes().iter().map(|d| d.0).collect::<Vec<_>>(),
@@ -143,12 +146,12 @@ fn real_sods_verify_with_de_and_nl_lists() {
 
 #[test]
 fn expired_real_signers_fail_the_shell_model_and_pass_the_chain_model() {
-    let Some(dir) = common::conformance_dir() else {
+    let Some(dir) = conformance_dir() else {
         return;
     };
     let trust = trust_all(&dir);
     for (file, not_after) in [("FR.sod", 1_823_867_771), ("NZ.sod", 1_833_966_000)] {
-        let sod = common::read(&dir, &format!("real-sod/{file}"));
+        let sod = conformance::read(&dir, &format!("real-sod/{file}"));
         let shell = pa::verify(
             &sod,
             &[],
@@ -192,7 +195,7 @@ fn expired_real_signers_fail_the_shell_model_and_pass_the_chain_model() {
 
 #[test]
 fn real_document_type_lists_are_checked_against_the_document_code() {
-    let Some(dir) = common::conformance_dir() else {
+    let Some(dir) = conformance_dir() else {
         return;
     };
     let trust = trust_all(&dir);
@@ -202,7 +205,7 @@ fn real_document_type_lists_are_checked_against_the_document_code() {
         ("US.sod", "USA"),
         ("FR.sod", "FRA"),
     ] {
-        let sod = common::read(&dir, &format!("real-sod/{file}"));
+        let sod = conformance::read(&dir, &format!("real-sod/{file}"));
         let ok = pa::verify(
             &sod,
             &[],
@@ -232,7 +235,7 @@ fn real_document_type_lists_are_checked_against_the_document_code() {
 
 #[test]
 fn unanchored_master_lists_are_refused_unless_allowed() {
-    let Some(dir) = common::conformance_dir() else {
+    let Some(dir) = conformance_dir() else {
         return;
     };
     let de_ml = dir.join("masterlists/DE_ML_2026-05-28-08-28-45.ml");
@@ -244,8 +247,11 @@ fn unanchored_master_lists_are_refused_unless_allowed() {
     );
     assert!(t.is_empty(), "nothing from a refused list is loaded");
     // The German root anchors the German list, not the Dutch one.
-    let de_root =
-        Certificate::from_der(&common::read(&dir, "masterlists/DE_ROOT_CA_CSCA07.cer")).unwrap();
+    let de_root = Certificate::from_der(&conformance::read(
+        &dir,
+        "masterlists/DE_ROOT_CA_CSCA07.cer",
+    ))
+    .unwrap();
     t.add_master_list_root(de_root);
     let loaded = t.add_path(&de_ml).unwrap();
     assert_eq!(loaded.master_lists[0].chain, "anchored");
@@ -264,7 +270,7 @@ fn unanchored_master_lists_are_refused_unless_allowed() {
     open.set_allow_unanchored(true);
     let loaded = open.add_path(&de_ml).unwrap();
     assert_eq!(loaded.master_lists[0].chain, "unanchored");
-    let sod = common::read(&dir, "real-sod/DE.sod");
+    let sod = conformance::read(&dir, "real-sod/DE.sod");
     let refused = pa::verify(&sod, &[], None, &open, Default::default(), &shell());
     assert_eq!(refused.status, PaStatus::Untrusted, "{refused:?}");
     assert_eq!(refused.sod.chain, ChainStatus::Untrusted);
@@ -303,10 +309,10 @@ fn unanchored_master_lists_are_refused_unless_allowed() {
 
 #[test]
 fn wrong_files_are_named_for_what_they_are() {
-    let Some(dir) = common::conformance_dir() else {
+    let Some(dir) = conformance_dir() else {
         return;
     };
-    let root = common::read(&dir, "masterlists/DE_ROOT_CA_CSCA07.cer");
+    let root = conformance::read(&dir, "masterlists/DE_ROOT_CA_CSCA07.cer");
     assert_eq!(pa::identify(&root), FileKind::Certificate);
     let e = MasterList::parse(&root).unwrap_err();
     assert_eq!(
@@ -320,7 +326,7 @@ fn wrong_files_are_named_for_what_they_are() {
         "this is an X.509 certificate, not a master list"
     );
 
-    let ml = common::read(&dir, "masterlists/NL_ML_2026-07-22.ml");
+    let ml = conformance::read(&dir, "masterlists/NL_ML_2026-07-22.ml");
     let truncated = &ml[..ml.len() / 2];
     assert_eq!(pa::identify(truncated), FileKind::MasterList);
     assert!(matches!(
@@ -337,7 +343,7 @@ fn wrong_files_are_named_for_what_they_are() {
         "{e}"
     );
 
-    let sod = common::read(&dir, "real-sod/NZ.sod");
+    let sod = conformance::read(&dir, "real-sod/NZ.sod");
     assert_eq!(pa::identify(&sod), FileKind::Sod);
     let e = t.add_bytes("NZ.sod", &sod).unwrap_err();
     assert!(
@@ -351,7 +357,7 @@ fn wrong_files_are_named_for_what_they_are() {
         "{e}"
     );
     assert_eq!(
-        pa::identify(&common::read(&dir, "real-sod/DE.cardsecurity")),
+        pa::identify(&conformance::read(&dir, "real-sod/DE.cardsecurity")),
         FileKind::CardSecurity
     );
     assert_eq!(pa::identify(b"hello"), FileKind::Unknown);
@@ -363,13 +369,13 @@ fn wrong_files_are_named_for_what_they_are() {
 
 #[test]
 fn a_real_report_round_trips_through_json() {
-    let Some(dir) = common::conformance_dir() else {
+    let Some(dir) = conformance_dir() else {
         return;
     };
     let trust = trust_de_nl(&dir);
-    let sod = common::read(&dir, "real-sod/DE.sod");
-    let cs = common::read(&dir, "real-sod/DE.cardsecurity");
-    let nl = |f: &str| common::read(&dir, &format!("nl-specimen-2006/{f}"));
+    let sod = conformance::read(&dir, "real-sod/DE.sod");
+    let cs = conformance::read(&dir, "real-sod/DE.cardsecurity");
+    let nl = |f: &str| conformance::read(&dir, &format!("nl-specimen-2006/{f}"));
     for report in [
         pa::verify(
             &sod,
@@ -411,14 +417,14 @@ fn a_real_report_round_trips_through_json() {
 
 #[test]
 fn real_sod_quirks_are_parsed() {
-    let Some(dir) = common::conformance_dir() else {
+    let Some(dir) = conformance_dir() else {
         return;
     };
-    let de = Sod::parse(&common::read(&dir, "real-sod/DE.sod")).unwrap();
+    let de = Sod::parse(&conformance::read(&dir, "real-sod/DE.sod")).unwrap();
     assert_eq!(de.version(), 1);
     assert_eq!(de.hash_algorithm(), pa::HashAlgorithm::Sha384);
     assert!(de.lds_version().is_some());
-    let id = Sod::parse(&common::read(&dir, "real-sod/ID.sod")).unwrap();
+    let id = Sod::parse(&conformance::read(&dir, "real-sod/ID.sod")).unwrap();
     let si = id.signer_info().unwrap();
     assert!(
         si.signed_attrs
@@ -427,7 +433,7 @@ fn real_sod_quirks_are_parsed() {
             .algorithm_protection
             .is_some()
     );
-    let nz = common::read(&dir, "real-sod/NZ.sod");
+    let nz = conformance::read(&dir, "real-sod/NZ.sod");
     assert!(
         nz.windows(2).any(|w| w == [0x30, 0x80]),
         "NZ uses indefinite lengths"
@@ -437,11 +443,16 @@ fn real_sod_quirks_are_parsed() {
 
 #[test]
 fn indonesian_sod_is_untrusted_without_its_national_csca() {
-    let Some(dir) = common::conformance_dir() else {
+    let Some(dir) = conformance_dir() else {
         return;
     };
     let trust = trust_de_nl(&dir);
-    let report = verify(&common::read(&dir, "real-sod/ID.sod"), &[], &trust, None);
+    let report = verify(
+        &conformance::read(&dir, "real-sod/ID.sod"),
+        &[],
+        &trust,
+        None,
+    );
     assert_eq!(report.sod.signature, SignatureStatus::Valid);
     assert_eq!(report.status, PaStatus::Untrusted, "{report:?}");
     assert!(
@@ -453,11 +464,11 @@ fn indonesian_sod_is_untrusted_without_its_national_csca() {
 
 #[test]
 fn german_card_security_verifies_and_exposes_security_infos() {
-    let Some(dir) = common::conformance_dir() else {
+    let Some(dir) = conformance_dir() else {
         return;
     };
     let trust = trust_de_nl(&dir);
-    let bytes = common::read(&dir, "real-sod/DE.cardsecurity");
+    let bytes = conformance::read(&dir, "real-sod/DE.cardsecurity");
     let cs = CardSecurity::parse(&bytes).unwrap();
     assert_eq!(
         cs.security_infos().first(),
@@ -472,7 +483,7 @@ fn german_card_security_verifies_and_exposes_security_infos() {
     );
     assert_eq!(report.status, PaStatus::Valid, "{report:?}");
     // With the SOD, the combined report carries it too.
-    let sod = common::read(&dir, "real-sod/DE.sod");
+    let sod = conformance::read(&dir, "real-sod/DE.sod");
     let full = pa::verify(
         &sod,
         &[],
@@ -487,11 +498,11 @@ fn german_card_security_verifies_and_exposes_security_infos() {
 
 #[test]
 fn bsi_reference_and_nl_specimen_hashes_match_but_are_untrusted() {
-    let Some(dir) = common::conformance_dir() else {
+    let Some(dir) = conformance_dir() else {
         return;
     };
     let trust = trust_de_nl(&dir);
-    let bsi = |f: &str| common::read(&dir, &format!("bsi-tr03105-reference/{f}"));
+    let bsi = |f: &str| conformance::read(&dir, &format!("bsi-tr03105-reference/{f}"));
     let dgs: Vec<(u8, Vec<u8>)> = [
         (1, "Datagroup1.bin"),
         (2, "Datagroup2.bin"),
@@ -525,7 +536,7 @@ fn bsi_reference_and_nl_specimen_hashes_match_but_are_untrusted() {
         "{report:?}"
     );
 
-    let nl = |f: &str| common::read(&dir, &format!("nl-specimen-2006/{f}"));
+    let nl = |f: &str| conformance::read(&dir, &format!("nl-specimen-2006/{f}"));
     let (dg1, dg2, dg15) = (nl("ef0101.bin"), nl("ef0102.bin"), nl("ef010F.bin"));
     let report = pa::verify(
         &nl("ef011D.bin"),
@@ -545,11 +556,11 @@ fn bsi_reference_and_nl_specimen_hashes_match_but_are_untrusted() {
 
 #[test]
 fn flipped_bytes_are_caught() {
-    let Some(dir) = common::conformance_dir() else {
+    let Some(dir) = conformance_dir() else {
         return;
     };
     let trust = trust_de_nl(&dir);
-    let nl = |f: &str| common::read(&dir, &format!("nl-specimen-2006/{f}"));
+    let nl = |f: &str| conformance::read(&dir, &format!("nl-specimen-2006/{f}"));
     let sod = nl("ef011D.bin");
     let (dg1, mut dg2) = (nl("ef0101.bin"), nl("ef0102.bin"));
     dg2[100] ^= 0x01;
@@ -580,11 +591,11 @@ fn flipped_bytes_are_caught() {
 
 #[test]
 fn issuing_state_must_match_the_signer_country() {
-    let Some(dir) = common::conformance_dir() else {
+    let Some(dir) = conformance_dir() else {
         return;
     };
     let trust = trust_de_nl(&dir);
-    let sod = common::read(&dir, "real-sod/FR.sod");
+    let sod = conformance::read(&dir, "real-sod/FR.sod");
     assert_eq!(
         verify(&sod, &[], &trust, Some("FRA")).status,
         PaStatus::Valid

@@ -20,30 +20,11 @@ use tapid_mrtd::security_infos::{
     SecurityInfos,
 };
 use tapid_mrtd::symmetric::CipherAlg;
+use tapid_test_support::rng::ScriptedRng;
 
 fn h(s: &str) -> Vec<u8> {
     hex::decode(s.replace([' ', '\n', ','], "")).unwrap()
 }
-
-/// Hands out fixed bytes in order, for reproducing worked examples.
-struct Fixed(Vec<u8>);
-impl rand_core::TryRng for Fixed {
-    type Error = core::convert::Infallible;
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        unreachable!()
-    }
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        unreachable!()
-    }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        assert!(self.0.len() >= dst.len(), "scripted randomness exhausted");
-        let rest = self.0.split_off(dst.len());
-        dst.copy_from_slice(&self.0);
-        self.0 = rest;
-        Ok(())
-    }
-}
-impl rand_core::TryCryptoRng for Fixed {}
 
 /// One expected exchange: command bytes and the chip's response bytes (with SW).
 struct Exchange<'a> {
@@ -60,8 +41,8 @@ fn run(
     chip_rng: &[u8],
     script: &[Exchange<'_>],
 ) -> (SecureChannel, SecureChannel, PaceOutcome) {
-    let mut t_rng = Fixed(terminal_rng.to_vec());
-    let mut c_rng = Fixed(chip_rng.to_vec());
+    let mut t_rng = ScriptedRng::new(terminal_rng.to_vec());
+    let mut c_rng = ScriptedRng::new(chip_rng.to_vec());
     let (mut terminal, mut command) = PaceTerminal::new(setup, password).unwrap();
     let mut chip_channel = None;
     for (i, ex) in script.iter().enumerate() {
@@ -84,7 +65,7 @@ fn run(
             Step::Done(channel, outcome) => {
                 assert_eq!(i, script.len() - 1, "finished early");
                 assert!(
-                    t_rng.0.is_empty() && c_rng.0.is_empty(),
+                    t_rng.remaining().is_empty() && c_rng.remaining().is_empty(),
                     "unused randomness"
                 );
                 return (channel, chip_channel.unwrap(), *outcome);
@@ -280,10 +261,10 @@ fn g2_terminal_accepts_the_appendix_chip_with_car() {
     let setup = PaceSetup::standardized(protocol(Mapping::Gm, Agreement::Dh), 0).unwrap();
     let password = g1_password();
     let mut chip = PaceChip::new(vec![setup.clone()], vec![password.clone()]);
-    let mut t_rng = Fixed(h(
+    let mut t_rng = ScriptedRng::new(h(
         "5265030F751F4AD18B08AC565FC7AC952E41618D 89CCD99B0E8D3B1F11E1296DCA68EC53411CF2CA",
     ));
-    let mut c_rng = Fixed(h(
+    let mut c_rng = ScriptedRng::new(h(
         "FA5B7E3E49753A0DB9178B7B9BD898C8 66DDAFEAC1609CB5B963BB0CB3FF8B3E047F336C A5B780126B7C980E9FCEA1D4539DA1D27C342DFA",
     ));
     let (mut terminal, mut command) = PaceTerminal::new(&setup, &password).unwrap();

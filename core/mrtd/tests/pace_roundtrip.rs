@@ -9,7 +9,6 @@
 //! cipher and every mapping, with MRZ and CAN passwords; and the failure paths: wrong
 //! password, tampered chip keys, malformed and out-of-sequence messages.
 
-use sha2::{Digest, Sha256};
 use tapid_card::{CommandApdu, ResponseApdu, StatusWord};
 use tapid_mrtd::crypto::DomainParameters;
 use tapid_mrtd::mrz::{AccessKey, Can, MrzKey};
@@ -17,42 +16,7 @@ use tapid_mrtd::pace::{PaceChip, PaceError, PaceOutcome, PaceStep, PaceTerminal,
 use tapid_mrtd::secure_messaging::{LengthMode, SecureChannel};
 use tapid_mrtd::security_infos::{Agreement, Mapping, PaceProtocol, PaceSetup};
 use tapid_mrtd::symmetric::CipherAlg;
-
-/// A deterministic test RNG: SHA-256 of a seed and a counter.
-struct TestRng {
-    seed: u64,
-    counter: u64,
-}
-impl TestRng {
-    fn new(seed: u64) -> Self {
-        Self { seed, counter: 0 }
-    }
-}
-impl rand_core::TryRng for TestRng {
-    type Error = core::convert::Infallible;
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        let mut b = [0u8; 4];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u32::from_le_bytes(b))
-    }
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        let mut b = [0u8; 8];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u64::from_le_bytes(b))
-    }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        for chunk in dst.chunks_mut(32) {
-            self.counter += 1;
-            let block = Sha256::new()
-                .chain_update(self.seed.to_be_bytes())
-                .chain_update(self.counter.to_be_bytes())
-                .finalize();
-            chunk.copy_from_slice(&block[..chunk.len()]);
-        }
-        Ok(())
-    }
-}
-impl rand_core::TryCryptoRng for TestRng {}
+use tapid_test_support::rng::CounterRng;
 
 const CIPHERS: [CipherAlg; 4] = [
     CipherAlg::Tdes,
@@ -76,7 +40,9 @@ fn cam_chip(setup: &PaceSetup, passwords: Vec<AccessKey>, seed: u64) -> PaceChip
         return chip;
     }
     let group = setup.domain.ec_group().unwrap();
-    let sk = group.random_scalar(&mut TestRng::new(seed ^ 0xCA)).unwrap();
+    let sk = group
+        .random_scalar(&mut CounterRng::from_u64(seed ^ 0xCA))
+        .unwrap();
     chip.with_cam_key(sk)
 }
 
@@ -88,8 +54,8 @@ fn exchange(
     seed: u64,
     mut tamper: impl FnMut(usize, ResponseApdu) -> ResponseApdu,
 ) -> Result<(SecureChannel, Option<SecureChannel>, PaceOutcome), PaceError> {
-    let mut t_rng = TestRng::new(seed);
-    let mut c_rng = TestRng::new(seed.wrapping_add(1_000_000));
+    let mut t_rng = CounterRng::from_u64(seed);
+    let mut c_rng = CounterRng::from_u64(seed.wrapping_add(1_000_000));
     let (mut terminal, mut command) = PaceTerminal::new(setup, terminal_password)?;
     let mut chip_channel = None;
     for i in 0.. {
@@ -183,7 +149,7 @@ fn cam_evidence_verifies_against_the_chip_key_only() {
     let protocol = PaceProtocol::new(Mapping::Cam, Agreement::Ecdh, CipherAlg::Aes256).unwrap();
     let setup = PaceSetup::standardized(protocol, 12).unwrap();
     let group = setup.domain.ec_group().unwrap();
-    let sk = group.random_scalar(&mut TestRng::new(7)).unwrap();
+    let sk = group.random_scalar(&mut CounterRng::from_u64(7)).unwrap();
     let pk = group.public_from_private(&sk).unwrap();
     let mut chip = PaceChip::new(vec![setup.clone()], vec![can()]).with_cam_key(sk);
     let (_, _, outcome) = exchange(&setup, &can(), &mut chip, 9, |_, r| r).unwrap();
@@ -221,7 +187,7 @@ fn cam_evidence_verifies_against_the_chip_key_only() {
     };
     cam.verify(&key_info(&pk.to_sec1_uncompressed())).unwrap();
     let other = group
-        .generate_keypair(&mut TestRng::new(8))
+        .generate_keypair(&mut CounterRng::from_u64(8))
         .unwrap()
         .public
         .to_sec1_uncompressed();
@@ -307,8 +273,8 @@ fn chip_echoing_the_terminal_key_is_rejected() {
     let setup = gm_setup(13);
     let (mut terminal, _) = PaceTerminal::new(&setup, &can()).unwrap();
     let mut chip = PaceChip::new(vec![setup.clone()], vec![can()]);
-    let mut t_rng = TestRng::new(4);
-    let mut c_rng = TestRng::new(5);
+    let mut t_rng = CounterRng::from_u64(4);
+    let mut c_rng = CounterRng::from_u64(5);
     let mse =
         tapid_mrtd::pace::mse_set_at(setup.protocol, tapid_mrtd::pace::PasswordRef::Can, None);
     let (r, _) = chip.handle(&mse, &mut c_rng).unwrap();
@@ -344,7 +310,7 @@ fn chip_echoing_the_terminal_key_is_rejected() {
 #[test]
 fn malformed_responses_and_statuses() {
     let setup = gm_setup(13);
-    let mut rng = TestRng::new(6);
+    let mut rng = CounterRng::from_u64(6);
     let (mut terminal, _) = PaceTerminal::new(&setup, &mrz()).unwrap();
     assert_eq!(
         terminal
@@ -394,7 +360,7 @@ fn malformed_responses_and_statuses() {
 fn chip_refuses_what_it_does_not_offer() {
     let setup = gm_setup(13);
     let mut chip = PaceChip::new(vec![setup.clone()], vec![mrz()]);
-    let mut rng = TestRng::new(7);
+    let mut rng = CounterRng::from_u64(7);
     // CAN not configured.
     let mse =
         tapid_mrtd::pace::mse_set_at(setup.protocol, tapid_mrtd::pace::PasswordRef::Can, None);

@@ -8,8 +8,6 @@
 //! SecurityInfos of EF.CardAccess (App. G.1), a real German EF.CardSecurity and the BSI
 //! TR-03105 reference DG14; the choice of the strongest PACE variant; malformed input.
 
-mod common;
-
 use tapid_mrtd::crypto::{DomainParameters, EcCurve, NamedCurve};
 use tapid_mrtd::lds::card_security::CardSecurity;
 use tapid_mrtd::lds::dg14::Dg14;
@@ -18,6 +16,7 @@ use tapid_mrtd::security_infos::{
     choose_pace,
 };
 use tapid_mrtd::symmetric::CipherAlg;
+use tapid_test_support::conformance::{self, conformance_dir};
 
 fn h(s: &str) -> Vec<u8> {
     hex::decode(s.replace([' ', '\n'], "")).unwrap()
@@ -56,10 +55,10 @@ fn appendix_g1_card_access() {
 
 #[test]
 fn german_card_security() {
-    let Some(dir) = common::conformance_dir() else {
+    let Some(dir) = conformance_dir() else {
         return;
     };
-    let cs = CardSecurity::parse(&common::read(&dir, "real-sod/DE.cardsecurity")).unwrap();
+    let cs = CardSecurity::parse(&conformance::read(&dir, "real-sod/DE.cardsecurity")).unwrap();
     let infos = SecurityInfos::parse(cs.security_infos()).unwrap();
     let pace: Vec<_> = infos.pace_infos().collect();
     assert_eq!(pace.len(), 2);
@@ -108,10 +107,10 @@ fn german_card_security() {
 
 #[test]
 fn bsi_reference_dg14() {
-    let Some(dir) = common::conformance_dir() else {
+    let Some(dir) = conformance_dir() else {
         return;
     };
-    let dg14 = common::read(&dir, "bsi-tr03105-reference/Datagroup14.bin");
+    let dg14 = conformance::read(&dir, "bsi-tr03105-reference/Datagroup14.bin");
     let infos = Dg14::parse(&dg14).unwrap().security_infos;
     let key = infos.chip_authentication_public_keys().next().unwrap();
     assert_eq!(key.agreement, Agreement::Ecdh);
@@ -121,7 +120,7 @@ fn bsi_reference_dg14() {
         key.domain,
         DomainParameters::Ec(EcCurve::Named(NamedCurve::BrainpoolP224r1))
     ));
-    let spki = common::read(&dir, "bsi-tr03105-reference/DG14_pk.bin");
+    let spki = conformance::read(&dir, "bsi-tr03105-reference/DG14_pk.bin");
     assert!(spki.ends_with(&key.public_key));
     let ca = infos.chip_authentication_infos().next().unwrap();
     assert_eq!(

@@ -14,13 +14,13 @@
 use std::time::Duration;
 
 use tapid_card::{CardTransport, TransportCapabilities, TransportError};
-use tapid_emulator::pki::drbg::SeededRng;
 use tapid_emulator::vpcd::{self, VirtualCard};
 use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, Profile};
 use tapid_mrtd::mrz::AccessKey;
-use tapid_mrtd::pa::TrustStore;
-use tapid_mrtd::reader::{ReadOptions, Verification, VerifiedRead, read};
+use tapid_mrtd::reader::{ReadOptions, VerifiedRead};
 use tapid_pcsc::{ExtendedLength, OpenOptions, PcscError, PcscTransport, readers};
+use tapid_test_support::pcsc::{pcsc_ready, wait_for_card};
+use tapid_test_support::read::{no_trust, read_pinned};
 
 const READER: &str = "Virtual PCD 00 01";
 const ADDR: &str = "127.0.0.1:35964";
@@ -30,26 +30,6 @@ const SELECT_EMRTD: [u8; 12] = [
 
 /// One virtual reader, so one test at a time.
 static READER_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-fn pcsc_ready() -> bool {
-    let required = std::env::var("TAPID_REQUIRE_PCSC").is_ok_and(|v| v == "1");
-    let found = readers::list().map(|rs| rs.iter().any(|r| r.name == READER));
-    match found {
-        Ok(true) => true,
-        other => {
-            let why = match other {
-                Ok(_) => format!("pcscd does not list {READER:?}"),
-                Err(e) => e.to_string(),
-            };
-            assert!(
-                !required,
-                "TAPID_REQUIRE_PCSC=1 but PC/SC is not usable: {why}"
-            );
-            eprintln!("skipping: {why} (run scripts/pcscd.sh start)");
-            false
-        }
-    }
-}
 
 /// The emulated chip inserted in the virtual reader until dropped.
 struct InsertedCard {
@@ -113,21 +93,11 @@ fn key() -> AccessKey {
     AccessKey::Mrz(Profile::named("bac").unwrap().mrz_key().unwrap())
 }
 
+/// No trust anchors (these tests are about the link), at the pinned time.
 async fn read_through<T: CardTransport>(t: &mut T) -> VerifiedRead {
-    let mut rng = SeededRng::new(b"terminal");
-    // No trust anchors (these tests are about the link), at a pinned time: 2027-01-15.
-    let trust = TrustStore::new();
-    let verification = Verification::new(&trust, 1_800_000_000);
-    read(
-        t,
-        &key(),
-        &ReadOptions::default(),
-        &verification,
-        &mut rng,
-        &mut |_| {},
-    )
-    .await
-    .unwrap()
+    read_pinned(t, &key(), &ReadOptions::default(), no_trust(), b"terminal")
+        .await
+        .unwrap()
 }
 
 async fn read_in_process(config: ChipConfig) -> VerifiedRead {
@@ -143,32 +113,15 @@ fn without_transport(outcome: &VerifiedRead) -> serde_json::Value {
     v
 }
 
-async fn wait_until_listed(present: bool) {
-    for _ in 0..100 {
-        let rs = tokio::task::spawn_blocking(readers::list)
-            .await
-            .unwrap()
-            .unwrap();
-        if rs
-            .iter()
-            .any(|r| r.name == READER && r.card_present == present)
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{READER} never showed card_present = {present}");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lists_the_reader_and_the_card_with_its_atr() {
-    if !pcsc_ready() {
+    if !pcsc_ready(READER) {
         return;
     }
     let _guard = READER_LOCK.lock().await;
-    wait_until_listed(false).await;
+    wait_for_card(READER, false).await;
     let mut card = InsertedCard::insert(ChipConfig::default());
-    wait_until_listed(true).await;
+    wait_for_card(READER, true).await;
     let rs = tokio::task::spawn_blocking(readers::list)
         .await
         .unwrap()
@@ -182,16 +135,16 @@ async fn lists_the_reader_and_the_card_with_its_atr() {
         info.index
     );
     card.remove().await;
-    wait_until_listed(false).await;
+    wait_for_card(READER, false).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reads_the_same_report_as_the_in_process_emulator() {
-    if !pcsc_ready() {
+    if !pcsc_ready(READER) {
         return;
     }
     let _guard = READER_LOCK.lock().await;
-    wait_until_listed(false).await;
+    wait_for_card(READER, false).await;
     let card = InsertedCard::insert(ChipConfig::default());
     let mut t = PcscTransport::open("00 01", options(ExtendedLength::Auto))
         .await
@@ -216,11 +169,11 @@ async fn reads_the_same_report_as_the_in_process_emulator() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn short_apdus_when_the_chip_does_not_advertise_extended_length() {
-    if !pcsc_ready() {
+    if !pcsc_ready(READER) {
         return;
     }
     let _guard = READER_LOCK.lock().await;
-    wait_until_listed(false).await;
+    wait_for_card(READER, false).await;
     let short = ChipConfig {
         extended_length: false,
     };
@@ -249,11 +202,11 @@ async fn short_apdus_when_the_chip_does_not_advertise_extended_length() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reconnect_starts_a_fresh_chip_session() {
-    if !pcsc_ready() {
+    if !pcsc_ready(READER) {
         return;
     }
     let _guard = READER_LOCK.lock().await;
-    wait_until_listed(false).await;
+    wait_for_card(READER, false).await;
     let _card = InsertedCard::insert(ChipConfig::default());
     let mut t = PcscTransport::open(READER, options(ExtendedLength::Auto))
         .await
@@ -275,11 +228,11 @@ async fn reconnect_starts_a_fresh_chip_session() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn removed_card_is_link_lost_and_no_card_times_out() {
-    if !pcsc_ready() {
+    if !pcsc_ready(READER) {
         return;
     }
     let _guard = READER_LOCK.lock().await;
-    wait_until_listed(false).await;
+    wait_for_card(READER, false).await;
     let mut card = InsertedCard::insert(ChipConfig::default());
     let mut t = PcscTransport::open(READER, options(ExtendedLength::Auto))
         .await
@@ -291,7 +244,7 @@ async fn removed_card_is_link_lost_and_no_card_times_out() {
         t.transmit(&SELECT_EMRTD).await,
         Err(TransportError::LinkLost)
     );
-    wait_until_listed(false).await;
+    wait_for_card(READER, false).await;
     assert_eq!(
         t.transmit(&SELECT_EMRTD).await,
         Err(TransportError::LinkLost)
@@ -315,7 +268,7 @@ async fn removed_card_is_link_lost_and_no_card_times_out() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_and_ambiguous_selectors() {
-    if !pcsc_ready() {
+    if !pcsc_ready(READER) {
         return;
     }
     let e = PcscTransport::open("no such reader", options(ExtendedLength::Auto))

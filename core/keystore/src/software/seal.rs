@@ -106,28 +106,7 @@ pub fn open(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    struct Counter(u8);
-    impl rand_core::TryRng for Counter {
-        type Error = core::convert::Infallible;
-        fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-            Ok(u32::from(self.next()))
-        }
-        fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-            Ok(u64::from(self.next()))
-        }
-        fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-            dst.iter_mut().for_each(|b| *b = self.next());
-            Ok(())
-        }
-    }
-    impl rand_core::TryCryptoRng for Counter {}
-    impl Counter {
-        fn next(&mut self) -> u8 {
-            self.0 = self.0.wrapping_add(1);
-            self.0
-        }
-    }
+    use tapid_test_support::rng::CountingRng;
 
     #[test]
     fn round_trip_and_every_binding_matters() {
@@ -136,7 +115,7 @@ mod tests {
             alias: "a",
             public_key: b"pk",
         };
-        let sealed = seal(&kek, &mut Counter(0), 1, b"store", key, b"secret").unwrap();
+        let sealed = seal(&kek, &mut CountingRng::new(), 1, b"store", key, b"secret").unwrap();
         assert_eq!(sealed.ciphertext.len(), 6 + TAG_LEN);
         assert_eq!(&**open(&kek, 1, b"store", key, &sealed).unwrap(), b"secret");
         assert!(open(&[8u8; 32], 1, b"store", key, &sealed).is_none());

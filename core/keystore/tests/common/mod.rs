@@ -12,7 +12,6 @@ use std::collections::BTreeMap;
 use std::io;
 use std::sync::{Arc, Mutex};
 
-use sha2::{Digest, Sha256};
 use tapid_keystore::{FileSystem, KdfParams, SecurityCode, StoreOptions};
 
 /// Cheap Argon2id costs so tests run fast (the default costs are measured in the bench).
@@ -233,46 +232,3 @@ impl FileSystem for CrashFs {
         Ok(())
     }
 }
-
-/// A deterministic CSPRNG for reproducible tests: SHA-256 of seed and counter.
-#[derive(Debug, Clone)]
-pub struct TestRng {
-    seed: u64,
-    counter: u64,
-}
-
-impl TestRng {
-    pub fn new(seed: u64) -> Self {
-        Self { seed, counter: 0 }
-    }
-}
-
-impl rand_core::TryRng for TestRng {
-    type Error = core::convert::Infallible;
-
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        let mut b = [0u8; 4];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u32::from_le_bytes(b))
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        let mut b = [0u8; 8];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u64::from_le_bytes(b))
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        for chunk in dst.chunks_mut(32) {
-            let mut hasher = Sha256::new();
-            hasher.update(self.seed.to_le_bytes());
-            hasher.update(self.counter.to_le_bytes());
-            self.counter += 1;
-            let block = hasher.finalize();
-            chunk.copy_from_slice(&block[..chunk.len()]);
-        }
-        Ok(())
-    }
-}
-
-impl rand_core::TryCryptoRng for TestRng {}
