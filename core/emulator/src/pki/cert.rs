@@ -1,6 +1,6 @@
 //! Issuing X.509 certificates and CRLs for the test PKI.
 
-use tapid_mrtd::pa::oid;
+use tapid_mrtd::oid;
 
 use super::{PkiError, der, keys::SigningKey};
 

@@ -1,7 +1,7 @@
 //! A small DER writer for the test PKI: certificates, CRLs and SignedData are assembled from
 //! these primitives so that every byte the emulator signs is under our control.
 
-use tapid_mrtd::pa::oid;
+use tapid_mrtd::oid;
 
 /// Encodes one TLV with a single-byte tag.
 pub(crate) fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {

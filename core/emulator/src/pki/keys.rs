@@ -4,7 +4,7 @@
 use p256::pkcs8::{DecodePrivateKey as _, EncodePrivateKey as _};
 use rsa::{RsaPrivateKey, pkcs1::EncodeRsaPublicKey as _};
 use sha2::{Digest, Sha256};
-use tapid_mrtd::pa::oid;
+use tapid_mrtd::oid;
 
 use super::{PkiError, der};
 

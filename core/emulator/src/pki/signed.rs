@@ -2,7 +2,7 @@
 //! EF.CardSecurity (SecurityInfos), both CMS SignedData signed by a Document Signer.
 
 use sha2::{Digest, Sha256};
-use tapid_mrtd::pa::oid;
+use tapid_mrtd::oid;
 
 use super::{PkiError, der, signer::DocumentSigner};
 

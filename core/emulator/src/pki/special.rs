@@ -9,7 +9,8 @@
 
 use rand_core::Rng as _;
 use sha2::{Digest, Sha256};
-use tapid_mrtd::pa::{Certificate, oid};
+use tapid_mrtd::oid;
+use tapid_mrtd::pa::Certificate;
 
 use super::{
     DocumentSigner, PkiError,

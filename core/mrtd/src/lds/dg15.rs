@@ -6,7 +6,8 @@ use serde::{Serialize, Serializer};
 use tapid_card::tlv::{Tag, Tlv, TlvError};
 
 use crate::crypto::{DomainParameters, EcGroup};
-use crate::pa::{PublicKeyInfo, oid};
+use crate::oid;
+use crate::pa::PublicKeyInfo;
 
 /// Largest RSA modulus accepted when parsing (16384 bits); larger keys are hostile input.
 pub const MAX_RSA_MODULUS_BYTES: usize = 2048;
