@@ -6,8 +6,7 @@ use rsa::RsaPrivateKey;
 
 use super::{
     PkiError,
-    cert::{CertProfile, Issuer, issue, issue_crl},
-    der,
+    cert::{CertProfile, Issuer, issue, issue_crl, simple_name},
     drbg::SeededRng,
     keys::SigningKey,
 };
@@ -137,7 +136,7 @@ fn key_for(seed: &[u8], e: &Entity) -> Result<SigningKey, PkiError> {
 }
 
 fn name_of(e: &Entity) -> Vec<u8> {
-    der::name(
+    simple_name(
         e.country,
         if e.country == "UT" {
             "Utopia"

@@ -4,6 +4,7 @@
 use der::Decode;
 use der::Sequence;
 use der::asn1::{Any, Uint};
+use spki::AlgorithmIdentifierOwned;
 
 use super::CryptoError;
 use super::curves::NamedCurve;
@@ -101,6 +102,52 @@ impl DomainParameters {
             }
             _ => Err(CryptoError::UnknownParameters(algorithm.dotted())),
         }
+    }
+
+    /// The AlgorithmIdentifier that spells these parameters out: `id-ecPublicKey` with
+    /// explicit [`EcParameters`], `dhpublicnumber` with X9.42 `DomainParameters` (p, g, q), or
+    /// `dhKeyAgreement` with PKCS #3 `DHParameter` (p, g) for a group without q. The inverse
+    /// of [`DomainParameters::from_algorithm_identifier`].
+    pub fn explicit_algorithm_identifier(&self) -> Result<AlgorithmIdentifierOwned, CryptoError> {
+        let (algorithm, parameters) = match self {
+            DomainParameters::Ec(curve) => (
+                oid::EC_PUBLIC_KEY,
+                Any::encode_from(&EcParameters::specified(&curve.params())?),
+            ),
+            DomainParameters::Dh(group) => {
+                let uint = |v: &[u8]| Uint::new(v).map_err(malformed);
+                let q = group.q().map(|q| uint(&q)).transpose()?;
+                let algorithm = match q {
+                    Some(_) => oid::DH_PUBLIC_NUMBER,
+                    None => oid::DH_KEY_AGREEMENT,
+                };
+                let params = DhParamsDer {
+                    p: uint(&group.p())?,
+                    g: uint(&group.g())?,
+                    third: q,
+                    j: None,
+                    validation: None,
+                };
+                (algorithm, Any::encode_from(&params))
+            }
+        };
+        Ok(AlgorithmIdentifierOwned {
+            oid: algorithm,
+            parameters: Some(parameters.map_err(malformed)?),
+        })
+    }
+
+    /// `standardizedDomainParameters` with the PACE parameter ID, for standardized parameters.
+    pub fn standardized_algorithm_identifier(
+        &self,
+    ) -> Result<AlgorithmIdentifierOwned, CryptoError> {
+        let id = self.standardized_id().ok_or(CryptoError::Unsupported(
+            "explicit parameters have no standardized ID",
+        ))?;
+        Ok(AlgorithmIdentifierOwned {
+            oid: oid::STANDARDIZED_DOMAIN_PARAMETERS,
+            parameters: Some(Any::encode_from(&u64::from(id)).map_err(malformed)?),
+        })
     }
 
     /// The EC group (standard generator) for EC parameters.

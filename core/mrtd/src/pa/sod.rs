@@ -18,29 +18,38 @@ use crate::oid;
 
 /// `LDSSecurityObject ::= SEQUENCE { version LDSSecurityObjectVersion, hashAlgorithm
 /// DigestAlgorithmIdentifier, dataGroupHashValues SEQUENCE SIZE (2..ub-DataGroups) OF
-/// DataGroupHash, ldsVersionInfo LDSVersionInfo OPTIONAL }` (9303-10 §4.6.2.2).
+/// DataGroupHash, ldsVersionInfo LDSVersionInfo OPTIONAL }` (9303-10 §4.6.2.2): what
+/// [`Sod::parse`] decodes and the chip side (the emulator) encodes.
 #[derive(Sequence)]
-struct LdsSecurityObject<'a> {
-    version: u64,
-    hash_algorithm: AlgorithmIdentifierRef<'a>,
-    data_group_hash_values: Vec<DataGroupHash>,
-    lds_version_info: Option<LdsVersionInfo<'a>>,
+pub struct LdsSecurityObject<'a> {
+    /// 0, or 1 with `lds_version_info` (LDS 1.8).
+    pub version: u64,
+    /// The hash algorithm of the data group hashes.
+    pub hash_algorithm: AlgorithmIdentifierRef<'a>,
+    /// The data group numbers and hashes.
+    pub data_group_hash_values: Vec<DataGroupHash>,
+    /// LDS and Unicode versions (version 1 only).
+    pub lds_version_info: Option<LdsVersionInfo<'a>>,
 }
 
 /// `DataGroupHash ::= SEQUENCE { dataGroupNumber DataGroupNumber, dataGroupHashValue OCTET
 /// STRING }`.
 #[derive(Sequence)]
-struct DataGroupHash {
-    number: u64,
-    value: OctetString,
+pub struct DataGroupHash {
+    /// The data group number (1–16).
+    pub number: u64,
+    /// The hash of the data group as read from the chip.
+    pub value: OctetString,
 }
 
 /// `LDSVersionInfo ::= SEQUENCE { ldsVersion PrintableString, unicodeVersion PrintableString }`
 /// (read as text whatever the string type).
 #[derive(Sequence)]
-struct LdsVersionInfo<'a> {
-    lds_version: AnyRef<'a>,
-    unicode_version: AnyRef<'a>,
+pub struct LdsVersionInfo<'a> {
+    /// e.g. `0108`.
+    pub lds_version: AnyRef<'a>,
+    /// e.g. `040000`.
+    pub unicode_version: AnyRef<'a>,
 }
 
 /// A parsed EF.SOD.
