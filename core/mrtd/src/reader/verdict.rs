@@ -317,18 +317,10 @@ fn document(mrz: &Mrz, at: i64) -> DocumentReport {
     }
 }
 
-/// The UTC calendar date of a Unix time (proleptic Gregorian; H. Hinnant's algorithm).
+/// The UTC calendar date of a Unix time (proleptic Gregorian; the calendar arithmetic of
+/// [`crate::pa::time`]).
 pub fn civil_date(unix: i64) -> (u16, u8, u8) {
-    let days = unix.div_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = crate::pa::time::civil_from_days(unix.div_euclid(86_400));
     (
         u16::try_from(year.clamp(0, 9999)).unwrap_or(0),
         u8::try_from(month).unwrap_or(1),
