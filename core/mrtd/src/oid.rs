@@ -29,30 +29,32 @@ impl AsOid for Oid {
     }
 }
 
-impl AsOid for str {
+impl AsOid for &Oid {
+    fn as_oid(&self) -> Option<Oid> {
+        Some(**self)
+    }
+    fn dotted(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl AsOid for &str {
     fn as_oid(&self) -> Option<Oid> {
         Oid::new(self).ok()
     }
     fn dotted(&self) -> String {
-        self.to_owned()
+        (*self).to_owned()
     }
 }
 
-impl AsOid for String {
+// For `&oid.to_string()` (not for `String`: clippy would then ask such callers to move the
+// value instead of lending it).
+impl AsOid for &String {
     fn as_oid(&self) -> Option<Oid> {
         self.as_str().as_oid()
     }
     fn dotted(&self) -> String {
-        self.clone()
-    }
-}
-
-impl<T: AsOid + ?Sized> AsOid for &T {
-    fn as_oid(&self) -> Option<Oid> {
-        (**self).as_oid()
-    }
-    fn dotted(&self) -> String {
-        (**self).dotted()
+        (*self).clone()
     }
 }
 

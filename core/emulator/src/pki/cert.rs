@@ -113,7 +113,7 @@ impl CertOptions {
     pub fn with_document_types(mut self, types: &[&str]) -> Self {
         self.document_types = types
             .iter()
-            .map(|t| PrintableString::new(t))
+            .map(PrintableString::new)
             .collect::<der::Result<Vec<_>>>()
             .and_then(SetOfVec::try_from)
             .and_then(|doc_type_list| {

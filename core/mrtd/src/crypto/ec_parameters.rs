@@ -19,8 +19,12 @@ use crate::oid;
 
 /// `ECParameters ::= CHOICE { namedCurve OBJECT IDENTIFIER, specifiedCurve SpecifiedECDomain,
 /// implicitCA NULL }`.
+///
+/// The value lives only while parameters are decoded or encoded, so the large explicit variant
+/// is not boxed (the `der` derive maps each variant to its ASN.1 type directly).
 #[derive(Clone, Debug, PartialEq, Eq, Choice)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum EcParameters {
     /// A named curve by OID.
     NamedCurve(ObjectIdentifier),
