@@ -6,6 +6,8 @@
 //! every profile verifies against `fixtures/pki/csca`.
 
 pub mod cert;
+#[cfg(test)]
+mod der;
 pub mod drbg;
 mod embedded;
 pub mod generate;
