@@ -4,14 +4,16 @@
 //! Everything typed is decoded with the `der` crate (certificates and CRLs with x509-cert,
 //! AlgorithmIdentifiers, keys, `ECParameters`, the LDSSecurityObject, attributes, names;
 //! [`decode`] and [`Tlv::decode`] hand an element to it). This walker exists for what `der`
-//! 0.8 cannot do with real documents, measured on the conformance SODs and master lists:
+//! 0.8 does not do with real documents (measurements in `docs/design-decisions.md`):
 //!
 //! * CMS signs the *original* encoding of the signed attributes (and an X.509 signature the
-//!   original TBS); `der` re-sorts a `SET OF` when it decodes it, so a typed SignerInfo loses
-//!   the bytes that were signed. [`Tlv::raw`] keeps them.
+//!   original TBS). `der` re-sorts a `SET OF` it decodes as DER, and re-encodes lengths of one
+//!   it decodes as BER, so a typed SignerInfo only reproduces the signed bytes when they were
+//!   sorted DER to begin with. [`Tlv::raw`] keeps them.
 //! * Issuers use BER: indefinite lengths (the New Zealand SOD), definite-length *constructed*
-//!   OCTET STRINGs ([`Tlv::octets`] joins their chunks; `der`'s BER mode joins only
-//!   indefinite-length ones), non-canonical INTEGERs in SignerInfo serial numbers.
+//!   OCTET STRINGs ([`Tlv::octets`] joins their chunks; `der`'s BER mode refuses them and joins
+//!   only indefinite-length ones), non-minimal lengths, non-canonical INTEGERs in SignerInfo
+//!   serial numbers (all refused by `der` even under BER rules).
 //! * One bad certificate must not make a master list unreadable: the walker hands each
 //!   `certList` entry to the typed decoder on its own.
 //! * [`super::file_kind`] recognises damaged and truncated files from their first elements.
