@@ -79,32 +79,25 @@ pub trait CardTransport: Send {
     }
 }
 
-#[async_trait]
-impl<T: CardTransport + ?Sized> CardTransport for Box<T> {
-    async fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
-        (**self).transmit(command).await
-    }
+/// Forwards every method to the transport behind a pointer, so that a `Box<dyn CardTransport>`
+/// or a `&mut` borrow of one is a transport too.
+macro_rules! forward_transport {
+    ($($pointer:ty),+) => {$(
+        #[async_trait]
+        impl<T: CardTransport + ?Sized> CardTransport for $pointer {
+            async fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
+                (**self).transmit(command).await
+            }
 
-    fn capabilities(&self) -> TransportCapabilities {
-        (**self).capabilities()
-    }
+            fn capabilities(&self) -> TransportCapabilities {
+                (**self).capabilities()
+            }
 
-    fn historical_bytes(&self) -> Option<Vec<u8>> {
-        (**self).historical_bytes()
-    }
+            fn historical_bytes(&self) -> Option<Vec<u8>> {
+                (**self).historical_bytes()
+            }
+        }
+    )+};
 }
 
-#[async_trait]
-impl<T: CardTransport + ?Sized> CardTransport for &mut T {
-    async fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
-        (**self).transmit(command).await
-    }
-
-    fn capabilities(&self) -> TransportCapabilities {
-        (**self).capabilities()
-    }
-
-    fn historical_bytes(&self) -> Option<Vec<u8>> {
-        (**self).historical_bytes()
-    }
-}
+forward_transport!(Box<T>, &mut T);

@@ -1,14 +1,18 @@
 //! The chip's static keys for clone detection and the data groups that publish them:
 //! Chip Authentication (DG14) and Active Authentication (DG15).
 
+use der::Encode;
+use der::asn1::{Any, BitString};
+use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 use tapid_card::tlv::{Tag, encode};
 use tapid_mrtd::active_authentication::{sign_ecdsa, sign_rsa_9796_2};
-use tapid_mrtd::crypto::{DomainParameters, EcGroup, EcPrivateKey, NamedCurve};
+use tapid_mrtd::crypto::{DomainParameters, EcGroup, EcParameters, EcPrivateKey, NamedCurve};
+use tapid_mrtd::oid;
 use tapid_mrtd::pa::HashAlgorithm;
 use tapid_mrtd::pace::{AgreementGroup, AgreementPrivateKey};
 use tapid_mrtd::security_infos::{
-    Agreement, CaProtocol, ChipAuthenticationInfo, ChipAuthenticationPublicKeyInfo,
-    DomainParameterForm, encode_security_infos,
+    ActiveAuthenticationInfo, Agreement, CaProtocol, ChipAuthenticationInfo,
+    ChipAuthenticationPublicKeyInfo, DomainParameterForm, encode_security_infos,
 };
 use zeroize::Zeroizing;
 
@@ -116,11 +120,6 @@ impl std::fmt::Debug for AaKey {
     }
 }
 
-/// `id-ecPublicKey`.
-const EC_PUBLIC_KEY: [u8; 7] = [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01];
-/// `id-icao-mrtd-security-aaProtocolObject` (2.23.136.1.1.5).
-const ID_AA: [u8; 6] = [0x67, 0x81, 0x08, 0x01, 0x01, 0x05];
-
 impl AaKey {
     /// An RSA key of `bits` drawn from `seed`.
     pub fn rsa(bits: usize, hash: HashAlgorithm, seed: &[u8]) -> Result<Self, EmulatorError> {
@@ -171,13 +170,18 @@ impl AaKey {
                     .to_vec()
             }
             Self::Ecdsa { curve, public, .. } => {
-                let mut alg = encode(Tag(0x06), &EC_PUBLIC_KEY);
-                alg.extend(encode(Tag(0x06), &curve_oid(*curve)?));
-                let mut bits = vec![0u8];
-                bits.extend_from_slice(public);
-                let mut body = encode(Tag(0x30), &alg);
-                body.extend(encode(Tag(0x03), &bits));
-                encode(Tag(0x30), &body)
+                let key_error = |e: der::Error| EmulatorError::Key(e.to_string());
+                SubjectPublicKeyInfoOwned {
+                    algorithm: AlgorithmIdentifierOwned {
+                        oid: oid::EC_PUBLIC_KEY,
+                        parameters: Some(
+                            Any::encode_from(&EcParameters::named(*curve)).map_err(key_error)?,
+                        ),
+                    },
+                    subject_public_key: BitString::from_bytes(public).map_err(key_error)?,
+                }
+                .to_der()
+                .map_err(key_error)?
             }
         };
         Ok(encode(Tag(0x6F), &spki))
@@ -188,20 +192,18 @@ impl AaKey {
         let Self::Ecdsa { hash, .. } = self else {
             return None;
         };
-        let last = match hash {
-            HashAlgorithm::Sha1 => 1,
-            HashAlgorithm::Sha224 => 2,
-            HashAlgorithm::Sha256 => 3,
-            HashAlgorithm::Sha384 => 4,
-            _ => 5,
+        let signature_algorithm = match hash {
+            HashAlgorithm::Sha1 => oid::ECDSA_PLAIN_SHA1,
+            HashAlgorithm::Sha224 => oid::ECDSA_PLAIN_SHA224,
+            HashAlgorithm::Sha256 => oid::ECDSA_PLAIN_SHA256,
+            HashAlgorithm::Sha384 => oid::ECDSA_PLAIN_SHA384,
+            _ => oid::ECDSA_PLAIN_SHA512,
         };
-        let mut body = encode(Tag(0x06), &ID_AA);
-        body.extend(encode(Tag(0x02), &[1]));
-        body.extend(encode(
-            Tag(0x06),
-            &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x01, 0x01, 0x04, 0x01, last],
-        ));
-        Some(encode(Tag(0x30), &body))
+        let info = ActiveAuthenticationInfo {
+            version: 1,
+            signature_algorithm,
+        };
+        Some(info.to_der())
     }
 
     /// INTERNAL AUTHENTICATE: the signature over the terminal's challenge.
@@ -214,12 +216,6 @@ impl AaKey {
         }
         .map_err(|e| EmulatorError::Key(e.to_string()))
     }
-}
-
-fn curve_oid(curve: NamedCurve) -> Result<Vec<u8>, EmulatorError> {
-    let oid = const_oid::ObjectIdentifier::new(curve.oid())
-        .map_err(|e| EmulatorError::Key(e.to_string()))?;
-    Ok(oid.as_bytes().to_vec())
 }
 
 /// DG14: `6E` around the SecurityInfos.

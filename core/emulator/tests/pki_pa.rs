@@ -271,9 +271,10 @@ mod policy {
     use tapid_emulator::pki::special::{
         self, CertOptions, SignerIdForm, SigningTimeAttr, SodOptions, TestCsca, sign_sod_with,
     };
+    use tapid_mrtd::oid;
     use tapid_mrtd::pa::{
         Anchoring, CertificateRole, KeyUsageBit, PaError, RevocationStatus, SigningTimeSource,
-        ValidityModel, oid,
+        ValidityModel,
     };
 
     const DAY: i64 = 86_400;

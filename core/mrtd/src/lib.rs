@@ -22,6 +22,7 @@ pub mod face_image;
 pub mod kdf;
 pub mod lds;
 pub mod mrz;
+pub mod oid;
 pub mod pa;
 pub mod pace;
 pub mod reader;

@@ -108,21 +108,46 @@ fn check(alg: CipherAlg, key: &[u8], data: &[u8]) -> Result<(), SymmetricError> 
     Ok(())
 }
 
-macro_rules! cbc_enc {
-    ($c:ty, $key:expr, $iv:expr, $data:expr) => {
-        cbc::Encryptor::<$c>::new_from_slices($key, $iv)
-            .map_err(|_| SymmetricError::KeyLength)?
-            .encrypt_padded_vec::<NoPadding>($data)
+/// The direction of a CBC operation.
+#[derive(Clone, Copy)]
+enum Direction {
+    Encrypt,
+    Decrypt,
+}
+
+/// CBC with the cipher type `$c` in direction `$dir` (a macro: the four ciphers are distinct
+/// types behind one runtime [`CipherAlg`]).
+macro_rules! cbc_with {
+    ($c:ty, $dir:expr, $key:expr, $iv:expr, $data:expr) => {
+        match $dir {
+            Direction::Encrypt => cbc::Encryptor::<$c>::new_from_slices($key, $iv)
+                .map_err(|_| SymmetricError::KeyLength)?
+                .encrypt_padded_vec::<NoPadding>($data),
+            Direction::Decrypt => cbc::Decryptor::<$c>::new_from_slices($key, $iv)
+                .map_err(|_| SymmetricError::KeyLength)?
+                .decrypt_padded_vec::<NoPadding>($data)
+                .map_err(|_| SymmetricError::NotBlockAligned)?,
+        }
     };
 }
 
-macro_rules! cbc_dec {
-    ($c:ty, $key:expr, $iv:expr, $data:expr) => {
-        cbc::Decryptor::<$c>::new_from_slices($key, $iv)
-            .map_err(|_| SymmetricError::KeyLength)?
-            .decrypt_padded_vec::<NoPadding>($data)
-            .map_err(|_| SymmetricError::NotBlockAligned)?
-    };
+fn cbc(
+    direction: Direction,
+    alg: CipherAlg,
+    key: &[u8],
+    iv: &[u8],
+    data: &[u8],
+) -> Result<Vec<u8>, SymmetricError> {
+    check(alg, key, data)?;
+    if iv.len() != alg.block_size() {
+        return Err(SymmetricError::KeyLength);
+    }
+    Ok(match alg {
+        CipherAlg::Tdes => cbc_with!(des::TdesEde2, direction, key, iv, data),
+        CipherAlg::Aes128 => cbc_with!(aes::Aes128, direction, key, iv, data),
+        CipherAlg::Aes192 => cbc_with!(aes::Aes192, direction, key, iv, data),
+        CipherAlg::Aes256 => cbc_with!(aes::Aes256, direction, key, iv, data),
+    })
 }
 
 /// CBC encryption of block-aligned data (callers pad first).
@@ -132,16 +157,7 @@ pub fn cbc_encrypt(
     iv: &[u8],
     data: &[u8],
 ) -> Result<Vec<u8>, SymmetricError> {
-    check(alg, key, data)?;
-    if iv.len() != alg.block_size() {
-        return Err(SymmetricError::KeyLength);
-    }
-    Ok(match alg {
-        CipherAlg::Tdes => cbc_enc!(des::TdesEde2, key, iv, data),
-        CipherAlg::Aes128 => cbc_enc!(aes::Aes128, key, iv, data),
-        CipherAlg::Aes192 => cbc_enc!(aes::Aes192, key, iv, data),
-        CipherAlg::Aes256 => cbc_enc!(aes::Aes256, key, iv, data),
-    })
+    cbc(Direction::Encrypt, alg, key, iv, data)
 }
 
 /// CBC decryption of block-aligned data (callers unpad after).
@@ -151,16 +167,7 @@ pub fn cbc_decrypt(
     iv: &[u8],
     data: &[u8],
 ) -> Result<Vec<u8>, SymmetricError> {
-    check(alg, key, data)?;
-    if iv.len() != alg.block_size() {
-        return Err(SymmetricError::KeyLength);
-    }
-    Ok(match alg {
-        CipherAlg::Tdes => cbc_dec!(des::TdesEde2, key, iv, data),
-        CipherAlg::Aes128 => cbc_dec!(aes::Aes128, key, iv, data),
-        CipherAlg::Aes192 => cbc_dec!(aes::Aes192, key, iv, data),
-        CipherAlg::Aes256 => cbc_dec!(aes::Aes256, key, iv, data),
-    })
+    cbc(Direction::Decrypt, alg, key, iv, data)
 }
 
 fn ecb<C: BlockCipherEncrypt + KeyInit>(

@@ -8,9 +8,12 @@
 //! Domain parameters: standardized IDs, OIDs, explicit DER (openssl-generated), DH checks.
 
 use tapid_mrtd::crypto::{
-    Backend, CryptoError, DhGroup, DomainParameters, EcCurve, EcGroup, NamedCurve,
-    OID_DH_PUBLIC_NUMBER, OID_EC_PUBLIC_KEY, OID_PK_ECDH, OID_STANDARDIZED_DOMAIN_PARAMETERS,
-    StandardDhGroup,
+    Backend, CryptoError, DhGroup, DomainParameters, EcCurve, EcGroup, NamedCurve, StandardDhGroup,
+};
+use tapid_mrtd::oid::{
+    DH_PUBLIC_NUMBER as OID_DH_PUBLIC_NUMBER, EC_PUBLIC_KEY as OID_EC_PUBLIC_KEY,
+    ID_PK_ECDH as OID_PK_ECDH,
+    STANDARDIZED_DOMAIN_PARAMETERS as OID_STANDARDIZED_DOMAIN_PARAMETERS,
 };
 
 fn h(s: &str) -> Vec<u8> {

@@ -6,8 +6,7 @@ use rsa::RsaPrivateKey;
 
 use super::{
     PkiError,
-    cert::{CertProfile, Issuer, issue, issue_crl},
-    der,
+    cert::{CertProfile, Issuer, issue, issue_crl, simple_name},
     drbg::SeededRng,
     keys::SigningKey,
 };
@@ -137,7 +136,7 @@ fn key_for(seed: &[u8], e: &Entity) -> Result<SigningKey, PkiError> {
 }
 
 fn name_of(e: &Entity) -> Vec<u8> {
-    der::name(
+    simple_name(
         e.country,
         if e.country == "UT" {
             "Utopia"
@@ -158,6 +157,25 @@ pub(crate) fn csca(name: &str) -> Result<(Vec<u8>, SigningKey), PkiError> {
     Ok((name_of(e), key_for(SEED, e)?))
 }
 
+/// The certificate of fixture `e` (a CSCA when it has no issuer), valid from [`START`] to
+/// `not_after`, for `key`, signed by `issuer`.
+fn certificate(
+    e: &Entity,
+    name: &[u8],
+    key: &SigningKey,
+    not_after: i64,
+    issuer: Issuer<'_>,
+) -> Result<Vec<u8>, PkiError> {
+    let profile = CertProfile {
+        serial: e.serial,
+        subject: name,
+        not_before: START,
+        not_after,
+        is_ca: e.issuer.is_none(),
+    };
+    issue(&profile, key, issuer)
+}
+
 /// Generates every fixture file: `(path relative to fixtures/pki, bytes)`.
 pub fn generate(seed: &[u8]) -> Result<Vec<(String, Vec<u8>)>, PkiError> {
     let mut out = Vec::new();
@@ -165,24 +183,12 @@ pub fn generate(seed: &[u8]) -> Result<Vec<(String, Vec<u8>)>, PkiError> {
     for e in &CSCAS {
         let key = key_for(seed, e)?;
         let name = name_of(e);
-        let profile = CertProfile {
-            serial: e.serial,
-            subject: &name,
-            not_before: START,
-            not_after: CSCA_END,
-            is_ca: true,
+        let self_signed = Issuer {
+            name: &name,
+            key: &key,
         };
-        out.push((
-            format!("csca/{}.cer", e.name),
-            issue(
-                &profile,
-                &key,
-                Issuer {
-                    name: &name,
-                    key: &key,
-                },
-            )?,
-        ));
+        let cert = certificate(e, &name, &key, CSCA_END, self_signed)?;
+        out.push((format!("csca/{}.cer", e.name), cert));
         csca_keys.push((name, key));
     }
     for e in &DSS {
@@ -191,25 +197,12 @@ pub fn generate(seed: &[u8]) -> Result<Vec<(String, Vec<u8>)>, PkiError> {
             .issuer
             .and_then(|i| csca_keys.get(i))
             .ok_or(PkiError::UnknownFixture(e.name.into()))?;
-        let name = name_of(e);
-        let profile = CertProfile {
-            serial: e.serial,
-            subject: &name,
-            not_before: START,
-            not_after: DS_END,
-            is_ca: false,
+        let issuer = Issuer {
+            name: issuer_name,
+            key: issuer_key,
         };
-        out.push((
-            format!("ds/{}.cer", e.name),
-            issue(
-                &profile,
-                &key,
-                Issuer {
-                    name: issuer_name,
-                    key: issuer_key,
-                },
-            )?,
-        ));
+        let cert = certificate(e, &name_of(e), &key, DS_END, issuer)?;
+        out.push((format!("ds/{}.cer", e.name), cert));
         out.push((format!("ds/{}.pk8", e.name), key.to_pkcs8()?));
     }
     let (ut_name, ut_key) = csca_keys

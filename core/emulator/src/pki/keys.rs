@@ -1,12 +1,15 @@
 //! Signing keys of the test PKI: RSA (PKCS#1 v1.5, SHA-256) and ECDSA P-256 (SHA-256),
 //! stored as PKCS#8.
 
+use der::{Encode, asn1::Any, asn1::BitString};
 use p256::pkcs8::{DecodePrivateKey as _, EncodePrivateKey as _};
 use rsa::{RsaPrivateKey, pkcs1::EncodeRsaPublicKey as _};
 use sha2::{Digest, Sha256};
-use tapid_mrtd::pa::oid;
+use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
+use tapid_mrtd::crypto::{EcParameters, NamedCurve};
+use tapid_mrtd::oid;
 
-use super::{PkiError, der};
+use super::{PkiError, cert::encoding};
 
 /// A private key that signs certificates, CRLs and SignedData.
 #[derive(Clone)]
@@ -47,40 +50,54 @@ impl SigningKey {
             .map_err(|e| PkiError::Key(e.to_string()))
     }
 
-    /// The SubjectPublicKeyInfo DER.
-    pub fn spki(&self) -> Result<Vec<u8>, PkiError> {
-        match self {
+    /// The SubjectPublicKeyInfo: rsaEncryption (NULL parameters) or id-ecPublicKey on the
+    /// named curve P-256.
+    pub fn spki(&self) -> Result<SubjectPublicKeyInfoOwned, PkiError> {
+        let (algorithm, key) = match self {
             Self::Rsa(k) => {
                 let pk = k
                     .to_public_key()
                     .to_pkcs1_der()
                     .map_err(|e| PkiError::Key(e.to_string()))?;
-                Ok(der::seq(&[
-                    &der::seq(&[&der::oid(&oid::RSA_ENCRYPTION), &der::null()]),
-                    &der::bits(pk.as_bytes()),
-                ]))
+                let algorithm = AlgorithmIdentifierOwned {
+                    oid: oid::RSA_ENCRYPTION,
+                    parameters: Some(Any::null()),
+                };
+                (algorithm, pk.as_bytes().to_vec())
             }
             Self::P256(k) => {
+                let curve = EcParameters::named(NamedCurve::P256);
+                let algorithm = AlgorithmIdentifierOwned {
+                    oid: oid::EC_PUBLIC_KEY,
+                    parameters: Some(Any::encode_from(&curve).map_err(encoding("SPKI"))?),
+                };
                 let point = k.verifying_key().to_sec1_point(false);
-                Ok(der::seq(&[
-                    &der::seq(&[&der::oid(&oid::EC_PUBLIC_KEY), &der::oid(&oid::SECP256R1)]),
-                    &der::bits(point.as_bytes()),
-                ]))
+                (algorithm, point.as_bytes().to_vec())
             }
-        }
+        };
+        Ok(SubjectPublicKeyInfoOwned {
+            algorithm,
+            subject_public_key: BitString::from_bytes(&key).map_err(encoding("SPKI"))?,
+        })
     }
 
     /// The subject key identifier: the first 20 bytes of SHA-256 over the SubjectPublicKeyInfo.
     pub fn key_id(&self) -> Result<Vec<u8>, PkiError> {
-        let spki = self.spki()?;
+        let spki = self.spki()?.to_der().map_err(encoding("SPKI"))?;
         Ok(Sha256::digest(&spki).get(..20).unwrap_or_default().to_vec())
     }
 
-    /// The signature AlgorithmIdentifier DER this key signs with.
-    pub fn signature_algorithm(&self) -> Vec<u8> {
+    /// The signature AlgorithmIdentifier this key signs with.
+    pub fn signature_algorithm(&self) -> AlgorithmIdentifierOwned {
         match self {
-            Self::Rsa(_) => der::seq(&[&der::oid(&oid::SHA256_WITH_RSA), &der::null()]),
-            Self::P256(_) => der::seq(&[&der::oid(&oid::ECDSA_SHA256)]),
+            Self::Rsa(_) => AlgorithmIdentifierOwned {
+                oid: oid::SHA256_WITH_RSA,
+                parameters: Some(Any::null()),
+            },
+            Self::P256(_) => AlgorithmIdentifierOwned {
+                oid: oid::ECDSA_SHA256,
+                parameters: None,
+            },
         }
     }
 

@@ -6,6 +6,7 @@
 //! every profile verifies against `fixtures/pki/csca`.
 
 pub mod cert;
+#[cfg(test)]
 mod der;
 pub mod drbg;
 mod embedded;
@@ -18,7 +19,7 @@ pub mod special;
 use thiserror::Error;
 
 pub use keys::SigningKey;
-pub use signed::{sign_card_security, sign_sod, signed_data};
+pub use signed::{sign_card_security, sign_sod, sign_sod_with, signed_data};
 pub use signer::{DocumentSigner, fixtures_dir, test_crl, test_trust_store};
 
 /// Errors of the test PKI.
@@ -31,6 +32,14 @@ pub enum PkiError {
     /// Signing failed.
     #[error("signing: {0}")]
     Sign(String),
+    /// A certificate, CRL or SignedData could not be encoded.
+    #[error("cannot encode {what}: {detail}")]
+    Encode {
+        /// What was being encoded.
+        what: &'static str,
+        /// The encoder's message.
+        detail: String,
+    },
     /// A fixture file could not be read.
     #[error("cannot read {path}: {detail}")]
     Io {

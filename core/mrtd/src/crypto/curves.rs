@@ -4,6 +4,7 @@
 //! the tests check G on the curve and n·G = O for every one of them.
 
 use super::CryptoError;
+use crate::oid::{self, AsOid, Oid};
 
 /// A named elliptic curve usable for PACE, Chip Authentication and signatures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -70,21 +71,31 @@ impl NamedCurve {
         NamedCurve::P521,
     ];
 
-    /// The curve's OID in dotted form (SEC 2 / RFC 5639).
-    pub fn oid(self) -> &'static str {
+    /// The curve's OID (SEC 2 / RFC 5639) from the [`crate::oid`] table: dotted and typed.
+    fn oids(self) -> (&'static str, Oid) {
         match self {
-            NamedCurve::P192 => "1.2.840.10045.3.1.1",
-            NamedCurve::P224 => "1.3.132.0.33",
-            NamedCurve::P256 => "1.2.840.10045.3.1.7",
-            NamedCurve::P384 => "1.3.132.0.34",
-            NamedCurve::P521 => "1.3.132.0.35",
-            NamedCurve::BrainpoolP192r1 => "1.3.36.3.3.2.8.1.1.3",
-            NamedCurve::BrainpoolP224r1 => "1.3.36.3.3.2.8.1.1.5",
-            NamedCurve::BrainpoolP256r1 => "1.3.36.3.3.2.8.1.1.7",
-            NamedCurve::BrainpoolP320r1 => "1.3.36.3.3.2.8.1.1.9",
-            NamedCurve::BrainpoolP384r1 => "1.3.36.3.3.2.8.1.1.11",
-            NamedCurve::BrainpoolP512r1 => "1.3.36.3.3.2.8.1.1.13",
+            NamedCurve::P192 => (oid::dotted::SECP192R1, oid::SECP192R1),
+            NamedCurve::P224 => (oid::dotted::SECP224R1, oid::SECP224R1),
+            NamedCurve::P256 => (oid::dotted::SECP256R1, oid::SECP256R1),
+            NamedCurve::P384 => (oid::dotted::SECP384R1, oid::SECP384R1),
+            NamedCurve::P521 => (oid::dotted::SECP521R1, oid::SECP521R1),
+            NamedCurve::BrainpoolP192r1 => (oid::dotted::BRAINPOOL_P192R1, oid::BRAINPOOL_P192R1),
+            NamedCurve::BrainpoolP224r1 => (oid::dotted::BRAINPOOL_P224R1, oid::BRAINPOOL_P224R1),
+            NamedCurve::BrainpoolP256r1 => (oid::dotted::BRAINPOOL_P256R1, oid::BRAINPOOL_P256R1),
+            NamedCurve::BrainpoolP320r1 => (oid::dotted::BRAINPOOL_P320R1, oid::BRAINPOOL_P320R1),
+            NamedCurve::BrainpoolP384r1 => (oid::dotted::BRAINPOOL_P384R1, oid::BRAINPOOL_P384R1),
+            NamedCurve::BrainpoolP512r1 => (oid::dotted::BRAINPOOL_P512R1, oid::BRAINPOOL_P512R1),
         }
+    }
+
+    /// The curve's OID as dotted text.
+    pub fn oid(self) -> &'static str {
+        self.oids().0
+    }
+
+    /// The curve's OID, typed.
+    pub fn object_id(self) -> Oid {
+        self.oids().1
     }
 
     /// The PACE standardized domain parameter ID (9303-11 §9.5.1).
@@ -121,12 +132,13 @@ impl NamedCurve {
         }
     }
 
-    /// Looks a curve up by its dotted OID.
-    pub fn from_oid(oid: &str) -> Result<Self, CryptoError> {
+    /// Looks a curve up by its OID (typed, or dotted text).
+    pub fn from_oid(oid: impl AsOid) -> Result<Self, CryptoError> {
+        let typed = oid.as_oid();
         Self::ALL
             .into_iter()
-            .find(|c| c.oid() == oid)
-            .ok_or_else(|| CryptoError::UnknownParameters(oid.to_owned()))
+            .find(|c| Some(c.object_id()) == typed)
+            .ok_or_else(|| CryptoError::UnknownParameters(oid.dotted()))
     }
 
     /// Looks a curve up by its PACE standardized domain parameter ID (8–18).

@@ -1,30 +1,19 @@
 //! Domain parameters as they appear in EF.CardAccess, EF.CardSecurity, DG14 and DS
 //! certificates: standardized IDs, named-curve OIDs, and explicit DER parameters.
 
-use der::asn1::{Any, BitString, ObjectIdentifier, OctetString, Uint};
-use der::{Decode, Sequence};
+use der::Decode;
+use der::Sequence;
+use der::asn1::{Any, Uint};
+use spki::AlgorithmIdentifierOwned;
 
 use super::CryptoError;
 use super::curves::NamedCurve;
 use super::dh::DhGroup;
 use super::dh_group::StandardDhGroup;
 use super::ec_group::EcGroup;
-use super::ec_params::{EcCurve, EcCurveParams};
-
-/// `id-ecPublicKey` (X9.62).
-pub const OID_EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
-/// `prime-field` (X9.62 FieldID).
-pub const OID_PRIME_FIELD: &str = "1.2.840.10045.1.1";
-/// `dhpublicnumber` (X9.42).
-pub const OID_DH_PUBLIC_NUMBER: &str = "1.2.840.10046.2.1";
-/// `dhKeyAgreement` (PKCS #3).
-pub const OID_DH_KEY_AGREEMENT: &str = "1.2.840.113549.1.3.1";
-/// `standardizedDomainParameters` (BSI TR-03110): parameters = INTEGER ID.
-pub const OID_STANDARDIZED_DOMAIN_PARAMETERS: &str = "0.4.0.127.0.7.1.2";
-/// `id-PK-DH` (BSI TR-03110).
-pub const OID_PK_DH: &str = "0.4.0.127.0.7.2.2.1.1";
-/// `id-PK-ECDH` (BSI TR-03110).
-pub const OID_PK_ECDH: &str = "0.4.0.127.0.7.2.2.1.2";
+use super::ec_parameters::EcParameters;
+use super::ec_params::EcCurve;
+use crate::oid::{self, AsOid, Oid};
 
 /// Domain parameters for key agreement and signatures: an elliptic curve or a MODP group.
 #[derive(Clone, Debug)]
@@ -33,31 +22,6 @@ pub enum DomainParameters {
     Ec(EcCurve),
     /// A Diffie–Hellman group (standard or explicit).
     Dh(DhGroup),
-}
-
-/// `SpecifiedECDomain` (SEC 1 §C.2 / X9.62), tolerant of a trailing hash field.
-#[derive(Sequence)]
-struct SpecifiedEcDomain {
-    version: u8,
-    field_id: FieldId,
-    curve: CurveDer,
-    base: OctetString,
-    order: Uint,
-    cofactor: Option<Uint>,
-    hash: Option<Any>,
-}
-
-#[derive(Sequence)]
-struct FieldId {
-    field_type: ObjectIdentifier,
-    parameters: Any,
-}
-
-#[derive(Sequence)]
-struct CurveDer {
-    a: OctetString,
-    b: OctetString,
-    seed: Option<BitString>,
 }
 
 /// X9.42 `DomainParameters` (p, g, q, j?, validationParms?) or PKCS #3 `DHParameter`
@@ -84,25 +48,15 @@ impl DomainParameters {
         NamedCurve::from_standardized_id(id).map(|c| DomainParameters::Ec(EcCurve::Named(c)))
     }
 
-    /// A named-curve OID (dotted text).
-    pub fn from_named_curve_oid(oid: &str) -> Result<Self, CryptoError> {
+    /// A named-curve OID.
+    pub fn from_named_curve_oid(oid: Oid) -> Result<Self, CryptoError> {
         NamedCurve::from_oid(oid).map(|c| DomainParameters::Ec(EcCurve::Named(c)))
     }
 
-    /// DER `ECParameters`: `namedCurve` OID or `specifiedCurve` (explicit prime-field
-    /// parameters; a match with a named curve yields that named curve).
+    /// DER `ECParameters` ([`EcParameters`]): `namedCurve` OID or `specifiedCurve` (explicit
+    /// prime-field parameters; a match with a named curve yields that named curve).
     pub fn from_ec_parameters_der(der: &[u8]) -> Result<Self, CryptoError> {
-        match der.first() {
-            Some(0x06) => {
-                let oid: ObjectIdentifier = ObjectIdentifier::from_der(der).map_err(malformed)?;
-                Self::from_named_curve_oid(&oid.to_string())
-            }
-            Some(0x30) => {
-                parse_specified(der).map(|p| DomainParameters::Ec(EcCurve::from_params(p)))
-            }
-            Some(0x05) => Err(CryptoError::Unsupported("implicitCA EC parameters")),
-            _ => Err(CryptoError::MalformedParameters("ECParameters")),
-        }
+        EcParameters::parse(der)?.curve().map(DomainParameters::Ec)
     }
 
     /// DER X9.42 `DomainParameters` (p, g, q) as used with `dhpublicnumber` and `id-PK-DH`.
@@ -120,21 +74,24 @@ impl DomainParameters {
         dh_from_parts(d.p.as_bytes(), d.g.as_bytes(), None)
     }
 
-    /// From an AlgorithmIdentifier: its OID (dotted) and the DER of its parameters.
+    /// From an AlgorithmIdentifier: its OID (typed, or dotted text) and the DER of its
+    /// parameters.
     ///
     /// Handles `id-ecPublicKey` and `id-PK-ECDH` (ECParameters), `dhpublicnumber` and
     /// `id-PK-DH` (X9.42 DomainParameters), `dhKeyAgreement` (PKCS #3) and
     /// `standardizedDomainParameters` (INTEGER ID).
     pub fn from_algorithm_identifier(
-        oid: &str,
+        algorithm: impl AsOid,
         params_der: Option<&[u8]>,
     ) -> Result<Self, CryptoError> {
         let params = || params_der.ok_or(CryptoError::MalformedParameters("missing parameters"));
-        match oid {
-            OID_EC_PUBLIC_KEY | OID_PK_ECDH => Self::from_ec_parameters_der(params()?),
-            OID_DH_PUBLIC_NUMBER | OID_PK_DH => Self::from_dh_domain_parameters_der(params()?),
-            OID_DH_KEY_AGREEMENT => Self::from_pkcs3_dh_parameter_der(params()?),
-            OID_STANDARDIZED_DOMAIN_PARAMETERS => {
+        match algorithm.as_oid() {
+            Some(oid::EC_PUBLIC_KEY | oid::ID_PK_ECDH) => Self::from_ec_parameters_der(params()?),
+            Some(oid::DH_PUBLIC_NUMBER | oid::ID_PK_DH) => {
+                Self::from_dh_domain_parameters_der(params()?)
+            }
+            Some(oid::DH_KEY_AGREEMENT) => Self::from_pkcs3_dh_parameter_der(params()?),
+            Some(oid::STANDARDIZED_DOMAIN_PARAMETERS) => {
                 let id = Uint::from_der(params()?).map_err(malformed)?;
                 let bytes = id.as_bytes();
                 if bytes.len() > 8 {
@@ -143,8 +100,54 @@ impl DomainParameters {
                 let id = bytes.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
                 Self::from_standardized_id(id)
             }
-            other => Err(CryptoError::UnknownParameters(other.to_owned())),
+            _ => Err(CryptoError::UnknownParameters(algorithm.dotted())),
         }
+    }
+
+    /// The AlgorithmIdentifier that spells these parameters out: `id-ecPublicKey` with
+    /// explicit [`EcParameters`], `dhpublicnumber` with X9.42 `DomainParameters` (p, g, q), or
+    /// `dhKeyAgreement` with PKCS #3 `DHParameter` (p, g) for a group without q. The inverse
+    /// of [`DomainParameters::from_algorithm_identifier`].
+    pub fn explicit_algorithm_identifier(&self) -> Result<AlgorithmIdentifierOwned, CryptoError> {
+        let (algorithm, parameters) = match self {
+            DomainParameters::Ec(curve) => (
+                oid::EC_PUBLIC_KEY,
+                Any::encode_from(&EcParameters::specified(&curve.params())?),
+            ),
+            DomainParameters::Dh(group) => {
+                let uint = |v: &[u8]| Uint::new(v).map_err(malformed);
+                let q = group.q().map(|q| uint(&q)).transpose()?;
+                let algorithm = match q {
+                    Some(_) => oid::DH_PUBLIC_NUMBER,
+                    None => oid::DH_KEY_AGREEMENT,
+                };
+                let params = DhParamsDer {
+                    p: uint(&group.p())?,
+                    g: uint(&group.g())?,
+                    third: q,
+                    j: None,
+                    validation: None,
+                };
+                (algorithm, Any::encode_from(&params))
+            }
+        };
+        Ok(AlgorithmIdentifierOwned {
+            oid: algorithm,
+            parameters: Some(parameters.map_err(malformed)?),
+        })
+    }
+
+    /// `standardizedDomainParameters` with the PACE parameter ID, for standardized parameters.
+    pub fn standardized_algorithm_identifier(
+        &self,
+    ) -> Result<AlgorithmIdentifierOwned, CryptoError> {
+        let id = self.standardized_id().ok_or(CryptoError::Unsupported(
+            "explicit parameters have no standardized ID",
+        ))?;
+        Ok(AlgorithmIdentifierOwned {
+            oid: oid::STANDARDIZED_DOMAIN_PARAMETERS,
+            parameters: Some(Any::encode_from(&u64::from(id)).map_err(malformed)?),
+        })
     }
 
     /// The EC group (standard generator) for EC parameters.
@@ -182,49 +185,4 @@ fn dh_from_parts(p: &[u8], g: &[u8], q: Option<&[u8]>) -> Result<DomainParameter
         Some(s) => DhGroup::standard(s).map(DomainParameters::Dh),
         None => Ok(DomainParameters::Dh(explicit)),
     }
-}
-
-fn parse_specified(der: &[u8]) -> Result<EcCurveParams, CryptoError> {
-    let d = SpecifiedEcDomain::from_der(der).map_err(malformed)?;
-    if !(1..=3).contains(&d.version) {
-        return Err(CryptoError::MalformedParameters(
-            "SpecifiedECDomain version",
-        ));
-    }
-    let field_type = d.field_id.field_type.to_string();
-    if field_type != OID_PRIME_FIELD {
-        return Err(CryptoError::UnsupportedCurve(field_type));
-    }
-    let p: Uint = d.field_id.parameters.decode_as().map_err(malformed)?;
-    let base = d.base.as_bytes();
-    let (tag, coords) = base
-        .split_first()
-        .ok_or(CryptoError::MalformedParameters("empty base point"))?;
-    if *tag != 0x04 || coords.len() % 2 != 0 {
-        return Err(CryptoError::Unsupported(
-            "compressed or malformed base point",
-        ));
-    }
-    let (gx, gy) = coords
-        .split_at_checked(coords.len() / 2)
-        .ok_or(CryptoError::MalformedParameters("base point"))?;
-    let cofactor = match &d.cofactor {
-        None => 1,
-        Some(h) => {
-            let bytes = h.as_bytes();
-            if bytes.len() > 8 {
-                return Err(CryptoError::MalformedParameters("cofactor too large"));
-            }
-            bytes.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b))
-        }
-    };
-    EcCurveParams::new(
-        p.as_bytes(),
-        d.curve.a.as_bytes(),
-        d.curve.b.as_bytes(),
-        gx,
-        gy,
-        d.order.as_bytes(),
-        cofactor,
-    )
 }

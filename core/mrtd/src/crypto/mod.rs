@@ -41,6 +41,7 @@ mod dh;
 mod dh_group;
 mod domain;
 mod ec_group;
+mod ec_parameters;
 mod ec_params;
 mod ec_point;
 pub mod ecdsa;
@@ -54,11 +55,9 @@ mod weierstrass;
 pub use curves::{CurveConsts, NamedCurve};
 pub use dh::{DhGroup, DhKeyPair, DhPrivateKey};
 pub use dh_group::StandardDhGroup;
-pub use domain::{
-    DomainParameters, OID_DH_KEY_AGREEMENT, OID_DH_PUBLIC_NUMBER, OID_EC_PUBLIC_KEY, OID_PK_DH,
-    OID_PK_ECDH, OID_PRIME_FIELD, OID_STANDARDIZED_DOMAIN_PARAMETERS,
-};
+pub use domain::DomainParameters;
 pub use ec_group::{Backend, EcGroup};
+pub use ec_parameters::{Curve, EcParameters, FieldId, SpecifiedEcDomain};
 pub use ec_params::{EcCurve, EcCurveParams};
 pub use ec_point::{EcKeyPair, EcPoint, EcPrivateKey};
 pub use error::CryptoError;

@@ -59,6 +59,11 @@ impl GenericCurve {
     /// Builds a curve from big-endian parameters and checks that it is usable: p odd prime
     /// size ≥ 3 bits, 4a³ + 27b² ≠ 0, G on the curve, n odd. (Primality of p and n is not
     /// proven here; named curves are matched first and explicit ones come from signed data.)
+    ///
+    /// It takes the same seven values as [`super::EcCurveParams::new`], deliberately not an
+    /// `EcCurveParams`: that constructor normalises *data* (sizes only; the values are compared
+    /// to recognise named curves), this one builds the field arithmetic and checks the
+    /// mathematics, and its unit tests feed it raw values no `EcCurveParams` would hold.
     pub(crate) fn new(
         p: &[u8],
         a: &[u8],

@@ -1,7 +1,8 @@
 //! EF.CardSecurity: a SignedData whose content is the chip's signed SecurityInfos (incl. the
 //! chip-authentication public keys PACE-CAM relies on). Verified like EF.SOD.
 
-use crate::pa::{certificate::Certificate, error::PaError, oid, signed_data::SignedData, tlv};
+use crate::oid;
+use crate::pa::{certificate::Certificate, error::PaError, signed_data::SignedData};
 
 /// A parsed EF.CardSecurity.
 #[derive(Debug, Clone)]
@@ -12,8 +13,8 @@ pub struct CardSecurity {
 impl CardSecurity {
     /// Parses EF.CardSecurity (a ContentInfo, DER or BER; trailing padding ignored).
     pub fn parse(bytes: &[u8]) -> Result<Self, PaError> {
-        let signed = SignedData::parse(tlv::parse_first(bytes)?.raw)?;
-        signed.require_content_type(
+        let signed = SignedData::parse_file(
+            bytes,
             oid::SECURITY_OBJECT,
             "0.4.0.127.0.7.3.2.1 (id-SecurityObject)",
         )?;

@@ -2,11 +2,13 @@
 //! RSA or EC. The key is what [`crate::active_authentication`] verifies the chip's
 //! signature with; it only means something once DG15 is bound to a trusted EF.SOD.
 
+use der::asn1::UintRef;
 use serde::{Serialize, Serializer};
 use tapid_card::tlv::{Tag, Tlv, TlvError};
 
 use crate::crypto::{DomainParameters, EcGroup};
-use crate::pa::{PublicKeyInfo, oid};
+use crate::oid;
+use crate::pa::PublicKeyInfo;
 
 /// Largest RSA modulus accepted when parsing (16384 bits); larger keys are hostile input.
 pub const MAX_RSA_MODULUS_BYTES: usize = 2048;
@@ -106,7 +108,7 @@ impl Dg15PublicKey {
             oid::RSA_ENCRYPTION => rsa_key(&info.key).map(Self::Rsa),
             oid::EC_PUBLIC_KEY => {
                 let params = DomainParameters::from_algorithm_identifier(
-                    &oid::EC_PUBLIC_KEY.to_string(),
+                    oid::EC_PUBLIC_KEY,
                     info.algorithm.params.as_deref(),
                 )
                 .map_err(|e| Dg15Error::EcParameters(e.to_string()))?;
@@ -141,19 +143,10 @@ impl Dg15PublicKey {
 
 /// PKCS#1 `RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }`.
 fn rsa_key(der: &[u8]) -> Result<RsaPublicKey, Dg15Error> {
-    let seq = Tlv::parse_tagged(der, Tag(0x30)).map_err(|_| Dg15Error::MalformedRsaKey)?;
-    let mut fields = seq.children();
-    let mut integer = || match fields.next() {
-        Some(Ok(t)) if t.tag == Tag(0x02) && t.value.first().is_some_and(|b| b & 0x80 == 0) => {
-            Ok(trim(t.value))
-        }
-        _ => Err(Dg15Error::MalformedRsaKey),
-    };
-    let modulus = integer()?;
-    let exponent = integer()?;
-    if fields.next().is_some() {
-        return Err(Dg15Error::MalformedRsaKey);
-    }
+    let key: rsa::pkcs1::RsaPublicKey<UintRef<'_>> =
+        der::Decode::from_der(der).map_err(|_| Dg15Error::MalformedRsaKey)?;
+    let modulus = key.modulus.as_bytes();
+    let exponent = key.public_exponent.as_bytes();
     if modulus.len() > MAX_RSA_MODULUS_BYTES || exponent.len() > MAX_RSA_EXPONENT_BYTES {
         return Err(Dg15Error::RsaKeyTooLarge(modulus.len()));
     }
@@ -169,11 +162,6 @@ fn rsa_key(der: &[u8]) -> Result<RsaPublicKey, Dg15Error> {
         exponent: exponent.to_vec(),
         bits,
     })
-}
-
-fn trim(bytes: &[u8]) -> &[u8] {
-    let zeros = bytes.iter().take_while(|b| **b == 0).count();
-    bytes.get(zeros..).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -1,15 +1,56 @@
 //! EF.SOD: the Document Security Object (ICAO 9303-10 §4.6.2), a SignedData over an
 //! LDSSecurityObject that lists the hash of every data group.
 
+use der::{
+    Sequence,
+    asn1::{AnyRef, OctetString},
+};
+use spki::AlgorithmIdentifierRef;
+
+use crate::oid;
 use crate::pa::{
-    algorithm::{AlgorithmId, parse_small_uint},
     certificate::Certificate,
     error::PaError,
     hash::HashAlgorithm,
-    oid,
     signed_data::{SignedData, SignerInfo},
-    tlv::{self},
+    tlv,
 };
+
+/// `LDSSecurityObject ::= SEQUENCE { version LDSSecurityObjectVersion, hashAlgorithm
+/// DigestAlgorithmIdentifier, dataGroupHashValues SEQUENCE SIZE (2..ub-DataGroups) OF
+/// DataGroupHash, ldsVersionInfo LDSVersionInfo OPTIONAL }` (9303-10 §4.6.2.2): what
+/// [`Sod::parse`] decodes and the chip side (the emulator) encodes.
+#[derive(Sequence)]
+pub struct LdsSecurityObject<'a> {
+    /// 0, or 1 with `lds_version_info` (LDS 1.8).
+    pub version: u64,
+    /// The hash algorithm of the data group hashes.
+    pub hash_algorithm: AlgorithmIdentifierRef<'a>,
+    /// The data group numbers and hashes.
+    pub data_group_hash_values: Vec<DataGroupHash>,
+    /// LDS and Unicode versions (version 1 only).
+    pub lds_version_info: Option<LdsVersionInfo<'a>>,
+}
+
+/// `DataGroupHash ::= SEQUENCE { dataGroupNumber DataGroupNumber, dataGroupHashValue OCTET
+/// STRING }`.
+#[derive(Sequence)]
+pub struct DataGroupHash {
+    /// The data group number (1–16).
+    pub number: u64,
+    /// The hash of the data group as read from the chip.
+    pub value: OctetString,
+}
+
+/// `LDSVersionInfo ::= SEQUENCE { ldsVersion PrintableString, unicodeVersion PrintableString }`
+/// (read as text whatever the string type).
+#[derive(Sequence)]
+pub struct LdsVersionInfo<'a> {
+    /// e.g. `0108`.
+    pub lds_version: AnyRef<'a>,
+    /// e.g. `040000`.
+    pub unicode_version: AnyRef<'a>,
+}
 
 /// A parsed EF.SOD.
 #[derive(Debug, Clone)]
@@ -29,7 +70,7 @@ impl Sod {
             Some(0x77) => tlv::parse_first(bytes)?.content,
             _ => bytes,
         };
-        let signed = SignedData::parse(trim_to_first(content_info)?)?;
+        let signed = SignedData::parse(tlv::parse_first(content_info)?.raw)?;
         // Some issuers (seen on a Chinese passport) put the LDSSecurityObject under id-data;
         // it is accepted here and flagged, and the verification policy decides.
         let legacy_content_type = signed.content_type == oid::ID_DATA;
@@ -39,28 +80,19 @@ impl Sod {
                 "2.23.136.1.1.1 (ldsSecurityObject)",
             )?;
         }
-        let lso = tlv::parse_single(&signed.content)?.expect(0x30, "LDSSecurityObject")?;
-        let mut f = lso.children();
-        let version = parse_small_uint(f.next_required("LDSSecurityObject version")?)?;
-        if version > 1 {
+        let lso: LdsSecurityObject<'_> = tlv::decode(&signed.content, "LDSSecurityObject")?;
+        if lso.version > 1 {
             return Err(PaError::Malformed("LDSSecurityObject version"));
         }
-        let hash_algorithm = HashAlgorithm::from_oid(
-            &AlgorithmId::from_tlv(f.next_required("hashAlgorithm")?)?.oid,
-        )?;
-        let mut dg_hashes = Vec::new();
-        for entry in f
-            .next_required("dataGroupHashValues")?
-            .expect(0x30, "dataGroupHashValues")?
-            .children()
-        {
-            let mut e = entry?.expect(0x30, "DataGroupHash")?.children();
-            let number = parse_small_uint(e.next_required("dataGroupNumber")?)?;
-            let number = u8::try_from(number)
+        let version = lso.version;
+        let hash_algorithm = HashAlgorithm::from_oid(&lso.hash_algorithm.oid)?;
+        let mut dg_hashes: Vec<(u8, Vec<u8>)> = Vec::new();
+        for entry in lso.data_group_hash_values {
+            let number = u8::try_from(entry.number)
                 .ok()
                 .filter(|n| (1..=16).contains(n))
                 .ok_or(PaError::Malformed("dataGroupNumber"))?;
-            let hash = e.next_required("dataGroupHashValue")?.octets()?;
+            let hash = Vec::from(entry.value.into_bytes());
             if hash.len() != hash_algorithm.output_len() {
                 return Err(PaError::Malformed("dataGroupHashValue length"));
             }
@@ -69,17 +101,10 @@ impl Sod {
             }
             dg_hashes.push((number, hash));
         }
-        let lds_version = match f.next().transpose()? {
-            Some(info) => {
-                let mut v = info.expect(0x30, "LDSVersionInfo")?.children();
-                let lds =
-                    String::from_utf8_lossy(v.next_required("ldsVersion")?.content).into_owned();
-                let unicode = String::from_utf8_lossy(v.next_required("unicodeVersion")?.content)
-                    .into_owned();
-                Some((lds, unicode))
-            }
-            None => None,
-        };
+        let text = |s: AnyRef<'_>| String::from_utf8_lossy(s.value()).into_owned();
+        let lds_version = lso
+            .lds_version_info
+            .map(|v| (text(v.lds_version), text(v.unicode_version)));
         Ok(Self {
             signed,
             version,
@@ -140,9 +165,4 @@ impl Sod {
     pub fn signed_data(&self) -> &SignedData {
         &self.signed
     }
-}
-
-/// Drops padding after the first element (chips pad files; the SignedData must still be whole).
-fn trim_to_first(bytes: &[u8]) -> Result<&[u8], PaError> {
-    tlv::parse_first(bytes).map(|t| t.raw)
 }

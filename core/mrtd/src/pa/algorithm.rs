@@ -1,16 +1,18 @@
 //! AlgorithmIdentifiers and the signature schemes they name (PKCS#1 v1.5, RSASSA-PSS, ECDSA).
 
 use const_oid::ObjectIdentifier;
+use der::{Encode, Sequence};
 use serde::Serialize;
+use spki::AlgorithmIdentifierOwned;
 
 use super::{
     error::PaError,
     hash::HashAlgorithm,
-    oid,
-    tlv::{self, Tlv},
+    tlv::{self, decode_error},
 };
+use crate::oid;
 
-/// An AlgorithmIdentifier with its parameters kept as the original encoding.
+/// An AlgorithmIdentifier with its parameters kept as their encoding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlgorithmId {
     /// The algorithm OID.
@@ -20,47 +22,29 @@ pub struct AlgorithmId {
 }
 
 impl AlgorithmId {
-    /// Parses an AlgorithmIdentifier SEQUENCE element.
-    pub(crate) fn from_tlv(t: Tlv<'_>) -> Result<Self, PaError> {
-        let t = t.expect(0x30, "AlgorithmIdentifier")?;
-        let mut r = t.children();
-        let oid = parse_oid(r.next_required("AlgorithmIdentifier OID")?)?;
-        let params = r.next().transpose()?.map(|p| p.raw.to_vec());
-        Ok(Self { oid, params })
+    /// From a decoded AlgorithmIdentifier.
+    pub(crate) fn from_typed(alg: &AlgorithmIdentifierOwned) -> Result<Self, PaError> {
+        let params = alg
+            .parameters
+            .as_ref()
+            .map(Encode::to_der)
+            .transpose()
+            .map_err(|e| decode_error("AlgorithmIdentifier parameters", e))?;
+        Ok(Self {
+            oid: alg.oid,
+            params,
+        })
     }
 
-    /// Parses an AlgorithmIdentifier from its DER encoding.
+    /// Parses an AlgorithmIdentifier from its DER (or BER) encoding.
     pub fn from_der(bytes: &[u8]) -> Result<Self, PaError> {
-        Self::from_tlv(tlv::parse_single(bytes)?)
+        Self::from_typed(&tlv::decode(bytes, "AlgorithmIdentifier")?)
     }
 
     /// Whether parameters are absent or an ASN.1 NULL.
     pub fn params_absent_or_null(&self) -> bool {
         matches!(self.params.as_deref(), None | Some([0x05, 0x00]))
     }
-}
-
-/// Decodes an OBJECT IDENTIFIER element.
-pub(crate) fn parse_oid(t: Tlv<'_>) -> Result<ObjectIdentifier, PaError> {
-    let t = t.expect(0x06, "OBJECT IDENTIFIER")?;
-    ObjectIdentifier::from_bytes(t.content).map_err(|e| PaError::Decode {
-        what: "OID",
-        detail: e.to_string(),
-    })
-}
-
-/// Decodes a small non-negative INTEGER element (versions, salt lengths, DG numbers).
-pub(crate) fn parse_small_uint(t: Tlv<'_>) -> Result<u64, PaError> {
-    let t = t.expect(0x02, "INTEGER")?;
-    if t.content.is_empty()
-        || t.content.len() > 8
-        || t.content.first().is_some_and(|b| b & 0x80 != 0)
-    {
-        return Err(PaError::Malformed("small INTEGER"));
-    }
-    Ok(t.content
-        .iter()
-        .fold(0u64, |acc, &b| (acc << 8) | u64::from(b)))
 }
 
 /// How a signature value is to be checked.
@@ -136,43 +120,53 @@ impl SignatureScheme {
     }
 }
 
-/// RSASSA-PSS-params: `[0]` hash (default SHA-1), `[1]` MGF (default MGF1-SHA-1),
-/// `[2]` salt length (default 20), `[3]` trailer field (must be 1).
+/// `RSASSA-PSS-params ::= SEQUENCE { hashAlgorithm [0] DEFAULT sha1, maskGenAlgorithm [1]
+/// DEFAULT mgf1SHA1, saltLength [2] DEFAULT 20, trailerField [3] DEFAULT trailerFieldBC(1) }`
+/// (RFC 4055; explicit tags).
+#[derive(Sequence)]
+struct PssParams {
+    #[asn1(context_specific = "0", optional = "true")]
+    hash: Option<AlgorithmIdentifierOwned>,
+    #[asn1(context_specific = "1", optional = "true")]
+    mask_gen: Option<AlgorithmIdentifierOwned>,
+    #[asn1(context_specific = "2", optional = "true")]
+    salt_len: Option<u64>,
+    #[asn1(context_specific = "3", optional = "true")]
+    trailer: Option<u64>,
+}
+
+/// RSASSA-PSS-params with their defaults (SHA-1, MGF1-SHA-1, salt 20, trailer 1).
 fn parse_pss_params(params: Option<&[u8]>) -> Result<SignatureScheme, PaError> {
     let mut hash = HashAlgorithm::Sha1;
     let mut mgf_hash = HashAlgorithm::Sha1;
     let mut salt_len = 20usize;
     if let Some(bytes) = params.filter(|p| *p != [0x05, 0x00]) {
-        let seq = tlv::parse_single(bytes)?.expect(0x30, "RSASSA-PSS-params")?;
-        for field in seq.children() {
-            let field = field?;
-            let inner = field.children().next_required("RSASSA-PSS-params field")?;
-            match field.tag {
-                0xA0 => hash = HashAlgorithm::from_oid(&AlgorithmId::from_tlv(inner)?.oid)?,
-                0xA1 => {
-                    let mgf = AlgorithmId::from_tlv(inner)?;
-                    if mgf.oid != oid::MGF1 {
-                        return Err(PaError::UnknownSignatureAlgorithm(format!(
-                            "PSS mask generation {}",
-                            mgf.oid
-                        )));
-                    }
-                    let mgf_params = mgf.params.ok_or(PaError::Malformed("MGF1 parameters"))?;
-                    mgf_hash = HashAlgorithm::from_oid(&AlgorithmId::from_der(&mgf_params)?.oid)?;
-                }
-                0xA2 => {
-                    salt_len = usize::try_from(parse_small_uint(inner)?)
-                        .map_err(|_| PaError::Malformed("salt length"))?
-                }
-                0xA3 => {
-                    if parse_small_uint(inner)? != 1 {
-                        return Err(PaError::UnknownSignatureAlgorithm(
-                            "PSS trailer field other than 1".into(),
-                        ));
-                    }
-                }
-                _ => return Err(PaError::Malformed("RSASSA-PSS-params field tag")),
+        let p: PssParams = tlv::decode(bytes, "RSASSA-PSS-params")?;
+        if let Some(h) = &p.hash {
+            hash = HashAlgorithm::from_oid(&h.oid)?;
+        }
+        if let Some(mgf) = &p.mask_gen {
+            if mgf.oid != oid::MGF1 {
+                return Err(PaError::UnknownSignatureAlgorithm(format!(
+                    "PSS mask generation {}",
+                    mgf.oid
+                )));
             }
+            let mgf_params: AlgorithmIdentifierOwned = mgf
+                .parameters
+                .as_ref()
+                .ok_or(PaError::Malformed("MGF1 parameters"))?
+                .decode_as()
+                .map_err(|e| decode_error("MGF1 parameters", e))?;
+            mgf_hash = HashAlgorithm::from_oid(&mgf_params.oid)?;
+        }
+        if let Some(len) = p.salt_len {
+            salt_len = usize::try_from(len).map_err(|_| PaError::Malformed("salt length"))?;
+        }
+        if p.trailer.is_some_and(|t| t != 1) {
+            return Err(PaError::UnknownSignatureAlgorithm(
+                "PSS trailer field other than 1".into(),
+            ));
         }
     }
     Ok(SignatureScheme::RsaPss {
@@ -180,24 +174,6 @@ fn parse_pss_params(params: Option<&[u8]>) -> Result<SignatureScheme, PaError> {
         mgf_hash,
         salt_len,
     })
-}
-
-/// The `signatureAlgorithm` and `signatureValue` that close every signed X.509 structure
-/// (certificate, CRL): the algorithm and the signature bytes without the BIT STRING's
-/// unused-bits octet.
-pub(crate) fn signature_parts(
-    parts: &mut super::tlv::Reader<'_>,
-) -> Result<(AlgorithmId, Vec<u8>), PaError> {
-    let algorithm = AlgorithmId::from_tlv(parts.next_required("signatureAlgorithm")?)?;
-    let bits = parts
-        .next_required("signatureValue")?
-        .expect(0x03, "signatureValue")?;
-    let signature = bits
-        .content
-        .get(1..)
-        .ok_or(PaError::Malformed("signatureValue"))?
-        .to_vec();
-    Ok((algorithm, signature))
 }
 
 #[cfg(test)]

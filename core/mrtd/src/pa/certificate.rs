@@ -1,25 +1,88 @@
 //! X.509 certificates as passive authentication needs them: the original TBS bytes for
 //! signature checks, names for matching, key identifiers, validity, key usage and country.
 //!
-//! Parsing uses x509-cert's `Raw` profile: real CSCA certificates have negative or over-long
-//! serial numbers and other quirks a strict RFC 5280 profile rejects.
+//! Each certificate is decoded once, with x509-cert's `Raw` profile (real CSCA certificates
+//! have negative or over-long serial numbers and other quirks a strict RFC 5280 profile
+//! rejects); [`Signed`] keeps the TBS part's original bytes, which the signature covers.
 
 use std::fmt;
 
-use der::Decode;
+use der::{
+    Decode, Encode, Reader, Sequence, Tagged,
+    asn1::{AnyRef, BitString, OctetStringRef},
+};
+use spki::AlgorithmIdentifierOwned;
 use x509_cert::{
-    certificate::{CertificateInner, Raw},
+    certificate::{Raw, TbsCertificateInner},
     ext::pkix::{AuthorityKeyIdentifier, BasicConstraints, KeyUsage, SubjectKeyIdentifier},
     name::Name,
 };
 
 use super::{
-    algorithm::{AlgorithmId, SignatureScheme, signature_parts},
+    algorithm::{AlgorithmId, SignatureScheme},
     error::PaError,
-    oid,
     signature::PublicKeyInfo,
-    tlv::{self},
+    tlv::decode_error,
 };
+use crate::oid;
+
+/// A signed X.509 structure (`Certificate`, `CertificateList`): `SEQUENCE { tbs, signatureAlgorithm,
+/// signatureValue }`, decoded once with the TBS part's original encoding kept beside its
+/// typed value.
+pub(crate) struct Signed<'a, T> {
+    /// The TBS part exactly as encoded (what the signature covers).
+    pub tbs_der: &'a [u8],
+    /// The TBS part, decoded.
+    pub tbs: T,
+    /// signatureAlgorithm.
+    pub signature_algorithm: AlgorithmId,
+    /// The signature bits.
+    pub signature: Vec<u8>,
+}
+
+impl<'a, T: Decode<'a, Error = der::Error>> Decode<'a> for Signed<'a, T> {
+    type Error = der::Error;
+
+    fn decode<R: Reader<'a>>(reader: &mut R) -> der::Result<Self> {
+        reader.sequence(|r| {
+            let tbs_der = r.tlv_bytes()?;
+            let tbs = T::from_der(tbs_der)?;
+            let algorithm: AlgorithmIdentifierOwned = r.decode()?;
+            let bits: BitString = r.decode()?;
+            let params = algorithm
+                .parameters
+                .as_ref()
+                .map(Encode::to_der)
+                .transpose()?;
+            Ok(Self {
+                tbs_der,
+                tbs,
+                signature_algorithm: AlgorithmId {
+                    oid: algorithm.oid,
+                    params,
+                },
+                signature: bits.raw_bytes().to_vec(),
+            })
+        })
+    }
+}
+
+impl<'a, T: Decode<'a, Error = der::Error>> Signed<'a, T> {
+    /// Decodes DER (trailing bytes are an error), naming `what` in the error.
+    pub fn parse(bytes: &'a [u8], what: &'static str) -> Result<Self, PaError> {
+        Self::from_der(bytes).map_err(|e| decode_error(what, e))
+    }
+}
+
+/// A Name's DER encoding.
+pub(crate) fn name_der(name: &Name) -> Result<Vec<u8>, PaError> {
+    name.to_der().map_err(|e| decode_error("Name", e))
+}
+
+/// A certificate or CRL Time as Unix seconds.
+pub(crate) fn unix_seconds(time: &x509_cert::time::Time) -> i64 {
+    i64::try_from(time.to_unix_duration().as_secs()).unwrap_or(i64::MAX)
+}
 
 /// A parsed certificate that keeps its original encoding.
 #[derive(Clone)]
@@ -65,41 +128,8 @@ impl fmt::Debug for Certificate {
 impl Certificate {
     /// Parses a DER certificate (trailing bytes are an error).
     pub fn from_der(bytes: &[u8]) -> Result<Self, PaError> {
-        let outer = tlv::parse_single(bytes)?.expect(0x30, "Certificate")?;
-        let mut parts = outer.children();
-        let tbs = parts
-            .next_required("tbsCertificate")?
-            .expect(0x30, "tbsCertificate")?;
-        let mut fields = tbs.children();
-        let mut next = fields.next_required("serialNumber")?;
-        if next.tag == 0xA0 {
-            next = fields.next_required("serialNumber")?;
-        }
-        let serial = next.expect(0x02, "serialNumber")?.content.to_vec();
-        let _sig = fields.next_required("signature")?;
-        let issuer_der = fields
-            .next_required("issuer")?
-            .expect(0x30, "issuer")?
-            .raw
-            .to_vec();
-        let _validity = fields.next_required("validity")?;
-        let subject_der = fields
-            .next_required("subject")?
-            .expect(0x30, "subject")?
-            .raw
-            .to_vec();
-        let spki = fields.next_required("subjectPublicKeyInfo")?;
-        let public_key = PublicKeyInfo::from_der(spki.raw)?;
-        let (signature_algorithm, signature) = signature_parts(&mut parts)?;
-
-        let parsed = CertificateInner::<Raw>::from_der(bytes).map_err(|e| PaError::Decode {
-            what: "certificate",
-            detail: e.to_string(),
-        })?;
-        let t = parsed.tbs_certificate();
-        let secs = |time: &x509_cert::time::Time| {
-            i64::try_from(time.to_unix_duration().as_secs()).unwrap_or(i64::MAX)
-        };
+        let signed = Signed::<TbsCertificateInner<Raw>>::parse(bytes, "certificate")?;
+        let t = &signed.tbs;
         let ski = t
             .get_extension::<SubjectKeyIdentifier>()
             .ok()
@@ -132,23 +162,23 @@ impl Certificate {
             .transpose();
         Ok(Self {
             der: bytes.to_vec(),
-            tbs: tbs.raw.to_vec(),
-            signature_algorithm,
-            signature,
+            tbs: signed.tbs_der.to_vec(),
+            subject_der: name_der(t.subject())?,
+            issuer_der: name_der(t.issuer())?,
+            serial: t.serial_number().as_bytes().to_vec(),
+            not_before: unix_seconds(&t.validity().not_before),
+            not_after: unix_seconds(&t.validity().not_after),
+            public_key: PublicKeyInfo::from_typed(t.subject_public_key_info())?,
             subject: t.subject().clone(),
             issuer: t.issuer().clone(),
-            subject_der,
-            issuer_der,
-            serial,
-            not_before: secs(&t.validity().not_before),
-            not_after: secs(&t.validity().not_after),
-            public_key,
             ski,
             aki,
             key_usage,
             is_ca,
             private_key_usage,
             document_types,
+            signature_algorithm: signed.signature_algorithm,
+            signature: signed.signature,
         })
     }
 
@@ -292,24 +322,29 @@ impl Certificate {
 }
 
 /// `PrivateKeyUsagePeriod ::= SEQUENCE { notBefore [0] GeneralizedTime OPTIONAL,
-/// notAfter [1] GeneralizedTime OPTIONAL }` (implicit tags).
+/// notAfter [1] GeneralizedTime OPTIONAL }` (implicit tags). The times are taken as text, so
+/// that the fractional seconds some issuers write (not DER) still parse.
+#[derive(Sequence)]
+struct PrivateKeyUsagePeriodDer<'a> {
+    #[asn1(context_specific = "0", tag_mode = "IMPLICIT", optional = "true")]
+    not_before: Option<&'a OctetStringRef>,
+    #[asn1(context_specific = "1", tag_mode = "IMPLICIT", optional = "true")]
+    not_after: Option<&'a OctetStringRef>,
+}
+
 fn parse_private_key_usage(value: &[u8]) -> Result<PrivateKeyUsagePeriod, PaError> {
-    let seq = tlv::parse_single(value)?.expect(0x30, "PrivateKeyUsagePeriod")?;
-    let mut period = PrivateKeyUsagePeriod {
-        not_before: None,
-        not_after: None,
+    let period: PrivateKeyUsagePeriodDer<'_> = super::tlv::decode(value, "PrivateKeyUsagePeriod")?;
+    let time = |t: Option<&OctetStringRef>| {
+        t.map(|t| {
+            parse_generalized_time(t.as_bytes())
+                .ok_or(PaError::Malformed("PrivateKeyUsagePeriod time"))
+        })
+        .transpose()
     };
-    for field in seq.children() {
-        let field = field?;
-        let time = parse_generalized_time(field.content)
-            .ok_or(PaError::Malformed("PrivateKeyUsagePeriod time"))?;
-        match field.tag {
-            0x80 => period.not_before = Some(time),
-            0x81 => period.not_after = Some(time),
-            _ => return Err(PaError::Malformed("PrivateKeyUsagePeriod field")),
-        }
-    }
-    Ok(period)
+    Ok(PrivateKeyUsagePeriod {
+        not_before: time(period.not_before)?,
+        not_after: time(period.not_after)?,
+    })
 }
 
 /// `YYYYMMDDHHMMSS[.fff]Z` → Unix seconds.
@@ -338,12 +373,13 @@ fn parse_generalized_time(content: &[u8]) -> Option<i64> {
 /// the version and the SET (an Indonesian DS holds `SEQUENCE { "P" }`), so strings directly in
 /// the SEQUENCE are accepted too.
 fn parse_document_types(value: &[u8]) -> Result<Vec<String>, PaError> {
-    let seq = tlv::parse_single(value)?.expect(0x30, "DocumentTypeListSyntax")?;
+    let malformed = |e| decode_error("DocumentTypeListSyntax", e);
+    let fields: Vec<AnyRef<'_>> = super::tlv::decode(value, "DocumentTypeListSyntax")?;
     let mut types = Vec::new();
-    let mut push = |t: super::tlv::Tlv<'_>| -> Result<(), PaError> {
-        match t.tag {
-            0x13 | 0x0C => {
-                let s = std::str::from_utf8(t.content)
+    let mut push = |t: AnyRef<'_>| -> Result<(), PaError> {
+        match t.tag() {
+            der::Tag::PrintableString | der::Tag::Utf8String => {
+                let s = std::str::from_utf8(t.value())
                     .map_err(|_| PaError::Malformed("DocumentType"))?
                     .trim()
                     .to_ascii_uppercase();
@@ -356,13 +392,14 @@ fn parse_document_types(value: &[u8]) -> Result<Vec<String>, PaError> {
             _ => Err(PaError::Malformed("DocumentType")),
         }
     };
-    for (i, field) in seq.children().enumerate() {
-        let field = field?;
-        match field.tag {
-            0x02 if i == 0 => {}
-            0x31 => {
-                for t in field.children() {
-                    push(t?)?;
+    for (i, field) in fields.into_iter().enumerate() {
+        match field.tag() {
+            der::Tag::Integer if i == 0 => {}
+            der::Tag::Set => {
+                // The strings in their encoded order (a typed SET OF would re-sort them).
+                let mut r = der::SliceReader::new(field.value()).map_err(malformed)?;
+                while !der::Reader::is_finished(&r) {
+                    push(r.decode().map_err(malformed)?)?;
                 }
             }
             _ => push(field)?,

@@ -2,15 +2,15 @@
 
 use der::Decode;
 use x509_cert::{
-    certificate::Raw, crl::CertificateList, ext::pkix::AuthorityKeyIdentifier, name::Name,
+    certificate::Raw, crl::TbsCertList, ext::pkix::AuthorityKeyIdentifier, name::Name,
 };
 
 use super::{
-    algorithm::{AlgorithmId, SignatureScheme, signature_parts},
-    certificate::Certificate,
+    algorithm::{AlgorithmId, SignatureScheme},
+    certificate::{Certificate, Signed, name_der, unix_seconds},
     error::PaError,
-    tlv,
 };
+use crate::oid;
 
 /// A parsed CRL keeping the original TBS bytes for the signature check.
 #[derive(Debug, Clone)]
@@ -27,38 +27,15 @@ pub struct Crl {
 }
 
 impl Crl {
-    /// Parses a DER CRL.
+    /// Parses a DER CRL (decoded once; the TBS part keeps its original bytes).
     pub fn from_der(bytes: &[u8]) -> Result<Self, PaError> {
-        let outer = tlv::parse_single(bytes)?.expect(0x30, "CertificateList")?;
-        let mut parts = outer.children();
-        let tbs = parts
-            .next_required("tbsCertList")?
-            .expect(0x30, "tbsCertList")?;
-        let mut fields = tbs.children();
-        let mut next = fields.next_required("signature")?;
-        if next.tag == 0x02 {
-            next = fields.next_required("signature")?;
-        }
-        let _ = next;
-        let issuer_der = fields
-            .next_required("issuer")?
-            .expect(0x30, "issuer")?
-            .raw
-            .to_vec();
-        let (signature_algorithm, signature) = signature_parts(&mut parts)?;
-        let parsed = CertificateList::<Raw>::from_der(bytes).map_err(|e| PaError::Decode {
-            what: "CRL",
-            detail: e.to_string(),
-        })?;
-        let t = &parsed.tbs_cert_list;
-        let secs = |time: &x509_cert::time::Time| {
-            i64::try_from(time.to_unix_duration().as_secs()).unwrap_or(i64::MAX)
-        };
+        let signed = Signed::<TbsCertList<Raw>>::parse(bytes, "CRL")?;
+        let t = &signed.tbs;
         let authority_key_id = t
             .crl_extensions
             .iter()
             .flatten()
-            .find(|e| e.extn_id == super::oid::EXT_AUTHORITY_KEY_ID)
+            .find(|e| e.extn_id == oid::EXT_AUTHORITY_KEY_ID)
             .and_then(|e| AuthorityKeyIdentifier::from_der(e.extn_value.as_bytes()).ok())
             .and_then(|a| a.key_identifier.map(|k| k.as_bytes().to_vec()));
         let revoked = t
@@ -68,13 +45,13 @@ impl Crl {
             .map(|r| r.serial_number.as_bytes().to_vec())
             .collect();
         Ok(Self {
-            tbs: tbs.raw.to_vec(),
-            signature_algorithm,
-            signature,
+            tbs: signed.tbs_der.to_vec(),
+            signature_algorithm: signed.signature_algorithm,
+            signature: signed.signature,
             issuer: t.issuer.clone(),
-            issuer_der,
-            this_update: secs(&t.this_update),
-            next_update: t.next_update.as_ref().map(secs),
+            issuer_der: name_der(&t.issuer)?,
+            this_update: unix_seconds(&t.this_update),
+            next_update: t.next_update.as_ref().map(unix_seconds),
             authority_key_id,
             revoked,
         })

@@ -5,7 +5,8 @@
 
 use std::fmt;
 
-use super::{oid, tlv};
+use super::tlv;
+use crate::oid;
 
 /// What a file looks like.
 #[derive(Debug, Clone, PartialEq, Eq)]

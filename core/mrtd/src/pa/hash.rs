@@ -4,7 +4,8 @@ use const_oid::ObjectIdentifier;
 use digest::Digest;
 use serde::{Deserialize, Serialize};
 
-use super::{error::PaError, oid};
+use super::error::PaError;
+use crate::oid;
 
 /// A SHA-1/SHA-2 hash algorithm, as named by an AlgorithmIdentifier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,14 +7,13 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::{
-    algorithm::parse_small_uint,
     certificate::Certificate,
     error::PaError,
     file_kind::{FileKind, identify},
-    oid,
     signed_data::SignedData,
     tlv,
 };
+use crate::oid;
 
 /// A certificate of the list that could not be used, with the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -60,11 +59,18 @@ impl MasterList {
     }
 
     fn parse_inner(bytes: &[u8]) -> Result<Self, PaError> {
-        let signed = SignedData::parse(tlv::parse_first(bytes)?.raw)?;
-        signed.require_content_type(oid::CSCA_MASTER_LIST, "2.23.136.1.1.2 (cscaMasterList)")?;
+        let signed = SignedData::parse_file(
+            bytes,
+            oid::CSCA_MASTER_LIST,
+            "2.23.136.1.1.2 (cscaMasterList)",
+        )?;
+        // Walked, not decoded as a typed SET OF: each certificate is decoded on its own, so
+        // one odd entry is skipped and reported instead of failing the list.
         let list = tlv::parse_single(&signed.content)?.expect(0x30, "CscaMasterList")?;
         let mut f = list.children();
-        let _version = parse_small_uint(f.next_required("CscaMasterList version")?)?;
+        let _version: u64 = f
+            .next_required("CscaMasterList version")?
+            .decode("CscaMasterList version")?;
         let cert_list = f.next_required("certList")?.expect(0x31, "certList")?;
         let mut certificates = Vec::new();
         let mut skipped = Vec::new();

@@ -17,7 +17,6 @@ pub mod file_kind;
 pub mod hash;
 pub mod master_list;
 pub mod name;
-pub mod oid;
 pub mod policy;
 pub mod report;
 pub mod signature;

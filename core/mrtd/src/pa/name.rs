@@ -8,11 +8,10 @@
 //! for the directory string types: case-insensitive and with runs of white space collapsed.
 //! Values of other types (and strings that are not valid text) compare by tag and bytes.
 
-use super::{
-    algorithm::parse_oid,
-    error::PaError,
-    tlv::{self},
-};
+use der::{Encode, Tag, Tagged};
+use x509_cert::name::Name;
+
+use super::{error::PaError, tlv};
 
 /// One attribute of a Name in comparable form.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -25,10 +24,10 @@ struct Attribute {
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Value {
-    /// A directory string (Printable, UTF8, IA5, BMP, Teletex, Universal), prepared.
+    /// A directory string (Printable, UTF8, IA5, Visible, BMP, Teletex), prepared.
     Text(String),
     /// Anything else: tag and content octets.
-    Other(u8, Vec<u8>),
+    Other(Vec<u8>, Vec<u8>),
 }
 
 /// A Name as a sorted multiset of prepared attributes.
@@ -38,19 +37,14 @@ pub(crate) struct ComparableName(Vec<Attribute>);
 impl ComparableName {
     /// Parses a DER (or BER) Name: `SEQUENCE OF SET OF SEQUENCE { type, value }`.
     pub(crate) fn from_der(bytes: &[u8]) -> Result<Self, PaError> {
-        let name = tlv::parse_single(bytes)?.expect(0x30, "Name")?;
-        let mut attributes = Vec::new();
-        for rdn in name.children() {
-            for atv in rdn?.expect(0x31, "RelativeDistinguishedName")?.children() {
-                let mut f = atv?.expect(0x30, "AttributeTypeAndValue")?.children();
-                let oid = parse_oid(f.next_required("attribute type")?)?;
-                let value = f.next_required("attribute value")?;
-                attributes.push(Attribute {
-                    oid: oid.as_bytes().to_vec(),
-                    value: prepare(value.tag, value.content),
-                });
-            }
-        }
+        let name: Name = tlv::decode(bytes, "Name")?;
+        let mut attributes: Vec<Attribute> = name
+            .iter()
+            .map(|atv| Attribute {
+                oid: atv.oid.as_bytes().to_vec(),
+                value: prepare(atv.value.tag(), atv.value.value()),
+            })
+            .collect();
         attributes.sort();
         Ok(Self(attributes))
     }
@@ -67,7 +61,7 @@ impl ComparableName {
                 }
                 Value::Other(tag, bytes) => {
                     out.push(1);
-                    out.push(*tag);
+                    push_field(&mut out, tag);
                     push_field(&mut out, bytes);
                 }
             }
@@ -111,14 +105,15 @@ pub fn same_name(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Prepares a value: directory strings are decoded, case-folded and white space collapsed.
-fn prepare(tag: u8, content: &[u8]) -> Value {
+fn prepare(tag: Tag, content: &[u8]) -> Value {
     let text = match tag {
-        // UTF8String, PrintableString, IA5String, VisibleString.
-        0x0C | 0x13 | 0x16 | 0x1A => std::str::from_utf8(content).ok().map(str::to_owned),
+        Tag::Utf8String | Tag::PrintableString | Tag::Ia5String | Tag::VisibleString => {
+            std::str::from_utf8(content).ok().map(str::to_owned)
+        }
         // TeletexString: in practice Latin-1 in certificates.
-        0x14 => Some(content.iter().map(|&b| char::from(b)).collect()),
+        Tag::TeletexString => Some(content.iter().map(|&b| char::from(b)).collect()),
         // BMPString (UTF-16BE).
-        0x1E => {
+        Tag::BmpString => {
             let units: Option<Vec<u16>> = content.len().is_multiple_of(2).then(|| {
                 content
                     .chunks_exact(2)
@@ -132,21 +127,6 @@ fn prepare(tag: u8, content: &[u8]) -> Value {
             });
             units.and_then(|u| String::from_utf16(&u).ok())
         }
-        // UniversalString (UTF-32BE).
-        0x1C => content
-            .len()
-            .is_multiple_of(4)
-            .then(|| {
-                content
-                    .chunks_exact(4)
-                    .map(|c| {
-                        let mut b = [0u8; 4];
-                        b.copy_from_slice(c);
-                        char::from_u32(u32::from_be_bytes(b))
-                    })
-                    .collect::<Option<String>>()
-            })
-            .flatten(),
         _ => None,
     };
     match text {
@@ -156,7 +136,7 @@ fn prepare(tag: u8, content: &[u8]) -> Value {
                 .join(" ")
                 .to_lowercase(),
         ),
-        None => Value::Other(tag, content.to_vec()),
+        None => Value::Other(tag.to_der().unwrap_or_default(), content.to_vec()),
     }
 }
 

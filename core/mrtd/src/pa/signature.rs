@@ -3,14 +3,16 @@
 
 use rsa::{RsaPublicKey, pkcs1::DecodeRsaPublicKey, traits::SignatureScheme as _};
 
+use spki::SubjectPublicKeyInfoOwned;
+
 use super::{
     algorithm::{AlgorithmId, SignatureScheme},
     ec::EcKeyCurve,
     error::PaError,
     hash::HashAlgorithm,
-    oid,
-    tlv::{self},
+    tlv,
 };
+use crate::oid;
 
 /// A SubjectPublicKeyInfo: key algorithm (with curve parameters) and the key bits.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,21 +26,17 @@ pub struct PublicKeyInfo {
 impl PublicKeyInfo {
     /// Parses a DER SubjectPublicKeyInfo.
     pub fn from_der(bytes: &[u8]) -> Result<Self, PaError> {
-        let seq = tlv::parse_single(bytes)?.expect(0x30, "SubjectPublicKeyInfo")?;
-        let mut r = seq.children();
-        let algorithm = AlgorithmId::from_tlv(r.next_required("SPKI algorithm")?)?;
-        let bits = r
-            .next_required("SPKI key")?
-            .expect(0x03, "SPKI BIT STRING")?;
-        let (&unused, key) = bits
-            .content
-            .split_first()
-            .ok_or(PaError::Malformed("empty BIT STRING"))?;
-        if unused != 0 {
-            return Err(PaError::Malformed("SPKI BIT STRING with unused bits"));
-        }
+        Self::from_typed(&tlv::decode(bytes, "SubjectPublicKeyInfo")?)
+    }
+
+    /// From a decoded SubjectPublicKeyInfo (a key must use whole octets).
+    pub(crate) fn from_typed(spki: &SubjectPublicKeyInfoOwned) -> Result<Self, PaError> {
+        let key = spki
+            .subject_public_key
+            .as_bytes()
+            .ok_or(PaError::Malformed("SPKI BIT STRING with unused bits"))?;
         Ok(Self {
-            algorithm,
+            algorithm: AlgorithmId::from_typed(&spki.algorithm)?,
             key: key.to_vec(),
         })
     }

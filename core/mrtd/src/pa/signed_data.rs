@@ -1,19 +1,27 @@
 //! CMS SignedData (RFC 5652) as used by EF.SOD, EF.CardSecurity and CSCA master lists, read
 //! from the original bytes (DER or BER with indefinite lengths) so that the signed attributes
 //! are verified exactly as they were signed.
+//!
+//! The containers (ContentInfo, SignedData, SignerInfo, the signed attributes) are walked with
+//! the BER reader of [`super::tlv`], which keeps original bytes; every leaf (OIDs, versions,
+//! AlgorithmIdentifiers, certificates, times) is decoded with `der`. The `cms` crate's typed
+//! SignedData is not used here: it re-sorts the signed attributes (losing what was signed),
+//! and its `CertificateSet` decodes embedded certificates with the strict RFC 5280 profile,
+//! so one odd Document Signer certificate would make the whole EF.SOD unreadable.
 
 use const_oid::ObjectIdentifier;
-use der::Decode;
+use der::Sequence;
+use spki::AlgorithmIdentifierOwned;
 
 use super::{
-    algorithm::{AlgorithmId, SignatureScheme, parse_oid, parse_small_uint},
+    algorithm::{AlgorithmId, SignatureScheme},
     certificate::Certificate,
     error::PaError,
     hash::HashAlgorithm,
     name::same_name,
-    oid,
     tlv::{self, Tlv},
 };
+use crate::oid;
 
 /// How a SignerInfo names its certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,7 +117,7 @@ impl SignedData {
     pub fn parse(bytes: &[u8]) -> Result<Self, PaError> {
         let ci = tlv::parse_single(bytes)?.expect(0x30, "ContentInfo")?;
         let mut r = ci.children();
-        let ct = parse_oid(r.next_required("contentType")?)?;
+        let ct: ObjectIdentifier = r.next_required("contentType")?.decode("contentType")?;
         if ct != oid::SIGNED_DATA {
             return Err(PaError::NotSignedData(ct.to_string()));
         }
@@ -119,7 +127,7 @@ impl SignedData {
             .next_required("SignedData")?
             .expect(0x30, "SignedData")?;
         let mut f = sd.children();
-        let _version = parse_small_uint(f.next_required("version")?)?;
+        let _version: u64 = f.next_required("version")?.decode("SignedData version")?;
         let _digest_algorithms = f
             .next_required("digestAlgorithms")?
             .expect(0x31, "digestAlgorithms")?;
@@ -127,7 +135,8 @@ impl SignedData {
             .next_required("encapContentInfo")?
             .expect(0x30, "encapContentInfo")?;
         let mut e = eci.children();
-        let content_type = parse_oid(e.next_required("eContentType")?)?;
+        let content_type: ObjectIdentifier =
+            e.next_required("eContentType")?.decode("eContentType")?;
         let content = match e.next().transpose()? {
             Some(c) => c
                 .expect(0xA0, "eContent [0]")?
@@ -163,6 +172,23 @@ impl SignedData {
             unparsable_certificates,
             signer_infos,
         })
+    }
+
+    /// Parses the ContentInfo at the start of a file (chips pad files; the SignedData must be
+    /// whole) and requires eContentType `expected` (`name` is its text for the error).
+    pub(crate) fn parse_file(
+        bytes: &[u8],
+        expected: ObjectIdentifier,
+        name: &'static str,
+    ) -> Result<Self, PaError> {
+        let signed = Self::parse(tlv::parse_first(bytes)?.raw)?;
+        signed.require_content_type(expected, name)?;
+        Ok(signed)
+    }
+
+    /// The signingTime signed attribute of the first SignerInfo, Unix seconds.
+    pub fn signing_time(&self) -> Option<i64> {
+        self.signer_info().ok()?.signed_attrs.as_ref()?.signing_time
     }
 
     /// Fails unless eContentType is `expected`.
@@ -232,9 +258,22 @@ impl SignedData {
     }
 }
 
+/// `CMSAlgorithmProtection ::= SEQUENCE { digestAlgorithm, signatureAlgorithm [1] IMPLICIT
+/// OPTIONAL, macAlgorithm [2] IMPLICIT OPTIONAL }` (RFC 6211).
+#[derive(Sequence)]
+struct AlgorithmProtection {
+    digest_algorithm: AlgorithmIdentifierOwned,
+    #[asn1(context_specific = "1", tag_mode = "IMPLICIT", optional = "true")]
+    signature_algorithm: Option<AlgorithmIdentifierOwned>,
+    #[asn1(context_specific = "2", tag_mode = "IMPLICIT", optional = "true")]
+    mac_algorithm: Option<AlgorithmIdentifierOwned>,
+}
+
 fn parse_signer_info(t: Tlv<'_>) -> Result<SignerInfo, PaError> {
     let mut f = t.expect(0x30, "SignerInfo")?.children();
-    let _version = parse_small_uint(f.next_required("SignerInfo version")?)?;
+    let _version: u64 = f
+        .next_required("SignerInfo version")?
+        .decode("SignerInfo version")?;
     let sid_tlv = f.next_required("sid")?;
     let sid = match sid_tlv.tag {
         0x30 => {
@@ -254,7 +293,7 @@ fn parse_signer_info(t: Tlv<'_>) -> Result<SignerInfo, PaError> {
         0x80 => SignerId::SubjectKeyId(sid_tlv.content.to_vec()),
         _ => return Err(PaError::Malformed("SignerIdentifier")),
     };
-    let digest_algorithm = AlgorithmId::from_tlv(f.next_required("digestAlgorithm")?)?;
+    let digest_algorithm = AlgorithmId::from_der(f.next_required("digestAlgorithm")?.raw)?;
     let mut next = f.next_required("signatureAlgorithm")?;
     let signed_attrs = if next.tag == 0xA0 {
         let attrs = parse_signed_attrs(next)?;
@@ -263,7 +302,7 @@ fn parse_signer_info(t: Tlv<'_>) -> Result<SignerInfo, PaError> {
     } else {
         None
     };
-    let signature_algorithm = AlgorithmId::from_tlv(next)?;
+    let signature_algorithm = AlgorithmId::from_der(next.raw)?;
     let signature = f.next_required("signature")?.octets()?;
     Ok(SignerInfo {
         sid,
@@ -288,38 +327,28 @@ fn parse_signed_attrs(t: Tlv<'_>) -> Result<SignedAttributes, PaError> {
     };
     for attr in t.children() {
         let mut a = attr?.expect(0x30, "Attribute")?.children();
-        let ty = parse_oid(a.next_required("attrType")?)?;
+        let ty: ObjectIdentifier = a.next_required("attrType")?.decode("attrType")?;
         let value = a
             .next_required("attrValues")?
             .expect(0x31, "attrValues")?
             .children()
             .next_required("attrValue")?;
         match ty {
-            oid::ATTR_CONTENT_TYPE => attrs.content_type = Some(parse_oid(value)?),
+            oid::ATTR_CONTENT_TYPE => attrs.content_type = Some(value.decode("contentType")?),
             oid::ATTR_MESSAGE_DIGEST => attrs.message_digest = Some(value.octets()?),
             oid::ATTR_SIGNING_TIME => {
-                let time =
-                    x509_cert::time::Time::from_der(value.raw).map_err(|e| PaError::Decode {
-                        what: "signingTime",
-                        detail: e.to_string(),
-                    })?;
+                let time: x509_cert::time::Time = value.decode("signingTime")?;
                 attrs.signing_time = i64::try_from(time.to_unix_duration().as_secs()).ok();
             }
             oid::ATTR_ALGORITHM_PROTECTION => {
-                let mut p = value.expect(0x30, "CMSAlgorithmProtection")?.children();
-                let digest = AlgorithmId::from_tlv(p.next_required("digestAlgorithm")?)?;
-                let sig = match p.next().transpose()? {
-                    // [1] IMPLICIT AlgorithmIdentifier: re-tag as SEQUENCE to reuse the parser.
-                    Some(s) if s.tag == 0xA1 => {
-                        let mut seq = s.raw.to_vec();
-                        if let Some(first) = seq.first_mut() {
-                            *first = 0x30;
-                        }
-                        Some(AlgorithmId::from_der(&seq)?)
-                    }
-                    _ => None,
-                };
-                attrs.algorithm_protection = Some((digest, sig));
+                let p: AlgorithmProtection = value.decode("CMSAlgorithmProtection")?;
+                let sig = p
+                    .signature_algorithm
+                    .as_ref()
+                    .map(AlgorithmId::from_typed)
+                    .transpose()?;
+                attrs.algorithm_protection =
+                    Some((AlgorithmId::from_typed(&p.digest_algorithm)?, sig));
             }
             _ => {}
         }

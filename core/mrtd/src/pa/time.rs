@@ -1,5 +1,7 @@
 //! Unix times in reports: the human texts of passive authentication name instants as
 //! RFC 3339 UTC timestamps (`2024-01-01T00:00:00Z`); the typed fields stay Unix seconds.
+//! The calendar arithmetic here is the crate's only one (the reader's expiry check uses it);
+//! ASN.1 times are decoded and encoded by `der`/x509-cert.
 
 /// Formats Unix seconds as an RFC 3339 UTC timestamp.
 pub fn format_utc(unix: i64) -> String {
@@ -50,8 +52,9 @@ fn days_in_month(year: i64, month: u32) -> u32 {
     }
 }
 
-/// Days since 1970-01-01 → (year, month, day).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
+/// Days since 1970-01-01 → (year, month, day) in the proleptic Gregorian calendar
+/// (H. Hinnant's algorithm).
+pub(crate) fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);

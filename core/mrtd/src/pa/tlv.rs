@@ -1,8 +1,24 @@
-//! A minimal BER/DER TLV reader that keeps the original bytes of every element.
+//! The one hand-written ASN.1 reader: a BER walker over the CMS containers of passive
+//! authentication that keeps the original bytes of every element.
 //!
-//! CMS structures in passports are signed over their *original* encodings (signed attributes,
-//! TBS certificates), and some issuers use BER indefinite lengths. Typed decoders re-encode or
-//! reject such input, so the CMS layer walks the raw bytes with this reader instead.
+//! Everything typed is decoded with the `der` crate (certificates and CRLs with x509-cert,
+//! AlgorithmIdentifiers, keys, `ECParameters`, the LDSSecurityObject, attributes, names;
+//! [`decode`] and [`Tlv::decode`] hand an element to it). This walker exists for what `der`
+//! 0.8 does not do with real documents (measurements in `docs/design-decisions.md`):
+//!
+//! * CMS signs the *original* encoding of the signed attributes (and an X.509 signature the
+//!   original TBS). `der` re-sorts a `SET OF` it decodes as DER, and re-encodes lengths of one
+//!   it decodes as BER, so a typed SignerInfo only reproduces the signed bytes when they were
+//!   sorted DER to begin with. [`Tlv::raw`] keeps them.
+//! * Issuers use BER: indefinite lengths (the New Zealand SOD), definite-length *constructed*
+//!   OCTET STRINGs ([`Tlv::octets`] joins their chunks; `der`'s BER mode refuses them and joins
+//!   only indefinite-length ones), non-minimal lengths, non-canonical INTEGERs in SignerInfo
+//!   serial numbers (all refused by `der` even under BER rules).
+//! * One bad certificate must not make a master list unreadable: the walker hands each
+//!   `certList` entry to the typed decoder on its own.
+//! * [`super::file_kind`] recognises damaged and truncated files from their first elements.
+//!
+//! `tapid_card::tlv` is a different thing: ISO/IEC 7816-4 BER-TLV data objects of APDUs.
 
 use super::error::PaError;
 
@@ -33,6 +49,14 @@ impl<'a> Tlv<'a> {
         } else {
             Err(PaError::Malformed(what))
         }
+    }
+
+    /// Decodes the element with `der` as a `T` (see [`decode`]).
+    pub fn decode<T>(&self, what: &'static str) -> Result<T, PaError>
+    where
+        T: der::Decode<'a, Error = der::Error>,
+    {
+        decode(self.raw, what)
     }
 
     /// Content of an OCTET STRING, joining the chunks of a BER constructed encoding.
@@ -86,6 +110,23 @@ impl<'a> Iterator for Reader<'a> {
                 Some(Err(e))
             }
         }
+    }
+}
+
+/// Decodes one typed element with `der` under BER rules (which accept DER, and indefinite
+/// lengths inside the element), failing with a [`PaError::Decode`] that names `what`.
+pub(crate) fn decode<'a, T>(bytes: &'a [u8], what: &'static str) -> Result<T, PaError>
+where
+    T: der::Decode<'a, Error = der::Error>,
+{
+    T::from_ber(bytes).map_err(|e| decode_error(what, e))
+}
+
+/// A `der` error as a [`PaError::Decode`] naming `what`.
+pub(crate) fn decode_error(what: &'static str, e: der::Error) -> PaError {
+    PaError::Decode {
+        what,
+        detail: e.to_string(),
     }
 }
 

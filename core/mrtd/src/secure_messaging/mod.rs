@@ -348,29 +348,12 @@ impl SecureChannel {
     }
 
     fn parse_response(&self, raw: &ResponseApdu) -> Result<ResponseApdu, SmError> {
-        let mut cryptogram: Option<(Tag, Tlv<'_>)> = None;
-        let mut status = None;
-        let mut mac = None;
-        let mut mac_input = Vec::new();
-        for (obj, bytes) in objects(&raw.data) {
-            let obj = obj?;
-            if mac.is_some() {
-                return Err(SmError::UnexpectedObject(obj.tag));
-            }
-            match obj.tag {
-                DO85 | DO87 if cryptogram.is_none() && status.is_none() => {
-                    cryptogram = Some((obj.tag, obj))
-                }
-                DO99 if status.is_none() => status = Some(obj),
-                DO8E => {
-                    mac = Some(obj);
-                    continue;
-                }
-                other => return Err(SmError::UnexpectedObject(other)),
-            }
-            mac_input.extend_from_slice(bytes);
-        }
-        let mac = mac.ok_or(SmError::MissingObject(DO8E))?;
+        let Protected {
+            cryptogram,
+            second: status,
+            mac,
+            mac_input,
+        } = Protected::split(&raw.data, DO99)?;
         let status = status.ok_or(SmError::MissingObject(DO99))?;
         let expected = self.mac_over(&[&mac_input])?;
         if !symmetric::mac_eq(mac.value, &expected) {
@@ -385,7 +368,7 @@ impl SecureChannel {
         }
         let data = match cryptogram {
             None => Vec::new(),
-            Some((_, obj)) => self.open_cryptogram(obj)?,
+            Some(obj) => self.open_cryptogram(obj)?,
         };
         Ok(ResponseApdu { data, sw: raw.sw })
     }
@@ -404,27 +387,12 @@ impl SecureChannel {
         if cmd.cla & 0x0C != 0x0C {
             return Err(SmError::MissingObject(DO8E));
         }
-        let mut cryptogram: Option<Tlv<'_>> = None;
-        let mut le = None;
-        let mut mac = None;
-        let mut mac_input = Vec::new();
-        for (obj, bytes) in objects(&cmd.data) {
-            let obj = obj?;
-            if mac.is_some() {
-                return Err(SmError::UnexpectedObject(obj.tag));
-            }
-            match obj.tag {
-                DO85 | DO87 if cryptogram.is_none() && le.is_none() => cryptogram = Some(obj),
-                DO97 if le.is_none() => le = Some(obj),
-                DO8E => {
-                    mac = Some(obj);
-                    continue;
-                }
-                other => return Err(SmError::UnexpectedObject(other)),
-            }
-            mac_input.extend_from_slice(bytes);
-        }
-        let mac = mac.ok_or(SmError::MissingObject(DO8E))?;
+        let Protected {
+            cryptogram,
+            second: le,
+            mac,
+            mac_input,
+        } = Protected::split(&cmd.data, DO97)?;
         let header = symmetric::pad(&[cmd.cla, cmd.ins, cmd.p1, cmd.p2], self.alg.block_size());
         let expected = self.mac_over(&[&header, &mac_input])?;
         if !symmetric::mac_eq(mac.value, &expected) {
@@ -515,6 +483,47 @@ fn tlv_len_size(len: usize) -> usize {
         0x80..=0xFF => 2,
         0x100..=0xFFFF => 3,
         _ => 4,
+    }
+}
+
+/// The data objects of a protected APDU in the order 9303-11 §9.8 prescribes: an optional
+/// cryptogram (`85`/`87`), an optional second object (`99` status in responses, `97` Le in
+/// commands), then the MAC `8E`, which must come last; and the bytes the MAC covers.
+struct Protected<'a> {
+    cryptogram: Option<Tlv<'a>>,
+    second: Option<Tlv<'a>>,
+    mac: Tlv<'a>,
+    mac_input: Vec<u8>,
+}
+
+impl<'a> Protected<'a> {
+    fn split(data: &'a [u8], second_tag: Tag) -> Result<Self, SmError> {
+        let mut cryptogram = None;
+        let mut second = None;
+        let mut mac = None;
+        let mut mac_input = Vec::new();
+        for (obj, bytes) in objects(data) {
+            let obj = obj?;
+            if mac.is_some() {
+                return Err(SmError::UnexpectedObject(obj.tag));
+            }
+            match obj.tag {
+                DO85 | DO87 if cryptogram.is_none() && second.is_none() => cryptogram = Some(obj),
+                tag if tag == second_tag && second.is_none() => second = Some(obj),
+                DO8E => {
+                    mac = Some(obj);
+                    continue;
+                }
+                other => return Err(SmError::UnexpectedObject(other)),
+            }
+            mac_input.extend_from_slice(bytes);
+        }
+        Ok(Self {
+            cryptogram,
+            second,
+            mac: mac.ok_or(SmError::MissingObject(DO8E))?,
+            mac_input,
+        })
     }
 }
 

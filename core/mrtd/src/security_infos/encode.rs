@@ -1,52 +1,76 @@
 //! DER encoding of the infos a chip publishes (EF.CardAccess, DG14, EF.CardSecurity
-//! content), for the emulator and test fixtures. Parsing the output gives the input back.
+//! content), for the emulator and test fixtures, with the same `der` types the parser reads.
+//! Parsing the output gives the input back.
 
-use tapid_card::tlv::{self, Tag};
+use der::asn1::{Any, AnyRef, BitString, ObjectIdentifier, Uint};
+use der::{Encode, Tag};
+use spki::SubjectPublicKeyInfoOwned;
 
-use super::protocol::{ARC_PK, BSI_SMARTCARD};
-use super::{Agreement, ChipAuthenticationInfo, ChipAuthenticationPublicKeyInfo, PaceInfo};
-use crate::crypto::{CryptoError, DomainParameters};
+use super::infos::{AaDer, PublicKeyDer, VersionedDer};
+use super::{
+    ActiveAuthenticationInfo, Agreement, ChipAuthenticationInfo, ChipAuthenticationPublicKeyInfo,
+    PaceInfo,
+};
+use crate::crypto::CryptoError;
+#[cfg(test)]
+use crate::crypto::DomainParameters;
+use crate::oid;
 
-/// DER content bytes of `standardizedDomainParameters` 0.4.0.127.0.7.1.2.
-const STANDARDIZED_DOMAIN_PARAMETERS: [u8; 7] = [0x04, 0x00, 0x7F, 0x00, 0x07, 0x01, 0x02];
+/// Encodes a value whose encoding cannot fail. `der` reports errors only for values over
+/// 256 MiB or invalid components; the infos encoded this way are a few bytes of OIDs from
+/// the typed protocols and 64-bit INTEGERs. Were it ever to fail, the empty result is refused
+/// by every parser.
+fn infallible(encode: impl FnOnce() -> der::Result<Vec<u8>>) -> Vec<u8> {
+    encode().unwrap_or_default()
+}
 
 /// A DER INTEGER from an unsigned big-endian value (minimal, with a sign byte if needed).
 fn integer(value: &[u8]) -> Vec<u8> {
-    let skip = value.iter().take_while(|b| **b == 0).count();
-    let digits = value.get(skip..).unwrap_or_default();
-    let mut content = Vec::with_capacity(digits.len() + 1);
-    if digits.first().is_none_or(|b| b & 0x80 != 0) {
-        content.push(0);
-    }
-    content.extend_from_slice(digits);
-    tlv::encode(Tag(0x02), &content)
+    infallible(|| Uint::new(value)?.to_der())
 }
 
+#[cfg(test)]
 fn small(value: u64) -> Vec<u8> {
     integer(&value.to_be_bytes())
+}
+
+/// `SEQUENCE { protocol, version, id OPTIONAL }` of a PACE or CA protocol OID (content bytes).
+fn versioned(protocol: &[u8], version: u64, id: Option<u64>) -> Vec<u8> {
+    infallible(|| {
+        VersionedDer {
+            protocol: ObjectIdentifier::from_bytes(protocol)?,
+            version,
+            extra: id.map(|id| Any::encode_from(&id)).transpose()?,
+        }
+        .to_der()
+    })
 }
 
 impl PaceInfo {
     /// `PACEInfo` as DER.
     pub fn to_der(&self) -> Vec<u8> {
-        let mut body = tlv::encode(Tag(0x06), &self.protocol.oid_bytes());
-        body.extend(small(self.version));
-        if let Some(id) = self.parameter_id {
-            body.extend(small(id));
-        }
-        tlv::encode(Tag(0x30), &body)
+        versioned(&self.protocol.oid_bytes(), self.version, self.parameter_id)
     }
 }
 
 impl ChipAuthenticationInfo {
     /// `ChipAuthenticationInfo` as DER.
     pub fn to_der(&self) -> Vec<u8> {
-        let mut body = tlv::encode(Tag(0x06), &self.protocol.oid_bytes());
-        body.extend(small(self.version));
-        if let Some(id) = self.key_id {
-            body.extend(small(id));
-        }
-        tlv::encode(Tag(0x30), &body)
+        versioned(&self.protocol.oid_bytes(), self.version, self.key_id)
+    }
+}
+
+impl ActiveAuthenticationInfo {
+    /// `ActiveAuthenticationInfo` (`id-AA`) as DER.
+    pub fn to_der(&self) -> Vec<u8> {
+        infallible(|| {
+            AaDer {
+                protocol: oid::ID_AA,
+                version: self.version,
+                signature_algorithm: self.signature_algorithm,
+            }
+            .to_der()
+        })
     }
 }
 
@@ -63,55 +87,6 @@ pub enum DomainParameterForm {
     Standardized,
 }
 
-/// DER content bytes of `id-ecPublicKey` 1.2.840.10045.2.1.
-const EC_PUBLIC_KEY: [u8; 7] = [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01];
-/// DER content bytes of `prime-field` 1.2.840.10045.1.1.
-const PRIME_FIELD: [u8; 7] = [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x01, 0x01];
-/// DER content bytes of `dhpublicnumber` 1.2.840.10046.2.1 (X9.42).
-const DH_PUBLIC_NUMBER: [u8; 7] = [0x2A, 0x86, 0x48, 0xCE, 0x3E, 0x02, 0x01];
-/// DER content bytes of `dhKeyAgreement` 1.2.840.113549.1.3.1 (PKCS #3, no subgroup order).
-const DH_KEY_AGREEMENT: [u8; 9] = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x03, 0x01];
-
-/// The `AlgorithmIdentifier` of a public key on `domain` with explicit parameters.
-fn explicit_algorithm(domain: &DomainParameters) -> Vec<u8> {
-    match domain {
-        DomainParameters::Ec(curve) => {
-            let c = curve.params();
-            let mut field = tlv::encode(Tag(0x06), &PRIME_FIELD);
-            field.extend(integer(c.p()));
-            let mut ab = tlv::encode(Tag(0x04), c.a());
-            tlv::encode_into(Tag(0x04), c.b(), &mut ab);
-            let mut base = vec![0x04];
-            base.extend_from_slice(c.gx());
-            base.extend_from_slice(c.gy());
-            // SpecifiedECDomain (SEC 1 C.2) version 1: no seed, no hash.
-            let mut spec = small(1);
-            tlv::encode_into(Tag(0x30), &field, &mut spec);
-            tlv::encode_into(Tag(0x30), &ab, &mut spec);
-            tlv::encode_into(Tag(0x04), &base, &mut spec);
-            spec.extend(integer(c.n()));
-            spec.extend(small(c.cofactor()));
-            let mut alg = tlv::encode(Tag(0x06), &EC_PUBLIC_KEY);
-            tlv::encode_into(Tag(0x30), &spec, &mut alg);
-            alg
-        }
-        DomainParameters::Dh(group) => {
-            let mut params = integer(&group.p());
-            params.extend(integer(&group.g()));
-            let oid: &[u8] = match group.q() {
-                Some(q) => {
-                    params.extend(integer(&q));
-                    &DH_PUBLIC_NUMBER
-                }
-                None => &DH_KEY_AGREEMENT,
-            };
-            let mut alg = tlv::encode(Tag(0x06), oid);
-            tlv::encode_into(Tag(0x30), &params, &mut alg);
-            alg
-        }
-    }
-}
-
 impl ChipAuthenticationPublicKeyInfo {
     /// `ChipAuthenticationPublicKeyInfo` as DER with explicit domain parameters (the
     /// default [`DomainParameterForm`]).
@@ -122,40 +97,26 @@ impl ChipAuthenticationPublicKeyInfo {
     /// `ChipAuthenticationPublicKeyInfo` as DER with the domain parameters in `form`;
     /// [`DomainParameterForm::Standardized`] needs standardized parameters.
     pub fn to_der_with(&self, form: DomainParameterForm) -> Result<Vec<u8>, CryptoError> {
-        let alg = match form {
-            DomainParameterForm::Explicit => explicit_algorithm(&self.domain),
-            DomainParameterForm::Standardized => {
-                let id = self
-                    .domain
-                    .standardized_id()
-                    .ok_or(CryptoError::Unsupported(
-                        "explicit parameters have no standardized ID",
-                    ))?;
-                let mut alg = tlv::encode(Tag(0x06), &STANDARDIZED_DOMAIN_PARAMETERS);
-                alg.extend(small(u64::from(id)));
-                alg
-            }
+        let malformed = |_| CryptoError::MalformedParameters("DER");
+        let algorithm = match form {
+            DomainParameterForm::Explicit => self.domain.explicit_algorithm_identifier()?,
+            DomainParameterForm::Standardized => self.domain.standardized_algorithm_identifier()?,
         };
-        let key = match self.agreement {
-            Agreement::Ecdh => self.public_key.clone(),
-            Agreement::Dh => integer(&self.public_key),
+        // id-PK-DH: the BIT STRING holds a DER INTEGER y; id-PK-ECDH: the point itself.
+        let (protocol, key) = match self.agreement {
+            Agreement::Ecdh => (oid::ID_PK_ECDH, self.public_key.clone()),
+            Agreement::Dh => (oid::ID_PK_DH, integer(&self.public_key)),
         };
-        let mut bits = vec![0u8];
-        bits.extend_from_slice(&key);
-        let mut spki = tlv::encode(Tag(0x30), &alg);
-        tlv::encode_into(Tag(0x03), &bits, &mut spki);
-        let arc = match self.agreement {
-            Agreement::Dh => 1,
-            Agreement::Ecdh => 2,
-        };
-        let mut oid = BSI_SMARTCARD.to_vec();
-        oid.extend_from_slice(&[ARC_PK, arc]);
-        let mut body = tlv::encode(Tag(0x06), &oid);
-        tlv::encode_into(Tag(0x30), &spki, &mut body);
-        if let Some(id) = self.key_id {
-            body.extend(small(id));
+        PublicKeyDer {
+            protocol,
+            key: SubjectPublicKeyInfoOwned {
+                algorithm,
+                subject_public_key: BitString::from_bytes(&key).map_err(malformed)?,
+            },
+            key_id: self.key_id,
         }
-        Ok(tlv::encode(Tag(0x30), &body))
+        .to_der()
+        .map_err(malformed)
     }
 }
 
@@ -165,8 +126,23 @@ pub fn encode_security_infos(infos: &[Vec<u8>]) -> Vec<u8> {
     // DER orders SET OF elements by their encodings.
     sorted.sort();
     let body: Vec<u8> = sorted.into_iter().flatten().copied().collect();
-    tlv::encode(Tag(0x31), &body)
+    infallible(|| AnyRef::new(Tag::Set, &body)?.to_der())
 }
+
+/// Byte views of table OIDs for the tests' byte-level checks.
+#[cfg(test)]
+const fn content<const N: usize>(oid: &oid::Oid) -> [u8; N] {
+    match oid.as_bytes().first_chunk::<N>() {
+        Some(bytes) if oid.as_bytes().len() == N => *bytes,
+        _ => [0; N],
+    }
+}
+#[cfg(test)]
+const STANDARDIZED_DOMAIN_PARAMETERS: [u8; 7] = content(&oid::STANDARDIZED_DOMAIN_PARAMETERS);
+#[cfg(test)]
+const EC_PUBLIC_KEY: [u8; 7] = content(&oid::EC_PUBLIC_KEY);
+#[cfg(test)]
+const DH_PUBLIC_NUMBER: [u8; 7] = content(&oid::DH_PUBLIC_NUMBER);
 
 #[cfg(test)]
 mod tests {

@@ -3,17 +3,11 @@
 use der::asn1::{Any, ObjectIdentifier, Uint};
 use der::{Decode, Encode, Sequence};
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
-use tapid_card::tlv::Tlv;
 
-use super::protocol::{
-    ARC_CA, ARC_PACE, ARC_PK, ARC_TA, Agreement, BSI_SMARTCARD, CaProtocol, Mapping, PaceProtocol,
-    agreement_from_pk_arc,
-};
+use super::protocol::{Agreement, CaProtocol, Mapping, PaceProtocol};
 use super::{SecurityInfo, SecurityInfoError, protocol_oid};
 use crate::crypto::{CryptoError, DomainParameters};
-
-/// DER content bytes of `id-AA` = 2.23.136.1.1.5.
-const ID_AA: [u8; 6] = [0x67, 0x81, 0x08, 0x01, 0x01, 0x05];
+use crate::oid;
 
 /// `PACEInfo ::= SEQUENCE { protocol, version INTEGER, parameterId INTEGER OPTIONAL }`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,11 +97,13 @@ pub struct UnsupportedInfo {
     pub reason: CryptoError,
 }
 
+/// `SEQUENCE { protocol, version INTEGER, extra OPTIONAL }`: PACEInfo (parameterId),
+/// ChipAuthenticationInfo (keyId), TerminalAuthenticationInfo (efCVCA).
 #[derive(Sequence)]
-struct VersionedDer {
-    protocol: ObjectIdentifier,
-    version: u64,
-    extra: Option<Any>,
+pub(super) struct VersionedDer {
+    pub(super) protocol: ObjectIdentifier,
+    pub(super) version: u64,
+    pub(super) extra: Option<Any>,
 }
 
 #[derive(Sequence)]
@@ -117,18 +113,20 @@ struct PaceDomainDer {
     parameter_id: Option<u64>,
 }
 
+/// `ChipAuthenticationPublicKeyInfo`.
 #[derive(Sequence)]
-struct PublicKeyDer {
-    protocol: ObjectIdentifier,
-    key: SubjectPublicKeyInfoOwned,
-    key_id: Option<u64>,
+pub(super) struct PublicKeyDer {
+    pub(super) protocol: ObjectIdentifier,
+    pub(super) key: SubjectPublicKeyInfoOwned,
+    pub(super) key_id: Option<u64>,
 }
 
+/// `ActiveAuthenticationInfo`.
 #[derive(Sequence)]
-struct AaDer {
-    protocol: ObjectIdentifier,
-    version: u64,
-    signature_algorithm: ObjectIdentifier,
+pub(super) struct AaDer {
+    pub(super) protocol: ObjectIdentifier,
+    pub(super) version: u64,
+    pub(super) signature_algorithm: ObjectIdentifier,
 }
 
 /// Reads an optional trailing INTEGER that must fit in u64.
@@ -138,16 +136,17 @@ fn optional_u64(any: Option<Any>, what: &'static str) -> Result<Option<u64>, Sec
         .map_err(|_| SecurityInfoError::Malformed(what))
 }
 
-/// Parses one SecurityInfo (`item` is the SEQUENCE, `raw` its full encoding).
-pub(super) fn parse_one(item: Tlv<'_>, raw: &[u8]) -> Result<SecurityInfo, SecurityInfoError> {
-    let oid = protocol_oid(&item)?;
+/// Parses one SecurityInfo (`raw` is its full DER encoding), dispatching on the protocol OID:
+/// `id-AA`, and the families under `id-PACE`, `id-CA`, `id-PK` and `id-TA`.
+pub(super) fn parse_one(raw: &[u8]) -> Result<SecurityInfo, SecurityInfoError> {
+    let oid = protocol_oid(raw)?;
     let unknown = || {
         SecurityInfo::Unknown(UnknownInfo {
             oid,
             raw: raw.to_vec(),
         })
     };
-    if oid.as_bytes() == ID_AA {
+    if oid == oid::ID_AA {
         let d = AaDer::from_der(raw)
             .map_err(|_| SecurityInfoError::Malformed("ActiveAuthenticationInfo"))?;
         return Ok(SecurityInfo::ActiveAuthentication(
@@ -157,9 +156,6 @@ pub(super) fn parse_one(item: Tlv<'_>, raw: &[u8]) -> Result<SecurityInfo, Secur
             },
         ));
     }
-    let Some(arcs) = oid.as_bytes().strip_prefix(BSI_SMARTCARD.as_slice()) else {
-        return Ok(unknown());
-    };
     let unsupported = |reason: CryptoError| {
         SecurityInfo::Unsupported(UnsupportedInfo {
             oid,
@@ -167,36 +163,50 @@ pub(super) fn parse_one(item: Tlv<'_>, raw: &[u8]) -> Result<SecurityInfo, Secur
             reason,
         })
     };
-    match arcs {
-        [ARC_PACE, _, _] => match PaceProtocol::from_oid_bytes(oid.as_bytes()) {
-            Some(protocol) => {
-                let d = VersionedDer::from_der(raw)
-                    .map_err(|_| SecurityInfoError::Malformed("PACEInfo"))?;
-                Ok(SecurityInfo::Pace(PaceInfo {
-                    protocol,
-                    version: d.version,
-                    parameter_id: optional_u64(d.extra, "PACEInfo parameterId")?,
-                }))
+    // The arcs below a family's base OID (single-byte arcs: all the standard defines).
+    let under = |base: ObjectIdentifier| oid.as_bytes().strip_prefix(base.as_bytes());
+    if oid == oid::ID_TA {
+        let d = VersionedDer::from_der(raw)
+            .map_err(|_| SecurityInfoError::Malformed("TerminalAuthenticationInfo"))?;
+        return Ok(SecurityInfo::TerminalAuthentication(
+            TerminalAuthenticationInfo { version: d.version },
+        ));
+    }
+    if let Some(arcs) = under(oid::ID_PACE) {
+        return match arcs {
+            [_, _] => match PaceProtocol::from_oid_bytes(oid.as_bytes()) {
+                Some(protocol) => {
+                    let d = VersionedDer::from_der(raw)
+                        .map_err(|_| SecurityInfoError::Malformed("PACEInfo"))?;
+                    Ok(SecurityInfo::Pace(PaceInfo {
+                        protocol,
+                        version: d.version,
+                        parameter_id: optional_u64(d.extra, "PACEInfo parameterId")?,
+                    }))
+                }
+                None => Ok(unknown()),
+            },
+            [m] => {
+                let Some((mapping, agreement)) = PaceProtocol::mapping_from_arc(*m) else {
+                    return Ok(unknown());
+                };
+                let d = PaceDomainDer::from_der(raw)
+                    .map_err(|_| SecurityInfoError::Malformed("PACEDomainParameterInfo"))?;
+                match domain_from_algorithm(&d.domain) {
+                    Ok(domain) => Ok(SecurityInfo::PaceDomainParameter(PaceDomainParameterInfo {
+                        mapping,
+                        agreement,
+                        domain,
+                        parameter_id: d.parameter_id,
+                    })),
+                    Err(reason) => Ok(unsupported(reason)),
+                }
             }
-            None => Ok(unknown()),
-        },
-        [ARC_PACE, m] => {
-            let Some((mapping, agreement)) = PaceProtocol::mapping_from_arc(*m) else {
-                return Ok(unknown());
-            };
-            let d = PaceDomainDer::from_der(raw)
-                .map_err(|_| SecurityInfoError::Malformed("PACEDomainParameterInfo"))?;
-            match domain_from_algorithm(&d.domain) {
-                Ok(domain) => Ok(SecurityInfo::PaceDomainParameter(PaceDomainParameterInfo {
-                    mapping,
-                    agreement,
-                    domain,
-                    parameter_id: d.parameter_id,
-                })),
-                Err(reason) => Ok(unsupported(reason)),
-            }
-        }
-        [ARC_CA, _, _] => match CaProtocol::from_oid_bytes(oid.as_bytes()) {
+            _ => Ok(unknown()),
+        };
+    }
+    if under(oid::ID_CA).is_some_and(|arcs| arcs.len() == 2) {
+        return match CaProtocol::from_oid_bytes(oid.as_bytes()) {
             Some(protocol) => {
                 let d = VersionedDer::from_der(raw)
                     .map_err(|_| SecurityInfoError::Malformed("ChipAuthenticationInfo"))?;
@@ -207,33 +217,25 @@ pub(super) fn parse_one(item: Tlv<'_>, raw: &[u8]) -> Result<SecurityInfo, Secur
                 }))
             }
             None => Ok(unknown()),
-        },
-        [ARC_PK, a] => {
-            let Some(agreement) = agreement_from_pk_arc(*a) else {
-                return Ok(unknown());
-            };
-            let d = PublicKeyDer::from_der(raw)
-                .map_err(|_| SecurityInfoError::Malformed("ChipAuthenticationPublicKeyInfo"))?;
-            match public_key(agreement, &d.key) {
-                Ok((domain, public_key)) => Ok(SecurityInfo::ChipAuthenticationPublicKey(
-                    ChipAuthenticationPublicKeyInfo {
-                        agreement,
-                        domain,
-                        public_key,
-                        key_id: d.key_id,
-                    },
-                )),
-                Err(reason) => Ok(unsupported(reason)),
-            }
-        }
-        [ARC_TA] => {
-            let d = VersionedDer::from_der(raw)
-                .map_err(|_| SecurityInfoError::Malformed("TerminalAuthenticationInfo"))?;
-            Ok(SecurityInfo::TerminalAuthentication(
-                TerminalAuthenticationInfo { version: d.version },
-            ))
-        }
-        _ => Ok(unknown()),
+        };
+    }
+    let agreement = match oid {
+        oid::ID_PK_DH => Agreement::Dh,
+        oid::ID_PK_ECDH => Agreement::Ecdh,
+        _ => return Ok(unknown()),
+    };
+    let d = PublicKeyDer::from_der(raw)
+        .map_err(|_| SecurityInfoError::Malformed("ChipAuthenticationPublicKeyInfo"))?;
+    match public_key(agreement, &d.key) {
+        Ok((domain, public_key)) => Ok(SecurityInfo::ChipAuthenticationPublicKey(
+            ChipAuthenticationPublicKeyInfo {
+                agreement,
+                domain,
+                public_key,
+                key_id: d.key_id,
+            },
+        )),
+        Err(reason) => Ok(unsupported(reason)),
     }
 }
 
@@ -244,7 +246,7 @@ fn domain_from_algorithm(alg: &AlgorithmIdentifierOwned) -> Result<DomainParamet
         .map(Encode::to_der)
         .transpose()
         .map_err(|_| CryptoError::MalformedParameters("AlgorithmIdentifier parameters"))?;
-    DomainParameters::from_algorithm_identifier(&alg.oid.to_string(), params.as_deref())
+    DomainParameters::from_algorithm_identifier(alg.oid, params.as_deref())
 }
 
 /// Domain parameters and the wire encoding of a SubjectPublicKeyInfo's key, validated.

@@ -22,8 +22,8 @@ pub use infos::{
 };
 pub use protocol::{Agreement, CaProtocol, Mapping, PaceProtocol};
 
-use der::asn1::ObjectIdentifier;
-use tapid_card::tlv::{Tag, Tlv};
+use der::asn1::{AnyRef, ObjectIdentifier};
+use der::{Decode, Reader, SliceReader, Tag, Tagged};
 
 use crate::crypto::CryptoError;
 
@@ -74,23 +74,18 @@ impl SecurityInfos {
     /// Parses DER `SecurityInfos` (EF.CardAccess, DG14's content, or the content of
     /// EF.CardSecurity).
     pub fn parse(der: &[u8]) -> Result<Self, SecurityInfoError> {
-        let set = Tlv::parse_tagged(der, Tag(0x31))
+        let set = AnyRef::from_der(der)
+            .ok()
+            .filter(|set| set.tag() == Tag::Set)
+            .ok_or(SecurityInfoError::Structure("expected one DER SET"))?;
+        let mut reader = SliceReader::new(set.value())
             .map_err(|_| SecurityInfoError::Structure("expected one DER SET"))?;
         let mut infos = Vec::new();
-        let mut rest = set.value;
-        while !rest.is_empty() {
-            let (item, tail) = Tlv::parse(rest)
+        while !reader.is_finished() {
+            let raw = reader
+                .tlv_bytes()
                 .map_err(|_| SecurityInfoError::Structure("malformed SecurityInfo length"))?;
-            let raw = rest
-                .get(..item.encoded_len())
-                .ok_or(SecurityInfoError::Structure("SecurityInfo overrun"))?;
-            if item.tag != Tag(0x30) {
-                return Err(SecurityInfoError::Structure(
-                    "SecurityInfo is not a SEQUENCE",
-                ));
-            }
-            infos.push(infos::parse_one(item, raw)?);
-            rest = tail;
+            infos.push(infos::parse_one(raw)?);
         }
         Ok(Self { infos })
     }
@@ -150,18 +145,27 @@ impl SecurityInfos {
     }
 }
 
-/// Reads the OID at the start of a SecurityInfo.
-fn protocol_oid(item: &Tlv<'_>) -> Result<ObjectIdentifier, SecurityInfoError> {
-    let first = item
-        .children()
-        .next()
-        .ok_or(SecurityInfoError::Structure("empty SecurityInfo"))?
-        .map_err(|_| SecurityInfoError::Structure("malformed SecurityInfo"))?;
-    if first.tag != Tag(0x06) {
+/// Reads the OID at the start of a SecurityInfo (`raw` is its whole DER encoding).
+fn protocol_oid(raw: &[u8]) -> Result<ObjectIdentifier, SecurityInfoError> {
+    let item = AnyRef::from_der(raw)
+        .map_err(|_| SecurityInfoError::Structure("malformed SecurityInfo length"))?;
+    if item.tag() != Tag::Sequence {
         return Err(SecurityInfoError::Structure(
-            "SecurityInfo does not start with an OID",
+            "SecurityInfo is not a SEQUENCE",
         ));
     }
-    ObjectIdentifier::from_bytes(first.value)
-        .map_err(|_| SecurityInfoError::Structure("malformed protocol OID"))
+    let mut fields = SliceReader::new(item.value())
+        .map_err(|_| SecurityInfoError::Structure("malformed SecurityInfo"))?;
+    if fields.is_finished() {
+        return Err(SecurityInfoError::Structure("empty SecurityInfo"));
+    }
+    match Tag::peek(&fields) {
+        Ok(Tag::ObjectIdentifier) => fields
+            .decode()
+            .map_err(|_| SecurityInfoError::Structure("malformed protocol OID")),
+        Ok(_) => Err(SecurityInfoError::Structure(
+            "SecurityInfo does not start with an OID",
+        )),
+        Err(_) => Err(SecurityInfoError::Structure("malformed SecurityInfo")),
+    }
 }

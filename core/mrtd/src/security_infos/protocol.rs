@@ -1,21 +1,12 @@
 //! The protocol OIDs of BSI TR-03110 / ICAO 9303-11 §9.2 as types: PACE (mapping, key
 //! agreement, cipher) and Chip Authentication (key agreement, cipher).
 //!
-//! All of them live under the BSI arc `0.4.0.127.0.7.2.2` (DER content bytes
-//! `04 00 7F 00 07 02 02`), so they are encoded and recognised byte-wise.
+//! They are families of two arcs under the base OIDs [`oid::ID_PACE`] and [`oid::ID_CA`] of
+//! the [`crate::oid`] table; every arc is below 128, so a protocol OID is its base's DER
+//! content bytes followed by one byte per arc, and is encoded and recognised that way.
 
+use crate::oid;
 use crate::symmetric::CipherAlg;
-
-/// DER content bytes of `0.4.0.127.0.7.2.2` (bsi-de protocols smartcard).
-pub(crate) const BSI_SMARTCARD: [u8; 7] = [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02];
-/// Arc of `id-PK` under [`BSI_SMARTCARD`].
-pub(crate) const ARC_PK: u8 = 1;
-/// Arc of `id-TA`.
-pub(crate) const ARC_TA: u8 = 2;
-/// Arc of `id-CA`.
-pub(crate) const ARC_CA: u8 = 3;
-/// Arc of `id-PACE`.
-pub(crate) const ARC_PACE: u8 = 4;
 
 /// The PACE mapping of the nonce onto an ephemeral generator (9303-11 §4.4.3.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -111,9 +102,8 @@ impl PaceProtocol {
 
     /// Parses the DER content bytes of an OID; `None` if it is not a known PACE protocol.
     pub fn from_oid_bytes(oid: &[u8]) -> Option<Self> {
-        let rest = oid.strip_prefix(BSI_SMARTCARD.as_slice())?;
-        match rest {
-            [ARC_PACE, m, c] => {
+        match oid.strip_prefix(oid::ID_PACE.as_bytes())? {
+            [m, c] => {
                 let (mapping, agreement) = Self::mapping_from_arc(*m)?;
                 Self::new(mapping, agreement, cipher_from_arc(*c)?)
             }
@@ -124,9 +114,8 @@ impl PaceProtocol {
     /// The DER content bytes of the protocol OID (the value of tag `80` in MSE:Set AT and of
     /// tag `06` in the public-key data object).
     pub fn oid_bytes(&self) -> Vec<u8> {
-        let mut out = BSI_SMARTCARD.to_vec();
+        let mut out = oid::ID_PACE.as_bytes().to_vec();
         out.extend_from_slice(&[
-            ARC_PACE,
             Self::mapping_arc(self.mapping, self.agreement),
             cipher_arc(self.cipher),
         ]);
@@ -168,10 +157,9 @@ pub struct CaProtocol {
 impl CaProtocol {
     /// Parses the DER content bytes of an OID; `None` if it is not a known CA protocol.
     pub fn from_oid_bytes(oid: &[u8]) -> Option<Self> {
-        let rest = oid.strip_prefix(BSI_SMARTCARD.as_slice())?;
-        match rest {
-            [ARC_CA, a, c] => Some(Self {
-                agreement: agreement_from_pk_arc(*a)?,
+        match oid.strip_prefix(oid::ID_CA.as_bytes())? {
+            [a, c] => Some(Self {
+                agreement: agreement_from_arc(*a)?,
                 cipher: cipher_from_arc(*c)?,
             }),
             _ => None,
@@ -180,8 +168,8 @@ impl CaProtocol {
 
     /// The DER content bytes of the OID (tag `80` of MSE:Set AT for CA).
     pub fn oid_bytes(&self) -> Vec<u8> {
-        let mut out = BSI_SMARTCARD.to_vec();
-        out.extend_from_slice(&[ARC_CA, pk_arc(self.agreement), cipher_arc(self.cipher)]);
+        let mut out = oid::ID_CA.as_bytes().to_vec();
+        out.extend_from_slice(&[agreement_arc(self.agreement), cipher_arc(self.cipher)]);
         out
     }
 
@@ -195,8 +183,8 @@ impl CaProtocol {
     }
 }
 
-/// `id-PK-DH` = 1, `id-PK-ECDH` = 2 (the same numbering as `id-CA-DH`/`id-CA-ECDH`).
-pub(crate) fn agreement_from_pk_arc(arc: u8) -> Option<Agreement> {
+/// `id-CA-DH` = 1, `id-CA-ECDH` = 2.
+fn agreement_from_arc(arc: u8) -> Option<Agreement> {
     match arc {
         1 => Some(Agreement::Dh),
         2 => Some(Agreement::Ecdh),
@@ -204,7 +192,7 @@ pub(crate) fn agreement_from_pk_arc(arc: u8) -> Option<Agreement> {
     }
 }
 
-fn pk_arc(agreement: Agreement) -> u8 {
+fn agreement_arc(agreement: Agreement) -> u8 {
     match agreement {
         Agreement::Dh => 1,
         Agreement::Ecdh => 2,
