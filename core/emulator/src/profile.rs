@@ -177,6 +177,9 @@ use Agreement::{Dh, Ecdh};
 use CipherAlg::{Aes128, Aes256, Tdes};
 use Mapping::{Cam, Gm, Im};
 
+/// `Access::Pace` for the table below, one row per line. It repeats the variant's fields on
+/// purpose: a positional constructor keeps the twenty-row table readable, where the variant
+/// keeps its names for the code that matches on it.
 const fn pace(
     mapping: Mapping,
     agreement: Agreement,

@@ -178,23 +178,50 @@ pub fn access_key(
     }
 }
 
+/// What a read is asked to do, as the CLI's commands set it up: the access key, the options,
+/// what it is verified against, and whether to keep quiet (no progress bar).
+pub struct ReadRequest<'a> {
+    /// The access key.
+    pub key: &'a AccessKey,
+    /// The read options.
+    pub options: &'a ReadOptions,
+    /// Trust anchors, policy and time.
+    pub verification: &'a Verification<'a>,
+    /// No progress bar (e.g. with `--json`).
+    pub quiet: bool,
+}
+
+impl<'a> ReadRequest<'a> {
+    /// A request; `quiet` turns the progress bar off.
+    pub fn new(
+        key: &'a AccessKey,
+        options: &'a ReadOptions,
+        verification: &'a Verification<'a>,
+        quiet: bool,
+    ) -> Self {
+        Self {
+            key,
+            options,
+            verification,
+            quiet,
+        }
+    }
+}
+
 /// Runs a read from `from` (empty for a new read; what a lost link left for a resumed one,
 /// see [`tapid_mrtd::reader::resume`]), with a progress bar when stderr is a terminal and
 /// `quiet` is false.
 pub async fn run_read<T, R>(
     transport: &mut T,
-    key: &AccessKey,
-    options: &ReadOptions,
-    verification: &Verification<'_>,
+    request: &ReadRequest<'_>,
     rng: &mut R,
-    quiet: bool,
     from: Progress,
 ) -> Result<VerifiedRead, ReadError>
 where
     T: CardTransport + ?Sized,
     R: rand_core::CryptoRng + Send + ?Sized,
 {
-    let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+    let bar = (!request.quiet && std::io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::new(0);
         bar.set_style(
             ProgressStyle::with_template("{spinner} {msg:<16} [{bar:30}] {bytes}/{total_bytes}")
@@ -219,9 +246,9 @@ where
     };
     let result = resume(
         transport,
-        key,
-        options,
-        verification,
+        request.key,
+        request.options,
+        request.verification,
         rng,
         &mut on_progress,
         from,

@@ -236,11 +236,8 @@ async fn run_async(args: Args) -> ExitCode {
         Err(e) => return e.report(),
     };
     let now = policy.at;
-    let verification = Verification {
-        trust: &store,
-        policy,
-        aa_challenge: None,
-    };
+    let verification = Verification::with_policy(&store, policy);
+    let request = passport::ReadRequest::new(&key, &options, &verification, args.json);
 
     let outcome = if let Some(path) = &args.record {
         let mut m = BTreeMap::new();
@@ -276,16 +273,7 @@ async fn run_async(args: Args) -> ExitCode {
         let rec = Recorder::new(src.transport.capabilities(), m);
         let mut t = rec.transport(src.transport);
         let mut rng = rec.rng(passport::system_rng());
-        let result = passport::run_read(
-            &mut t,
-            &key,
-            &options,
-            &verification,
-            &mut rng,
-            args.json,
-            Progress::default(),
-        )
-        .await;
+        let result = passport::run_read(&mut t, &request, &mut rng, Progress::default()).await;
         if let Err(e) = passport::write_private(path, rec.to_jsonl().as_bytes()) {
             eprintln!("tapid: {e}");
             return ExitCode::from(Exit::Internal);
@@ -295,11 +283,8 @@ async fn run_async(args: Args) -> ExitCode {
         let mut t = src.transport;
         passport::run_read(
             &mut t,
-            &key,
-            &options,
-            &verification,
+            &request,
             &mut passport::system_rng(),
-            args.json,
             Progress::default(),
         )
         .await
@@ -322,16 +307,7 @@ async fn run_async(args: Args) -> ExitCode {
                     }
                 };
             let mut rng = passport::system_rng();
-            outcome = passport::run_read(
-                &mut transport,
-                &key,
-                &options,
-                &verification,
-                &mut rng,
-                args.json,
-                progress,
-            )
-            .await;
+            outcome = passport::run_read(&mut transport, &request, &mut rng, progress).await;
         }
     }
     let read = match outcome {

@@ -115,24 +115,11 @@ async fn run_async(args: Args) -> ExitCode {
         Ok(t) => t,
         Err(e) => return e.report(),
     };
-    let verification = Verification {
-        trust: &store,
-        policy,
-        aa_challenge: None,
-    };
+    let verification = Verification::with_policy(&store, policy);
+    let request = passport::ReadRequest::new(&key, &options, &verification, args.json);
     let mut t = transcript.transport();
     let mut rng = transcript.rng();
-    match passport::run_read(
-        &mut t,
-        &key,
-        &options,
-        &verification,
-        &mut rng,
-        args.json,
-        Progress::default(),
-    )
-    .await
-    {
+    match passport::run_read(&mut t, &request, &mut rng, Progress::default()).await {
         Ok(read) => {
             if !t.is_finished() {
                 return fail(

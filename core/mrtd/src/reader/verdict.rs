@@ -43,9 +43,14 @@ pub struct Verification<'a> {
 impl<'a> Verification<'a> {
     /// Against `trust` at Unix time `at`, with the default policy (shell model).
     pub fn new(trust: &'a TrustStore, at: i64) -> Self {
+        Self::with_policy(trust, Policy::new(at))
+    }
+
+    /// Against `trust` under `policy` (whose `at` is the verification time).
+    pub fn with_policy(trust: &'a TrustStore, policy: Policy) -> Self {
         Self {
             trust,
-            policy: Policy::new(at),
+            policy,
             aa_challenge: None,
         }
     }
