@@ -80,7 +80,7 @@ fn report(name: &str, runs: usize, mut f: impl FnMut()) {
 }
 
 fn store_sign(rt: &tokio::runtime::Runtime, name: &str, runs: usize, store: SoftwareKeyStore) {
-    let pin = SecurityCode::new("123456".into()).unwrap();
+    let pin = SecurityCode::new("731904".into()).unwrap();
     let alias = KeyAlias::new("auth").unwrap();
     rt.block_on(store.generate(&alias, ProtectionPolicy::SECURITY_CODE, Some(&pin)))
         .unwrap();
@@ -94,7 +94,7 @@ fn main() {
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
-    let pin = SecurityCode::new("123456".into()).unwrap();
+    let pin = SecurityCode::new("731904".into()).unwrap();
     let d = KdfParams::DEFAULT;
     println!(
         "default Argon2id: {} KiB, t={}, p={}",

@@ -77,6 +77,16 @@ pub enum KeyStoreError {
         /// Largest credential in bytes.
         max: usize,
     },
+    /// The random generator failed (the operating system could not provide randomness); no
+    /// file was changed.
+    #[error("no randomness available from the system")]
+    RandomnessUnavailable,
+    /// The new security code is too short or too easy to guess for the store's policy.
+    #[error("the security code is too weak: {reason}")]
+    WeakSecurityCode {
+        /// What the policy refused.
+        reason: &'static str,
+    },
     /// An operation that cannot fail did (a bug, reported instead of a panic).
     #[error("internal error: {0}")]
     Internal(&'static str),

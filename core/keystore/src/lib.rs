@@ -26,7 +26,7 @@ pub use error::{Corruption, IoStep, KeyStoreError, Result};
 pub use keystore::{KeyInfo, KeyStore};
 pub use policy::{Capabilities, ProtectionPolicy, SecureHardware};
 pub use public_key::PublicKey;
-pub use security_code::SecurityCode;
+pub use security_code::{CodePolicy, SecurityCode};
 pub use signature::EcdsaSignature;
 pub use software::kdf::KdfParams;
 pub use software::{LockStatus, SoftwareKeyStore, StoreOptions};

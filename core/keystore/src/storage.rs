@@ -4,7 +4,8 @@
 //! flushes it, renames it over the target and flushes the directory, so after a crash at any
 //! point the target holds either its old or its new contents. Each of those steps is one method
 //! of [`FileSystem`], so tests can inject a failure (or a simulated power loss) at every step;
-//! [`StdFs`] is the real implementation over `std::fs`.
+//! [`StdFs`] is the real implementation over `std::fs`; on Unix it writes files owner-only
+//! (0600), and [`create_private_dir`] makes the directory owner-only (0700).
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -93,6 +94,33 @@ pub fn remove(fs: &dyn FileSystem, name: &str) -> Result<()> {
     fs.sync_dir().map_err(io_err(IoStep::SyncDir))
 }
 
+/// Creates `dir` (and its parents) if missing and, on Unix, restricts it to its owner (0700),
+/// also when it existed: the store's files must not be listable or replaceable by others.
+///
+/// # Errors
+/// [`KeyStoreError::Io`] with [`IoStep::CreateDir`].
+pub fn create_private_dir(dir: &Path) -> Result<()> {
+    fs::create_dir_all(dir).map_err(io_err(IoStep::CreateDir))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+            .map_err(io_err(IoStep::CreateDir))?;
+    }
+    Ok(())
+}
+
+/// Options that open a file for writing, owner-only on Unix (0600) when it is created.
+fn owner_only() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+}
+
 /// [`FileSystem`] over a real directory with `std::fs`.
 #[derive(Debug, Clone)]
 pub struct StdFs {
@@ -133,7 +161,7 @@ impl FileSystem for StdFs {
     }
 
     fn write(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
-        let mut file = OpenOptions::new()
+        let mut file = owner_only()
             .write(true)
             .create(true)
             .truncate(true)
@@ -187,6 +215,21 @@ mod tests {
         remove(&fs, "a").unwrap();
         remove(&fs, "a").unwrap();
         assert_eq!(read(&fs, "a").unwrap(), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_and_directory_are_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("store");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
+        create_private_dir(&dir).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700);
+        atomic_write(&StdFs::new(&dir), "a", b"one").unwrap();
+        assert_eq!(mode(&dir.join("a")), 0o600);
     }
 
     #[test]

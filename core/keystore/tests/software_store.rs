@@ -17,7 +17,8 @@ use p256::ecdsa::{DerSignature, VerifyingKey};
 use signature::Verifier;
 use tapid_keystore::software::{COUNTER_FILE, STORE_FILE};
 use tapid_keystore::{
-    Corruption, KeyAlias, KeyStore, KeyStoreError, ProtectionPolicy, SoftwareKeyStore, StoreOptions,
+    CodePolicy, Corruption, KeyAlias, KeyStore, KeyStoreError, ProtectionPolicy, SoftwareKeyStore,
+    StoreOptions,
 };
 use tapid_test_support::rng::CounterRng;
 
@@ -303,6 +304,11 @@ async fn unsupported_policies_are_refused() {
         ));
     }
     assert!(store.list().await.unwrap().is_empty());
+    assert_eq!(
+        store.lock_status().unwrap().failed_attempts,
+        0,
+        "a right code whose operation failed for want of randomness costs no attempt"
+    );
 }
 
 #[tokio::test]
@@ -428,4 +434,146 @@ async fn real_directory_and_trait_object() {
         SoftwareKeyStore::open_dir(&path).unwrap_err(),
         KeyStoreError::StoreNotFound
     );
+}
+
+#[tokio::test]
+async fn a_new_code_must_meet_the_policy_and_a_refused_one_costs_no_attempt() {
+    let phone = StoreOptions {
+        code_policy: CodePolicy::PHONE,
+        ..CHEAP
+    };
+    for weak in ["12345", "123456", "000000"] {
+        assert!(matches!(
+            SoftwareKeyStore::create(CrashFs::new(), CounterRng::from_u64(1), &code(weak), phone),
+            Err(KeyStoreError::WeakSecurityCode { .. })
+        ));
+    }
+    let fs = CrashFs::new();
+    let store =
+        SoftwareKeyStore::create(fs.clone(), CounterRng::from_u64(1), &code("731904"), phone)
+            .unwrap();
+    assert!(matches!(
+        store.change_security_code(&code("731904"), &code("111111")),
+        Err(KeyStoreError::WeakSecurityCode { .. })
+    ));
+    assert_eq!(store.lock_status().unwrap().failed_attempts, 0);
+    // The policy is the store's: a reopened store enforces it too.
+    let reopened = reopen(&fs);
+    assert!(matches!(
+        reopened.change_security_code(&code("731904"), &code("654321")),
+        Err(KeyStoreError::WeakSecurityCode { .. })
+    ));
+    reopened
+        .change_security_code(&code("731904"), &code("270318"))
+        .unwrap();
+}
+
+/// A generator that fails after `left` bytes, as the OS generator can.
+struct FailingRng {
+    left: usize,
+}
+
+#[derive(Debug)]
+struct NoEntropy;
+
+impl std::fmt::Display for NoEntropy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("no entropy")
+    }
+}
+
+impl std::error::Error for NoEntropy {}
+
+impl rand_core::TryRng for FailingRng {
+    type Error = NoEntropy;
+    fn try_next_u32(&mut self) -> Result<u32, NoEntropy> {
+        let mut b = [0; 4];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+    fn try_next_u64(&mut self) -> Result<u64, NoEntropy> {
+        let mut b = [0; 8];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u64::from_le_bytes(b))
+    }
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), NoEntropy> {
+        self.left = self.left.checked_sub(dst.len()).ok_or(NoEntropy)?;
+        dst.fill(7);
+        Ok(())
+    }
+}
+
+impl rand_core::TryCryptoRng for FailingRng {}
+
+#[tokio::test]
+async fn a_failing_random_generator_is_an_error_not_a_panic() {
+    let fs = CrashFs::new();
+    assert_eq!(
+        SoftwareKeyStore::create(fs.clone(), FailingRng { left: 0 }, &code("1"), CHEAP)
+            .unwrap_err(),
+        KeyStoreError::RandomnessUnavailable
+    );
+    assert_eq!(
+        SoftwareKeyStore::open(fs.clone(), CounterRng::from_u64(1)).unwrap_err(),
+        KeyStoreError::StoreNotFound,
+        "nothing was written"
+    );
+    // Enough for the store id, salt and verifier nonce (16 + 16 + 12), not for a key.
+    let store =
+        SoftwareKeyStore::create(fs.clone(), FailingRng { left: 44 }, &code("1"), CHEAP).unwrap();
+    assert_eq!(
+        store
+            .generate(
+                &alias("a"),
+                ProtectionPolicy::SECURITY_CODE,
+                Some(&code("1"))
+            )
+            .await,
+        Err(KeyStoreError::RandomnessUnavailable)
+    );
+    assert!(store.list().await.unwrap().is_empty());
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_store_directory_and_its_files_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("keys");
+    let store = SoftwareKeyStore::create_in_dir(&path, &code("1"), CHEAP).unwrap();
+    store
+        .generate(
+            &alias("a"),
+            ProtectionPolicy::SECURITY_CODE,
+            Some(&code("1")),
+        )
+        .await
+        .unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&path), 0o700);
+    assert_eq!(mode(&path.join(STORE_FILE)), 0o600);
+    assert_eq!(mode(&path.join(COUNTER_FILE)), 0o600);
+}
+
+#[test]
+fn trait_operations_run_from_tasks_of_a_multi_thread_runtime() {
+    let fs = CrashFs::new();
+    let store = Arc::new(new_store(&fs));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .build()
+        .unwrap();
+    let a = alias("a");
+    let public = rt
+        .block_on(store.generate(&a, ProtectionPolicy::SECURITY_CODE, Some(&code("123456"))))
+        .unwrap();
+    // Two signatures at once from two tasks: the blocking pool serialises them on the store.
+    let (s1, s2) = rt.block_on(async {
+        let (st1, st2, a1, a2) = (store.clone(), store.clone(), a.clone(), a.clone());
+        let t1 = tokio::spawn(async move { st1.sign(&a1, b"one", Some(&code("123456"))).await });
+        let t2 = tokio::spawn(async move { st2.sign(&a2, b"two", Some(&code("123456"))).await });
+        (t1.await.unwrap().unwrap(), t2.await.unwrap().unwrap())
+    });
+    public.verify(b"one", &s1).unwrap();
+    public.verify(b"two", &s2).unwrap();
 }

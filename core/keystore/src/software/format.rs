@@ -6,7 +6,8 @@
 //! tapid-keystore v1
 //! <sha256 of the body, hex>
 //! {"version":1,"store_id":hex16,"kdf":{"algorithm":"argon2id","memory_kib":..,"iterations":..,
-//!  "parallelism":..,"salt":hex16},"max_attempts":5,"failed_attempts":0,
+//!  "parallelism":..,"salt":hex16},"code_policy":{"min_length":6,"refuse_trivial":true},
+//!  "max_attempts":5,"failed_attempts":0,
 //!  "verifier":{"nonce":hex12,"ciphertext":hex48},
 //!  "keys":[{"alias":..,"policy":{..},"public_key":hex65,"wrapped":{..},"credential":hex|null}]}
 //! ```
@@ -25,6 +26,7 @@ use crate::alias::KeyAlias;
 use crate::error::{Corruption, KeyStoreError};
 use crate::policy::ProtectionPolicy;
 use crate::public_key::PublicKey;
+use crate::security_code::CodePolicy;
 
 /// The format version written and read by this code; bound into every ciphertext.
 pub const VERSION: u32 = 1;
@@ -62,6 +64,8 @@ pub struct StoreState {
     pub kdf: KdfParams,
     /// Argon2id salt.
     pub salt: [u8; SALT_LEN],
+    /// What a new security code must be.
+    pub code_policy: CodePolicy,
     /// Wrong codes allowed before the store blocks.
     pub max_attempts: u32,
     /// Wrong codes so far, as recorded in this file.
@@ -114,6 +118,7 @@ struct StoreRecord {
     version: u32,
     store_id: String,
     kdf: KdfRecord,
+    code_policy: CodePolicy,
     max_attempts: u32,
     failed_attempts: u32,
     verifier: SealedRecord,
@@ -180,6 +185,7 @@ impl StoreState {
                 parallelism: self.kdf.parallelism,
                 salt: hex::encode(self.salt),
             },
+            code_policy: self.code_policy,
             max_attempts: self.max_attempts,
             failed_attempts: self.failed_attempts,
             verifier: sealed_record(&self.verifier),
@@ -219,6 +225,10 @@ impl StoreState {
         };
         kdf.validate()
             .map_err(|_| Corruption::InvalidField("kdf"))?;
+        record
+            .code_policy
+            .validate()
+            .map_err(|_| Corruption::InvalidField("code_policy"))?;
         if record.max_attempts == 0 || record.max_attempts > MAX_ALLOWED_ATTEMPTS {
             return Err(Corruption::InvalidField("max_attempts"));
         }
@@ -256,6 +266,7 @@ impl StoreState {
             store_id: array("store_id", &record.store_id)?,
             kdf,
             salt: array("kdf.salt", &record.kdf.salt)?,
+            code_policy: record.code_policy,
             max_attempts: record.max_attempts,
             failed_attempts: record.failed_attempts,
             verifier: sealed("verifier", &record.verifier, VERIFIER_PLAINTEXT.len())?,
@@ -333,6 +344,7 @@ mod tests {
                 parallelism: 1,
             },
             salt: [4; 16],
+            code_policy: CodePolicy::PHONE,
             max_attempts: 5,
             failed_attempts: 2,
             verifier: Sealed {

@@ -36,10 +36,19 @@
 //!   against that; this store is for desktops, tests and demos.
 //! * One process uses a store at a time; within a process, operations are serialised.
 //!
-//! The work (Argon2id, file I/O) runs synchronously inside the async methods; an app on an
-//! async runtime should call them from a blocking-capable task.
+//! # Threads
+//! Argon2id and `fsync` take hundreds of milliseconds on a phone. The [`crate::KeyStore`]
+//! methods run them on tokio's blocking pool (`spawn_blocking`) when called on a tokio runtime,
+//! so they never stall the async executor; the inherent methods ([`SoftwareKeyStore::create`],
+//! [`SoftwareKeyStore::open`], [`SoftwareKeyStore::change_security_code`], …) are blocking and
+//! belong on such a thread too.
+//!
+//! # Files
+//! On Unix the store's directory is created owner-only (0700) and both files are written
+//! owner-only (0600).
 
 pub(crate) mod container;
+mod entropy;
 pub(crate) mod format;
 pub mod kdf;
 mod lockout;
@@ -52,16 +61,16 @@ pub use options::{LockStatus, StoreOptions};
 
 use std::fmt;
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
-use rand_core::CryptoRng;
+use rand_core::TryCryptoRng;
 
+use self::entropy::Entropy;
 use self::format::{CounterState, MAX_ALLOWED_ATTEMPTS, STORE_ID_LEN, StoreState, VERSION};
 use self::kdf::{KdfParams, SALT_LEN};
 use self::lockout::Loaded;
-use self::operations::sealing_failed;
-use self::seal::{Binding, Sealed, VERIFIER_PLAINTEXT};
-use crate::error::{Corruption, IoStep, KeyStoreError, Result};
+use self::seal::{Binding, NONCE_LEN, Sealed, VERIFIER_PLAINTEXT};
+use crate::error::{Corruption, KeyStoreError, Result};
 use crate::security_code::SecurityCode;
 use crate::storage::{self, FileSystem, StdFs};
 
@@ -72,15 +81,16 @@ pub const COUNTER_FILE: &str = "tapid-keystore.attempts";
 
 /// The state an operation holds exclusively: the injected randomness.
 struct Inner {
-    rng: Box<dyn CryptoRng + Send>,
+    rng: Entropy,
 }
 
 /// tapid's encrypted software key store (see the module documentation for format and threat
 /// model). Every operation re-reads the files, so several instances over the same directory
 /// agree on keys and attempt counts.
 pub struct SoftwareKeyStore {
-    fs: Box<dyn FileSystem>,
-    inner: Mutex<Inner>,
+    // Shared with the blocking task an async operation runs on (see `handle`).
+    fs: Arc<dyn FileSystem>,
+    inner: Arc<Mutex<Inner>>,
 }
 
 impl fmt::Debug for SoftwareKeyStore {
@@ -91,18 +101,31 @@ impl fmt::Debug for SoftwareKeyStore {
 
 fn new_verifier(
     kek: &[u8; 32],
-    rng: &mut (dyn CryptoRng + Send),
+    nonce: [u8; NONCE_LEN],
     store_id: &[u8; STORE_ID_LEN],
 ) -> Result<Sealed> {
     seal::seal(
         kek,
-        rng,
+        nonce,
         VERSION,
         store_id,
         Binding::Verifier,
         VERIFIER_PLAINTEXT,
     )
-    .ok_or_else(sealing_failed)
+}
+
+/// Runs blocking store work (Argon2id, `fsync`) on tokio's blocking pool when there is a
+/// runtime, inline otherwise.
+async fn off_executor<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => runtime
+            .spawn_blocking(work)
+            .await
+            .map_err(|_| KeyStoreError::Internal("the blocking task did not finish"))?,
+        Err(_) => work(),
+    }
 }
 
 impl SoftwareKeyStore {
@@ -113,36 +136,35 @@ impl SoftwareKeyStore {
     /// `StoreExists`, `InvalidOptions`, storage errors.
     pub fn create(
         fs: impl FileSystem + 'static,
-        rng: impl CryptoRng + Send + 'static,
+        rng: impl TryCryptoRng + Send + 'static,
         code: &SecurityCode,
         options: StoreOptions,
     ) -> Result<Self> {
         options.kdf.validate()?;
+        options.code_policy.validate()?;
+        options.code_policy.check(code)?;
         if options.max_attempts == 0 || options.max_attempts > MAX_ALLOWED_ATTEMPTS {
             return Err(KeyStoreError::InvalidOptions {
                 reason: "max_attempts must be 1..=100",
             });
         }
-        let store = Self {
-            fs: Box::new(fs),
-            inner: Mutex::new(Inner { rng: Box::new(rng) }),
-        };
+        let store = Self::new(fs, rng);
         let mut inner = store.lock();
         if storage::read(&*store.fs, STORE_FILE)?.is_some() {
             return Err(KeyStoreError::StoreExists);
         }
-        let mut store_id = [0u8; STORE_ID_LEN];
-        let mut salt = [0u8; SALT_LEN];
-        inner.rng.fill_bytes(&mut store_id);
-        inner.rng.fill_bytes(&mut salt);
+        let store_id: [u8; STORE_ID_LEN] = inner.rng.array()?;
+        let salt: [u8; SALT_LEN] = inner.rng.array()?;
+        let nonce = inner.rng.array()?;
         let kek = options.kdf.derive(code, &salt)?;
         let state = StoreState {
             store_id,
             kdf: options.kdf,
+            code_policy: options.code_policy,
             salt,
             max_attempts: options.max_attempts,
             failed_attempts: 0,
-            verifier: new_verifier(&kek, &mut *inner.rng, &store_id)?,
+            verifier: new_verifier(&kek, nonce, &store_id)?,
             keys: Default::default(),
         };
         // Counter first: a crash before the store file is written leaves no store, and the
@@ -162,39 +184,55 @@ impl SoftwareKeyStore {
     /// `StoreNotFound`, `Corrupted`, storage errors.
     pub fn open(
         fs: impl FileSystem + 'static,
-        rng: impl CryptoRng + Send + 'static,
+        rng: impl TryCryptoRng + Send + 'static,
     ) -> Result<Self> {
-        let store = Self {
-            fs: Box::new(fs),
-            inner: Mutex::new(Inner { rng: Box::new(rng) }),
-        };
+        let store = Self::new(fs, rng);
         store.load()?;
         Ok(store)
     }
 
-    /// Creates a store in directory `dir` (created if missing) with the system RNG.
-    ///
-    /// # Errors
-    /// As [`Self::create`], plus failure to create the directory.
-    pub fn create_in_dir(dir: &Path, code: &SecurityCode, options: StoreOptions) -> Result<Self> {
-        std::fs::create_dir_all(dir).map_err(|e| KeyStoreError::Io {
-            step: IoStep::CreateDir,
-            kind: e.kind(),
-        })?;
-        Self::create(
-            StdFs::new(dir),
-            rand_core::UnwrapErr(getrandom::SysRng),
-            code,
-            options,
-        )
+    fn new(fs: impl FileSystem + 'static, rng: impl TryCryptoRng + Send + 'static) -> Self {
+        Self {
+            fs: Arc::new(fs),
+            inner: Arc::new(Mutex::new(Inner {
+                rng: Entropy::new(rng),
+            })),
+        }
     }
 
-    /// Opens the store in directory `dir` with the system RNG.
+    /// A second handle on the same store, moved into the blocking task of an async operation.
+    pub(super) fn handle(&self) -> Self {
+        Self {
+            fs: Arc::clone(&self.fs),
+            inner: Arc::clone(&self.inner),
+        }
+    }
+
+    /// Runs `work` on a handle of this store off the async executor.
+    pub(super) async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Self) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let store = self.handle();
+        off_executor(move || work(&store)).await
+    }
+
+    /// Creates a store in directory `dir` (created if missing, owner-only on Unix) with the
+    /// operating system's RNG.
+    ///
+    /// # Errors
+    /// As [`Self::create`], plus failure to create the directory or restrict its permissions.
+    pub fn create_in_dir(dir: &Path, code: &SecurityCode, options: StoreOptions) -> Result<Self> {
+        storage::create_private_dir(dir)?;
+        Self::create(StdFs::new(dir), getrandom::SysRng, code, options)
+    }
+
+    /// Opens the store in directory `dir` with the operating system's RNG.
     ///
     /// # Errors
     /// As [`Self::open`].
     pub fn open_dir(dir: &Path) -> Result<Self> {
-        Self::open(StdFs::new(dir), rand_core::UnwrapErr(getrandom::SysRng))
+        Self::open(StdFs::new(dir), getrandom::SysRng)
     }
 
     /// Removes the store and its counter (e.g. after it was blocked, to start over with a new
@@ -225,21 +263,29 @@ impl SoftwareKeyStore {
         Ok(self.load()?.state.kdf)
     }
 
-    /// Changes the security code: checks `old` (costing an attempt if wrong), then re-wraps the
-    /// verifier and every key under a key derived from `new` with a fresh salt, in one write.
+    /// Changes the security code: checks `new` against the store's [`crate::CodePolicy`]
+    /// (refused before any attempt counts), checks `old` (costing an attempt if wrong), then
+    /// re-wraps the verifier and every key under a key derived from `new` with a fresh salt, in
+    /// one write.
     ///
     /// # Errors
-    /// `WrongSecurityCode`, `Blocked`, `Corrupted`, storage errors.
+    /// `WeakSecurityCode`, `WrongSecurityCode`, `Blocked`, `Corrupted`, storage errors.
     pub fn change_security_code(&self, old: &SecurityCode, new: &SecurityCode) -> Result<()> {
         let mut inner = self.lock();
         let mut loaded = self.load()?;
+        loaded.state.code_policy.check(new)?;
+        // All randomness first: a failing generator must not leave an attempt counted.
+        let salt: [u8; SALT_LEN] = inner.rng.array()?;
+        let verifier_nonce = inner.rng.array()?;
+        let mut nonces = Vec::with_capacity(loaded.state.keys.len());
+        for _ in 0..loaded.state.keys.len() {
+            nonces.push(inner.rng.array()?);
+        }
         let old_kek = self.unlock(&mut loaded, Some(old))?;
         let state = &mut loaded.state;
-        let mut salt = [0u8; SALT_LEN];
-        inner.rng.fill_bytes(&mut salt);
         let new_kek = state.kdf.derive(new, &salt)?;
         let store_id = state.store_id;
-        for (alias, entry) in &mut state.keys {
+        for ((alias, entry), nonce) in state.keys.iter_mut().zip(nonces) {
             let sec1 = entry.public_key.to_sec1();
             let binding = Binding::Key {
                 alias: alias.as_str(),
@@ -247,18 +293,10 @@ impl SoftwareKeyStore {
             };
             let secret = seal::open(&old_kek, VERSION, &store_id, binding, &entry.wrapped)
                 .ok_or(Corruption::KeyUnwrapFailed)?;
-            entry.wrapped = seal::seal(
-                &new_kek,
-                &mut *inner.rng,
-                VERSION,
-                &store_id,
-                binding,
-                &secret,
-            )
-            .ok_or_else(sealing_failed)?;
+            entry.wrapped = seal::seal(&new_kek, nonce, VERSION, &store_id, binding, &secret)?;
         }
         state.salt = salt;
-        state.verifier = new_verifier(&new_kek, &mut *inner.rng, &store_id)?;
+        state.verifier = new_verifier(&new_kek, verifier_nonce, &store_id)?;
         self.commit(&mut loaded, true)
     }
 

@@ -28,10 +28,6 @@ fn check_policy(policy: ProtectionPolicy) -> Result<()> {
     Ok(())
 }
 
-pub(super) fn sealing_failed() -> KeyStoreError {
-    KeyStoreError::Internal("AES-GCM sealing failed")
-}
-
 impl SoftwareKeyStore {
     fn entry<'a>(loaded: &'a Loaded, alias: &KeyAlias) -> Result<&'a KeyEntry> {
         loaded
@@ -60,16 +56,17 @@ impl SoftwareKeyStore {
         if loaded.state.keys.len() >= MAX_KEYS {
             return Err(KeyStoreError::StoreFull { max: MAX_KEYS });
         }
+        // Randomness before the code is tried: a failing generator costs no attempt.
+        let (secret, public_key) = signing_key::generate(&mut inner.rng)?;
+        let nonce = inner.rng.array()?;
         let kek = self.unlock(&mut loaded, code)?;
-        let (secret, public_key) = signing_key::generate(&mut *inner.rng);
         let sec1 = public_key.to_sec1();
         let binding = Binding::Key {
             alias: alias.as_str(),
             public_key: &sec1,
         };
         let store_id = loaded.state.store_id;
-        let wrapped = seal::seal(&kek, &mut *inner.rng, VERSION, &store_id, binding, &*secret)
-            .ok_or_else(sealing_failed)?;
+        let wrapped = seal::seal(&kek, nonce, VERSION, &store_id, binding, &*secret)?;
         let entry = KeyEntry {
             policy,
             public_key,
@@ -129,18 +126,26 @@ impl KeyStore for SoftwareKeyStore {
         }
     }
 
+    // Each operation reads files and most run Argon2id and fsync: all off the async executor.
+
     async fn generate(
         &self,
         alias: &KeyAlias,
         policy: ProtectionPolicy,
         code: Option<&SecurityCode>,
     ) -> Result<PublicKey> {
-        self.generate_sync(alias, policy, code)
+        let (alias, code) = (alias.clone(), code.cloned());
+        self.blocking(move |store| store.generate_sync(&alias, policy, code.as_ref()))
+            .await
     }
 
     async fn public_key(&self, alias: &KeyAlias) -> Result<PublicKey> {
-        let _guard = self.lock();
-        Ok(Self::entry(&self.load()?, alias)?.public_key)
+        let alias = alias.clone();
+        self.blocking(move |store| {
+            let _guard = store.lock();
+            Ok(Self::entry(&store.load()?, &alias)?.public_key)
+        })
+        .await
     }
 
     async fn sign(
@@ -149,29 +154,38 @@ impl KeyStore for SoftwareKeyStore {
         message: &[u8],
         code: Option<&SecurityCode>,
     ) -> Result<EcdsaSignature> {
-        self.sign_sync(alias, message, code)
+        let (alias, message, code) = (alias.clone(), message.to_vec(), code.cloned());
+        self.blocking(move |store| store.sign_sync(&alias, &message, code.as_ref()))
+            .await
     }
 
     async fn delete(&self, alias: &KeyAlias) -> Result<()> {
-        self.modify(alias, |state| {
-            state.keys.remove(alias);
+        let alias = alias.clone();
+        self.blocking(move |store| {
+            store.modify(&alias, |state| {
+                state.keys.remove(&alias);
+            })
         })
+        .await
     }
 
     async fn list(&self) -> Result<Vec<KeyInfo>> {
-        let _guard = self.lock();
-        Ok(self
-            .load()?
-            .state
-            .keys
-            .into_iter()
-            .map(|(alias, entry)| KeyInfo {
-                alias,
-                policy: entry.policy,
-                public_key: entry.public_key,
-                has_credential: entry.credential.is_some(),
-            })
-            .collect())
+        self.blocking(|store| {
+            let _guard = store.lock();
+            Ok(store
+                .load()?
+                .state
+                .keys
+                .into_iter()
+                .map(|(alias, entry)| KeyInfo {
+                    alias,
+                    policy: entry.policy,
+                    public_key: entry.public_key,
+                    has_credential: entry.credential.is_some(),
+                })
+                .collect())
+        })
+        .await
     }
 
     async fn set_credential(&self, alias: &KeyAlias, credential: &[u8]) -> Result<()> {
@@ -180,15 +194,23 @@ impl KeyStore for SoftwareKeyStore {
                 max: MAX_CREDENTIAL_LEN,
             });
         }
-        self.modify(alias, |state| {
-            if let Some(entry) = state.keys.get_mut(alias) {
-                entry.credential = Some(credential.to_vec());
-            }
+        let (alias, credential) = (alias.clone(), credential.to_vec());
+        self.blocking(move |store| {
+            store.modify(&alias, |state| {
+                if let Some(entry) = state.keys.get_mut(&alias) {
+                    entry.credential = Some(credential);
+                }
+            })
         })
+        .await
     }
 
     async fn credential(&self, alias: &KeyAlias) -> Result<Option<Vec<u8>>> {
-        let _guard = self.lock();
-        Ok(Self::entry(&self.load()?, alias)?.credential.clone())
+        let alias = alias.clone();
+        self.blocking(move |store| {
+            let _guard = store.lock();
+            Ok(Self::entry(&store.load()?, &alias)?.credential.clone())
+        })
+        .await
     }
 }

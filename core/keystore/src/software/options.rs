@@ -1,6 +1,7 @@
 //! Settings of a store and the attempt counter as the app shows it.
 
 use super::kdf::KdfParams;
+use crate::security_code::CodePolicy;
 
 /// Settings fixed when a store is created and recorded in its file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -9,6 +10,8 @@ pub struct StoreOptions {
     pub kdf: KdfParams,
     /// Wrong security codes allowed before the store blocks (1..=100).
     pub max_attempts: u32,
+    /// What a new security code must be, at creation and at every change.
+    pub code_policy: CodePolicy,
 }
 
 impl StoreOptions {
@@ -21,6 +24,7 @@ impl Default for StoreOptions {
         Self {
             kdf: KdfParams::DEFAULT,
             max_attempts: Self::DEFAULT_MAX_ATTEMPTS,
+            code_policy: CodePolicy::PHONE,
         }
     }
 }

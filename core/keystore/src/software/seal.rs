@@ -3,8 +3,9 @@
 
 use aes_gcm::aead::{AeadInOut, KeyInit};
 use aes_gcm::{Aes256Gcm, Nonce};
-use rand_core::CryptoRng;
 use zeroize::Zeroizing;
+
+use crate::error::{KeyStoreError, Result};
 
 /// AES-GCM nonce length.
 pub const NONCE_LEN: usize = 12;
@@ -63,24 +64,27 @@ fn associated_data(version: u32, store_id: &[u8], binding: Binding<'_>) -> Vec<u
     aad
 }
 
-/// Encrypts `plaintext` under `kek` with a fresh nonce from `rng`.
+/// Encrypts `plaintext` under `kek` with `nonce`, which must be fresh from the store's RNG
+/// (drawn by the caller before the security code is tried, so that a failing generator never
+/// leaves an attempt counted against a right code).
+///
+/// # Errors
+/// [`KeyStoreError::Internal`] when AES-GCM refuses (it does not for these sizes).
 pub fn seal(
     kek: &[u8; 32],
-    rng: &mut (impl CryptoRng + ?Sized),
+    nonce: [u8; NONCE_LEN],
     version: u32,
     store_id: &[u8],
     binding: Binding<'_>,
     plaintext: &[u8],
-) -> Option<Sealed> {
-    let mut nonce = [0u8; NONCE_LEN];
-    rng.fill_bytes(&mut nonce);
+) -> Result<Sealed> {
     let cipher = Aes256Gcm::new(kek.into());
     let mut buffer = plaintext.to_vec();
     let aad = associated_data(version, store_id, binding);
     cipher
         .encrypt_in_place(&Nonce::from(nonce), &aad, &mut buffer)
-        .ok()?;
-    Some(Sealed {
+        .map_err(|_| KeyStoreError::Internal("AES-GCM sealing failed"))?;
+    Ok(Sealed {
         nonce,
         ciphertext: buffer,
     })
@@ -106,7 +110,6 @@ pub fn open(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tapid_test_support::rng::CountingRng;
 
     #[test]
     fn round_trip_and_every_binding_matters() {
@@ -115,7 +118,7 @@ mod tests {
             alias: "a",
             public_key: b"pk",
         };
-        let sealed = seal(&kek, &mut CountingRng::new(), 1, b"store", key, b"secret").unwrap();
+        let sealed = seal(&kek, [9; NONCE_LEN], 1, b"store", key, b"secret").unwrap();
         assert_eq!(sealed.ciphertext.len(), 6 + TAG_LEN);
         assert_eq!(&**open(&kek, 1, b"store", key, &sealed).unwrap(), b"secret");
         assert!(open(&[8u8; 32], 1, b"store", key, &sealed).is_none());

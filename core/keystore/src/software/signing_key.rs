@@ -3,11 +3,11 @@
 
 use p256::ecdsa::SigningKey;
 use p256::elliptic_curve::Generate;
-use rand_core::CryptoRng;
+use rand_core::TryCryptoRng;
 use signature::Signer;
 use zeroize::Zeroizing;
 
-use crate::error::{Corruption, Result};
+use crate::error::{Corruption, KeyStoreError, Result};
 use crate::public_key::PublicKey;
 use crate::signature::EcdsaSignature;
 
@@ -15,13 +15,19 @@ use crate::signature::EcdsaSignature;
 pub const SECRET_LEN: usize = 32;
 
 /// Generates a key pair; returns the private scalar (zeroized on drop) and the public key.
-pub fn generate(rng: &mut (impl CryptoRng + ?Sized)) -> (Zeroizing<[u8; SECRET_LEN]>, PublicKey) {
-    let secret = p256::SecretKey::generate_from_rng(rng);
+///
+/// # Errors
+/// [`KeyStoreError::RandomnessUnavailable`] when `rng` fails.
+pub fn generate(
+    rng: &mut (impl TryCryptoRng + ?Sized),
+) -> Result<(Zeroizing<[u8; SECRET_LEN]>, PublicKey)> {
+    let secret = p256::SecretKey::try_generate_from_rng(rng)
+        .map_err(|_| KeyStoreError::RandomnessUnavailable)?;
     let public = PublicKey::from(secret.public_key());
     let field_bytes = Zeroizing::new(secret.to_bytes());
     let mut bytes = Zeroizing::new([0u8; SECRET_LEN]);
     bytes.copy_from_slice(&field_bytes);
-    (bytes, public)
+    Ok((bytes, public))
 }
 
 /// Rebuilds the signing key from an unwrapped scalar, checking it belongs to `expected`.
@@ -67,14 +73,14 @@ mod tests {
     #[test]
     fn refuses_a_secret_that_does_not_match_the_public_key() {
         let secret = hex::decode(X).unwrap();
-        let (_, other) = generate(&mut rand_core::UnwrapErr(getrandom::SysRng));
+        let (_, other) = generate(&mut getrandom::SysRng).unwrap();
         assert!(sign(&secret, &other, b"m").is_err());
         assert!(sign(&[0u8; 32], &other, b"m").is_err());
     }
 
     #[test]
     fn generated_keys_sign_and_verify_with_p256() {
-        let (secret, public) = generate(&mut rand_core::UnwrapErr(getrandom::SysRng));
+        let (secret, public) = generate(&mut getrandom::SysRng).unwrap();
         let signature = sign(&*secret, &public, b"hello").unwrap();
         let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(&public.to_sec1()).unwrap();
         let der = p256::ecdsa::DerSignature::from_bytes(signature.as_der()).unwrap();

@@ -70,7 +70,7 @@ fn named_cache(c: NamedCurve) -> Result<Arc<GenericCurve>, CryptoError> {
 }
 
 fn build(p: &EcCurveParams) -> Result<GenericCurve, CryptoError> {
-    GenericCurve::new(p.p(), p.a(), p.b(), p.gx(), p.gy(), p.n(), p.cofactor())
+    GenericCurve::new(p)
 }
 
 impl EcGroup {

@@ -15,8 +15,8 @@ use crypto_bigint::modular::BoxedMontyForm;
 use crypto_bigint::{BoxedUint, Choice, CtEq, CtSelect, Resize};
 use zeroize::Zeroize;
 
-use super::CryptoError;
 use super::field::PrimeField;
+use super::{CryptoError, EcCurveParams};
 
 /// A point in homogeneous projective coordinates `(X : Y : Z)`; `Z = 0` is the identity.
 #[derive(Clone, Debug)]
@@ -56,23 +56,13 @@ pub(crate) struct GenericCurve {
 }
 
 impl GenericCurve {
-    /// Builds a curve from big-endian parameters and checks that it is usable: p odd prime
+    /// Builds a curve from normalised parameters and checks that it is usable: p odd prime
     /// size ≥ 3 bits, 4a³ + 27b² ≠ 0, G on the curve, n odd. (Primality of p and n is not
     /// proven here; named curves are matched first and explicit ones come from signed data.)
-    ///
-    /// It takes the same seven values as [`super::EcCurveParams::new`], deliberately not an
-    /// `EcCurveParams`: that constructor normalises *data* (sizes only; the values are compared
-    /// to recognise named curves), this one builds the field arithmetic and checks the
-    /// mathematics, and its unit tests feed it raw values no `EcCurveParams` would hold.
-    pub(crate) fn new(
-        p: &[u8],
-        a: &[u8],
-        b: &[u8],
-        gx: &[u8],
-        gy: &[u8],
-        n: &[u8],
-        cofactor: u64,
-    ) -> Result<Self, CryptoError> {
+    /// [`EcCurveParams::new`] checks only sizes; the mathematics is checked here.
+    pub(crate) fn new(params: &EcCurveParams) -> Result<Self, CryptoError> {
+        let (p, a, b) = (params.p(), params.a(), params.b());
+        let (gx, gy, n, cofactor) = (params.gx(), params.gy(), params.n(), params.cofactor());
         let field = PrimeField::new(p)?;
         let order = PrimeField::new(n)?;
         let a = field
@@ -331,11 +321,12 @@ impl GenericCurve {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crypto::{EcCurveParams, NamedCurve};
+    use crate::crypto::NamedCurve;
 
     fn curve(c: NamedCurve, cofactor: u64) -> GenericCurve {
         let p = EcCurveParams::named(c);
-        GenericCurve::new(p.p(), p.a(), p.b(), p.gx(), p.gy(), p.n(), cofactor).unwrap()
+        let p = EcCurveParams::new(p.p(), p.a(), p.b(), p.gx(), p.gy(), p.n(), cofactor).unwrap();
+        GenericCurve::new(&p).unwrap()
     }
 
     #[test]
@@ -373,11 +364,17 @@ mod tests {
         let p = EcCurveParams::named(NamedCurve::P256);
         let zero = vec![0u8; 32];
         assert_eq!(
-            GenericCurve::new(p.p(), &zero, &zero, p.gx(), p.gy(), p.n(), 1).unwrap_err(),
+            GenericCurve::new(
+                &EcCurveParams::new(p.p(), &zero, &zero, p.gx(), p.gy(), p.n(), 1).unwrap()
+            )
+            .unwrap_err(),
             CryptoError::MalformedParameters("singular curve")
         );
         assert_eq!(
-            GenericCurve::new(p.p(), p.a(), p.b(), p.gy(), p.gx(), p.n(), 1).unwrap_err(),
+            GenericCurve::new(
+                &EcCurveParams::new(p.p(), p.a(), p.b(), p.gy(), p.gx(), p.n(), 1).unwrap()
+            )
+            .unwrap_err(),
             CryptoError::MalformedParameters("base point not on curve")
         );
     }
