@@ -12,16 +12,18 @@
 //!
 //! # Constant time: what holds and what does not
 //!
-//! * Secret-scalar multiplication in the generic backend is a Montgomery ladder over a fixed
-//!   number of steps (the bit length of n) using complete projective addition formulas
-//!   (no exceptional cases, no branches on point values) and constant-time conditional
-//!   swaps; the final affine conversion uses `crypto-bigint`'s constant-time inversion.
-//!   Scalars are reduced mod n with constant-time division. The crate backends use the
-//!   crates' constant-time multiplication.
+//! * Scalar multiplication in the generic backend (`projective.rs`) is a fixed 4-bit window
+//!   over a fixed number of steps (the bit length of n) with complete projective formulas (no
+//!   exceptional cases, no branches on point values); the table entry is read by scanning the
+//!   whole table with constant-time selects, and the final affine conversion inverts in
+//!   constant time. For fields of 3 to 9 64-bit limbs it runs on stack-allocated Montgomery
+//!   residues (`fixed_width.rs`: masked carries, no branch on a value), wider ones on
+//!   `crypto-bigint`'s `BoxedMontyForm`. Scalars are reduced mod n with constant-time
+//!   division. The crate backends use the crates' constant-time multiplication.
 //! * DH exponentiation uses `crypto-bigint`'s fixed-window `pow`, which is constant time in
 //!   the exponent value for a fixed exponent width.
-//! * Field operations inherit `crypto-bigint`'s guarantees; heap allocation happens on every
-//!   operation, with sizes that depend only on public parameters.
+//! * Other field operations inherit `crypto-bigint`'s guarantees; `BoxedMontyForm` allocates
+//!   on every operation, with sizes that depend only on public parameters.
 //! * Not constant time, by design: point decoding and validation (public data),
 //!   `*_vartime` functions (public scalars: signature verification, subgroup checks),
 //!   the rejection loop of random scalar generation (leaks only the number of rejected
@@ -47,8 +49,10 @@ mod ec_point;
 pub mod ecdsa;
 mod error;
 mod field;
+mod fixed_width;
 mod im_prf;
 pub mod pace_map;
+mod projective;
 pub mod validate;
 mod weierstrass;
 

@@ -1,39 +1,18 @@
 //! Generic short-Weierstrass arithmetic `y² = x³ + a·x + b` over a runtime prime field.
 //!
-//! Points are kept in homogeneous projective coordinates and added with the complete formulas
-//! of Renes, Costello and Batina ("Complete addition formulas for prime order elliptic
-//! curves", 2015, Algorithm 1, arbitrary `a`). The formulas have no exceptional cases for
-//! curves of odd order, so doubling, adding a point to itself and adding the identity all
-//! take the same code path: no branch depends on the points.
-//!
-//! [`GenericCurve::mul_ct`] is a Montgomery ladder over a fixed number of bits (the bit length
-//! of the group order) with constant-time conditional swaps, and a constant-time inversion
-//! for the final conversion to affine coordinates. [`GenericCurve::mul_vartime`] is plain
-//! double-and-add for public scalars (signature verification, subgroup checks).
+//! The curve keeps its parameters and affine points as `BoxedMontyForm` (runtime width).
+//! Scalar multiplication is the fixed-window multiplication of [`super::projective`] with
+//! complete formulas, run at the field's fixed width where one is compiled in
+//! ([`super::fixed_width`]) and on `BoxedMontyForm` otherwise; the same code serves secret
+//! scalars ([`GenericCurve::mul_ct`]) and public ones ([`GenericCurve::mul_vartime`]).
 
 use crypto_bigint::modular::BoxedMontyForm;
-use crypto_bigint::{BoxedUint, Choice, CtEq, CtSelect, Resize};
-use zeroize::Zeroize;
+use crypto_bigint::{BoxedUint, CtEq};
 
 use super::field::PrimeField;
+use super::fixed_width::FixedCurve;
+use super::projective::{self, Constants, Point};
 use super::{CryptoError, EcCurveParams};
-
-/// A point in homogeneous projective coordinates `(X : Y : Z)`; `Z = 0` is the identity.
-#[derive(Clone, Debug)]
-pub(crate) struct Projective {
-    x: BoxedMontyForm,
-    y: BoxedMontyForm,
-    z: BoxedMontyForm,
-}
-
-impl Drop for Projective {
-    /// Ladder intermediates are multiples of P by prefixes of the secret scalar: wipe them.
-    fn drop(&mut self) {
-        self.x.zeroize();
-        self.y.zeroize();
-        self.z.zeroize();
-    }
-}
 
 /// A finite affine point with field-element coordinates.
 #[derive(Clone, Debug)]
@@ -43,16 +22,27 @@ pub(crate) struct Affine {
 }
 
 /// A curve with runtime parameters: field, coefficients, base point, order and cofactor.
-#[derive(Clone, Debug)]
 pub(crate) struct GenericCurve {
     pub(crate) field: PrimeField,
     pub(crate) a: BoxedMontyForm,
     pub(crate) b: BoxedMontyForm,
-    b3: BoxedMontyForm,
     pub(crate) g: Affine,
     /// The group order n as a field of its own (scalar arithmetic mod n).
     pub(crate) order: PrimeField,
     pub(crate) cofactor: u64,
+    /// `a`, `3·b`, 0 and 1 for the formulas.
+    constants: Constants<BoxedMontyForm>,
+    /// The same curve at the field's fixed width, when compiled in.
+    fixed: Option<FixedCurve>,
+}
+
+impl core::fmt::Debug for GenericCurve {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("GenericCurve")
+            .field("field", &self.field)
+            .field("cofactor", &self.cofactor)
+            .finish_non_exhaustive()
+    }
 }
 
 impl GenericCurve {
@@ -86,14 +76,26 @@ impl GenericCurve {
         let gy = field
             .elem_checked(gy)
             .map_err(|_| CryptoError::MalformedParameters("base point y out of range"))?;
+        let fixed = FixedCurve::new(
+            &field.modulus_bytes(),
+            &field.to_bytes(&a),
+            &field.to_bytes(&b3),
+        );
+        let constants = Constants {
+            a: a.clone(),
+            b3,
+            zero: field.zero(),
+            one: field.one(),
+        };
         let curve = Self {
             field,
             a,
             b,
-            b3,
             g: Affine { x: gx, y: gy },
             order,
             cofactor,
+            constants,
+            fixed,
         };
         if !curve.is_on_curve(&curve.g) {
             return Err(CryptoError::MalformedParameters("base point not on curve"));
@@ -153,145 +155,38 @@ impl GenericCurve {
         (self.field.to_bytes(&p.x), self.field.to_bytes(&p.y))
     }
 
-    fn identity(&self) -> Projective {
-        Projective {
-            x: self.field.zero(),
-            y: self.field.one(),
-            z: self.field.zero(),
+    /// `k·P` for `k < 2^bits`, constant time in `k`; the identity is an error.
+    fn mul_bits(&self, k: &BoxedUint, bits: u32, p: &Affine) -> Result<Affine, CryptoError> {
+        if let Some(fixed) = &self.fixed {
+            let (x, y) = self.affine_to_bytes(p);
+            if let Some(r) = fixed.mul(k, bits, &x, &y) {
+                let (x, y) = r.ok_or(CryptoError::Identity)?;
+                return Ok(Affine {
+                    x: self.field.elem_checked(&x)?,
+                    y: self.field.elem_checked(&y)?,
+                });
+            }
         }
-    }
-
-    fn lift(&self, p: &Affine) -> Projective {
-        Projective {
-            x: p.x.clone(),
-            y: p.y.clone(),
-            z: self.field.one(),
-        }
-    }
-
-    /// Back to affine with a constant-time inversion; the identity is an error.
-    fn to_affine(&self, p: &Projective) -> Result<Affine, CryptoError> {
-        let zinv = self
-            .field
-            .invert(&p.z)
-            .into_option()
+        let p = Point::affine(&self.constants, p.x.clone(), p.y.clone());
+        let (x, y) = projective::mul(&self.constants, k, bits, &p)
+            .to_affine()
             .ok_or(CryptoError::Identity)?;
-        Ok(Affine {
-            x: p.x.mul(&zinv),
-            y: p.y.mul(&zinv),
-        })
-    }
-
-    /// Complete projective addition (RCB 2015, Algorithm 1).
-    fn add_proj(&self, p: &Projective, q: &Projective) -> Projective {
-        let (x1, y1, z1) = (&p.x, &p.y, &p.z);
-        let (x2, y2, z2) = (&q.x, &q.y, &q.z);
-        let a = &self.a;
-        let b3 = &self.b3;
-        let mut t0 = x1.mul(x2);
-        let mut t1 = y1.mul(y2);
-        let mut t2 = z1.mul(z2);
-        let mut t3 = x1.add(y1);
-        let mut t4 = x2.add(y2);
-        t3 = t3.mul(&t4);
-        t4 = t0.add(&t1);
-        t3 = t3.sub(&t4);
-        t4 = x1.add(z1);
-        let mut t5 = x2.add(z2);
-        t4 = t4.mul(&t5);
-        t5 = t0.add(&t2);
-        t4 = t4.sub(&t5);
-        t5 = y1.add(z1);
-        let mut x3 = y2.add(z2);
-        t5 = t5.mul(&x3);
-        x3 = t1.add(&t2);
-        t5 = t5.sub(&x3);
-        let mut z3 = a.mul(&t4);
-        x3 = b3.mul(&t2);
-        z3 = x3.add(&z3);
-        x3 = t1.sub(&z3);
-        z3 = t1.add(&z3);
-        let mut y3 = x3.mul(&z3);
-        t1 = t0.add(&t0);
-        t1 = t1.add(&t0);
-        t2 = a.mul(&t2);
-        t4 = b3.mul(&t4);
-        t1 = t1.add(&t2);
-        t2 = t0.sub(&t2);
-        t2 = a.mul(&t2);
-        t4 = t4.add(&t2);
-        t0 = t1.mul(&t4);
-        y3 = y3.add(&t0);
-        t0 = t5.mul(&t4);
-        x3 = t3.mul(&x3);
-        x3 = x3.sub(&t0);
-        t0 = t3.mul(&t1);
-        z3 = t5.mul(&z3);
-        z3 = z3.add(&t0);
-        Projective {
-            x: x3,
-            y: y3,
-            z: z3,
-        }
-    }
-
-    /// Swaps `r0` and `r1` when `swap` is set, without branching on it.
-    fn cswap(r0: &mut Projective, r1: &mut Projective, swap: Choice) {
-        let n0 = Projective {
-            x: r0.x.ct_select(&r1.x, swap),
-            y: r0.y.ct_select(&r1.y, swap),
-            z: r0.z.ct_select(&r1.z, swap),
-        };
-        let n1 = Projective {
-            x: r1.x.ct_select(&r0.x, swap),
-            y: r1.y.ct_select(&r0.y, swap),
-            z: r1.z.ct_select(&r0.z, swap),
-        };
-        *r0 = n0;
-        *r1 = n1;
-    }
-
-    /// Number of ladder steps: the bit length of n (public).
-    fn scalar_bits(&self) -> u32 {
-        self.order.bits()
+        Ok(Affine { x, y })
     }
 
     /// `k·P` in constant time with respect to `k` for `k < 2^bits(n)` (the caller reduces).
     /// Returns `Identity` if the result is the point at infinity.
     pub(crate) fn mul_ct(&self, k: &BoxedUint, p: &Affine) -> Result<Affine, CryptoError> {
-        let bits = self.scalar_bits();
-        let k = k.resize_unchecked(bits.max(k.bits_precision()));
-        let mut r0 = self.identity();
-        let mut r1 = self.lift(p);
-        for i in (0..bits).rev() {
-            let bit = k.bit(i);
-            Self::cswap(&mut r0, &mut r1, bit);
-            r1 = self.add_proj(&r0, &r1);
-            r0 = self.add_proj(&r0, &r0);
-            Self::cswap(&mut r0, &mut r1, bit);
-        }
-        self.to_affine(&r0)
+        self.mul_bits(k, self.order.bits(), p)
     }
 
-    /// `k·P` in variable time, for public scalars only.
+    /// `k·P` for a public scalar of any size (its bit length is public, so it sets the
+    /// number of steps).
     pub(crate) fn mul_vartime(&self, k: &BoxedUint, p: &Affine) -> Result<Affine, CryptoError> {
-        let proj = self.mul_vartime_proj(k, p);
-        self.to_affine(&proj)
+        self.mul_bits(k, self.order.bits().max(k.bits_vartime()), p)
     }
 
-    fn mul_vartime_proj(&self, k: &BoxedUint, p: &Affine) -> Projective {
-        let base = self.lift(p);
-        let mut acc = self.identity();
-        for i in (0..k.bits_vartime()).rev() {
-            acc = self.add_proj(&acc, &acc);
-            if k.bit_vartime(i) {
-                acc = self.add_proj(&acc, &base);
-            }
-        }
-        acc
-    }
-
-    /// `u1·P + u2·Q` in variable time (public scalars: ECDSA verification).
+    /// `u1·P + u2·Q` for public scalars (ECDSA verification).
     pub(crate) fn mul_add_vartime(
         &self,
         u1: &BoxedUint,
@@ -299,14 +194,20 @@ impl GenericCurve {
         u2: &BoxedUint,
         q: &Affine,
     ) -> Result<Affine, CryptoError> {
-        let a = self.mul_vartime_proj(u1, p);
-        let b = self.mul_vartime_proj(u2, q);
-        self.to_affine(&self.add_proj(&a, &b))
+        match (self.mul_vartime(u1, p), self.mul_vartime(u2, q)) {
+            (Ok(a), Ok(b)) => self.add(&a, &b),
+            (Err(CryptoError::Identity), other) | (other, Err(CryptoError::Identity)) => other,
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        }
     }
 
     /// `P + Q` (complete; the identity result is an error).
     pub(crate) fn add(&self, p: &Affine, q: &Affine) -> Result<Affine, CryptoError> {
-        self.to_affine(&self.add_proj(&self.lift(p), &self.lift(q)))
+        let c = &self.constants;
+        let p = Point::affine(c, p.x.clone(), p.y.clone());
+        let q = Point::affine(c, q.x.clone(), q.y.clone());
+        let (x, y) = p.add(&q, c).to_affine().ok_or(CryptoError::Identity)?;
+        Ok(Affine { x, y })
     }
 
     /// `−P`.
@@ -322,6 +223,7 @@ impl GenericCurve {
 mod tests {
     use super::*;
     use crate::crypto::NamedCurve;
+    use crypto_bigint::Resize;
 
     fn curve(c: NamedCurve, cofactor: u64) -> GenericCurve {
         let p = EcCurveParams::named(c);
@@ -377,5 +279,39 @@ mod tests {
             .unwrap_err(),
             CryptoError::MalformedParameters("base point not on curve")
         );
+    }
+
+    #[test]
+    fn fixed_width_and_runtime_width_agree() {
+        use sha2::Digest;
+        for c in NamedCurve::ALL {
+            let fixed = curve(c, 1);
+            assert!(fixed.fixed.is_some(), "{c:?} has a fixed width");
+            let mut boxed = curve(c, 1);
+            boxed.fixed = None;
+            let n = fixed.order.modulus().clone();
+            let one = BoxedUint::one().resize_unchecked(n.bits_precision());
+            let mut scalars = vec![one.clone(), n.wrapping_sub(&one)];
+            for i in 0u8..2 {
+                scalars.push(fixed.order.uint_reduced(&sha2::Sha512::digest([i])));
+            }
+            let p = fixed.mul_ct(&scalars[3], &fixed.g).unwrap();
+            for k in &scalars {
+                for base in [&fixed.g, &p] {
+                    let a = fixed.mul_ct(k, base).unwrap();
+                    let b = boxed.mul_ct(k, base).unwrap();
+                    assert_eq!(
+                        fixed.affine_to_bytes(&a),
+                        boxed.affine_to_bytes(&b),
+                        "{c:?}"
+                    );
+                }
+            }
+            for curve in [&fixed, &boxed] {
+                let zero = BoxedUint::zero_with_precision(n.bits_precision());
+                assert_eq!(curve.mul_ct(&zero, &p).unwrap_err(), CryptoError::Identity);
+                assert_eq!(curve.mul_ct(&n, &p).unwrap_err(), CryptoError::Identity);
+            }
+        }
     }
 }
