@@ -1,11 +1,9 @@
-//! What a passport read costs, per emulator profile: APDUs and bytes on the link, terminal CPU
-//! time, and the link time they model on a typical NFC connection.
+//! What a passport read costs, per emulator profile (see `tapid_emulator::read_cost`): APDUs,
+//! READ BINARY commands, bytes, the terminal's and the chip's CPU time (median of 11 runs), and
+//! the NFC link model of `tapid_emulator::link_model` (framed bytes at 424 kbit/s = the link
+//! limit; plus 5 ms per exchange = the modelled time).
 //!
-//! `cargo bench -p tapid-emulator --bench read`
-//!
-//! The model: 5 ms of turnaround per exchange plus the bytes at 424 kbit/s (ISO 14443 at a
-//! common phone bit rate). CPU time is the whole read in process (chip and terminal, passive
-//! authentication included), the median of several runs, so it over-counts what a phone spends.
+//! `cargo bench -p tapid-emulator --bench read` (add `-- --json` for one JSON object a line)
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -14,74 +12,57 @@
     missing_docs
 )]
 
-use std::time::{Duration, Instant};
-
-use tapid_emulator::pki::drbg::SeededRng;
 use tapid_emulator::pki::test_trust_store;
 use tapid_emulator::profile::list;
-use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, Profile};
-use tapid_mrtd::mrz::AccessKey;
-use tapid_mrtd::reader::{ReadOptions, Verification, read};
+use tapid_emulator::read_cost::measure;
 
-const RUNS: usize = 5;
-const TURNAROUND: Duration = Duration::from_millis(5);
-const BITS_PER_SECOND: f64 = 424_000.0;
+const RUNS: usize = 11;
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
+    let json = std::env::args().any(|a| a == "--json");
     // Every read verifies (passive authentication against the test CSCAs, at a pinned time
-    // inside their validity), as a real read does: its CPU time is part of the figures.
+    // inside their validity), as a real read does: its CPU time is part of the terminal's.
     let trust = test_trust_store().unwrap();
-    let verification = Verification::new(&trust, 1_800_000_000);
-    println!(
-        "{:<24} {:>5} {:>6} {:>8} {:>9} {:>10} {:>10}",
-        "profile", "ext", "APDUs", "sent B", "recv B", "CPU ms", "link ms"
-    );
+    if !json {
+        println!(
+            "{:<24} {:>4} {:>6} {:>5} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9} {:>6}",
+            "profile",
+            "ext",
+            "APDUs",
+            "READ",
+            "sent B",
+            "recv B",
+            "term ms",
+            "chip ms",
+            "limit ms",
+            "model ms",
+            "ratio"
+        );
+    }
     for info in list() {
-        let profile = Profile::named(info.name).unwrap();
-        let key = AccessKey::Mrz(profile.mrz_key().unwrap());
         for extended_length in [true, false] {
             // DH-2048 PACE needs extended length: without it there is no read to measure.
             if !extended_length && info.parameters == "DH-2048-256" {
                 continue;
             }
-            let mut times = Vec::new();
-            let mut figures = None;
-            for run in 0..RUNS {
-                let chip =
-                    Chip::new(&profile, ChipConfig { extended_length }, &[run as u8]).unwrap();
-                let mut t = EmulatorTransport::new(chip);
-                let start = Instant::now();
-                let out = rt
-                    .block_on(read(
-                        &mut t,
-                        &key,
-                        &ReadOptions::default(),
-                        &verification,
-                        &mut SeededRng::new(b"bench"),
-                        &mut |_| {},
-                    ))
-                    .unwrap();
-                times.push(start.elapsed());
-                figures = out.into_parts().0.transport;
+            let c = measure(info.name, extended_length, RUNS, &trust, 1_800_000_000).unwrap();
+            if json {
+                println!("{}", serde_json::to_string(&c).unwrap());
+                continue;
             }
-            times.sort();
-            let t = figures.unwrap();
-            let link = TURNAROUND * t.apdus as u32
-                + Duration::from_secs_f64(
-                    (t.bytes_sent + t.bytes_received) as f64 * 8.0 / BITS_PER_SECOND,
-                );
             println!(
-                "{:<24} {:>5} {:>6} {:>8} {:>9} {:>10.1} {:>10.0}",
-                info.name,
+                "{:<24} {:>4} {:>6} {:>5} {:>8} {:>8} {:>9.2} {:>9.2} {:>9.0} {:>9.0} {:>6.2}",
+                c.profile,
                 if extended_length { "on" } else { "off" },
-                t.apdus,
-                t.bytes_sent,
-                t.bytes_received,
-                times[RUNS / 2].as_secs_f64() * 1000.0,
-                link.as_secs_f64() * 1000.0
+                c.apdus,
+                c.read_binary,
+                c.bytes_sent,
+                c.bytes_received,
+                c.terminal_cpu_ms,
+                c.chip_cpu_ms,
+                c.link.link_limit_ms,
+                c.link.modelled_ms,
+                c.link.ratio
             );
         }
     }

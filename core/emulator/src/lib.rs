@@ -9,8 +9,10 @@ pub mod chip_keys;
 pub mod faults;
 pub mod files;
 pub mod lds_builder;
+pub mod link_model;
 pub mod pki;
 pub mod profile;
+pub mod read_cost;
 pub mod transport;
 pub mod vpcd;
 
