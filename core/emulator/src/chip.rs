@@ -69,7 +69,7 @@ pub struct Chip {
     ca_shadow: Option<(CaChip, Option<SecureChannel>)>,
     fault: Option<Fault>,
     sm_faults: SmFaultState,
-    storm_rng: SeededRng,
+    storm: faults::secure::Storm,
     apdus: usize,
     gone: bool,
     /// Whether the ATR's historical bytes announce extended length (when the chip has it).
@@ -138,7 +138,7 @@ impl Chip {
             ca_shadow: None,
             fault: None,
             sm_faults: SmFaultState::default(),
-            storm_rng: SeededRng::new(&[seed, b"/storm"].concat()),
+            storm: faults::secure::Storm::new(SeededRng::new(&[seed, b"/storm"].concat())),
             apdus: 0,
             gone: false,
             atr_announces_extended: true,
@@ -335,10 +335,7 @@ impl Chip {
             self.reset();
             return sw(StatusWord::SECURITY_STATUS_NOT_SATISFIED);
         }
-        if let Some(storm) = self
-            .fault
-            .and_then(|f| faults::secure::storm(f, &mut self.storm_rng))
-        {
+        if let Some(storm) = self.fault.and_then(|f| self.storm.next(f)) {
             return match &mut self.auth {
                 Auth::Secure(sm) => sm
                     .protect_response(&sw(storm), false)

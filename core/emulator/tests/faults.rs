@@ -643,9 +643,13 @@ async fn tag_lost() {
         ReadError::LinkLost { progress } => {
             let mut names: Vec<String> = progress.files.keys().map(|f| f.name()).collect();
             names.sort();
-            // Files are opened by short EF identifier: by APDU 13, EF.SOD, DG1 and DG14 are in
-            // (and EF.ATR/INFO, read first).
-            assert_eq!(names, ["DG1", "DG14", "EF.ATR/INFO", "EF.SOD"]);
+            // Files are opened by short EF identifier and each first READ BINARY asks for a
+            // whole block: by APDU 13, EF.SOD, DG1, DG14, DG2 and DG11 are in (and EF.ATR/INFO,
+            // read first).
+            assert_eq!(
+                names,
+                ["DG1", "DG11", "DG14", "DG2", "EF.ATR/INFO", "EF.SOD"]
+            );
         }
         other => panic!("{other:?}"),
     }

@@ -113,12 +113,12 @@ async fn extended_length_cuts_apdus() {
     assert!(!short_t.extended_length);
     assert_eq!(short_t.max_read, 223);
     let dg2 = short.files["DG2"].size;
-    // The 8-byte header probe by short EF identifier (it also selects the file), then the
-    // rest in 223-byte blocks.
-    assert_eq!(short_cost, 1 + (dg2 - 8).div_ceil(223));
-    // The header probe, and the whole rest in one extended READ BINARY.
+    // The first READ BINARY (by short EF identifier, which also selects the file) already asks
+    // for a whole 223-byte block: the file costs exactly its size in blocks.
+    assert_eq!(short_cost, dg2.div_ceil(223));
+    // With extended length the whole file in one READ BINARY.
     assert_eq!(
-        ext_cost, 2,
+        ext_cost, 1,
         "extended-length DG2 read took {ext_cost} APDUs"
     );
     assert!(ext_t.max_read > 20_000);

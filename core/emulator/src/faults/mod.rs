@@ -266,7 +266,7 @@ catalogue! {
         "DO'99' (under the MAC) says 9000, the outer status word 6282",
         "ReadError::SecureMessaging(StatusMismatch)"),
     SwStorm => ("sw-storm", Chip, "bac",
-        "each protected command has a 1 in 3 chance of a protected 6982/6985/6A82 answer",
+        "each protected command has a 1 in 3 chance of a protected 6982/6985/6A82 answer, and at the latest every third gets one",
         "ReadError::Chip { 6982/6985/6A82 }, or ListedFileMissing when 6A82 hits a data group EF.SOD lists; never valid"),
     PacePointOffCurve => ("pace-point-off-curve", Chip, "pace-gm-bp256-aes128",
         "the chip's PACE mapping public key (82) is not on the curve",

@@ -28,16 +28,38 @@ pub struct SmFaultState {
     first_read: Option<ResponseApdu>,
 }
 
-/// [`Fault::SwStorm`]: whether this protected command gets a storm status word (one in three,
-/// drawn from the chip's seeded storm RNG) instead of its real answer.
-pub fn storm(fault: Fault, rng: &mut SeededRng) -> Option<StatusWord> {
-    if fault != Fault::SwStorm {
-        return None;
+/// The weather of [`Fault::SwStorm`]: a seeded RNG and the protected commands answered
+/// calmly since the last storm.
+pub struct Storm {
+    rng: SeededRng,
+    calm: usize,
+}
+
+impl Storm {
+    /// A storm drawn from `rng`.
+    pub fn new(rng: SeededRng) -> Self {
+        Self { rng, calm: 0 }
     }
-    let mut b = [0u8; 2];
-    rand_core::Rng::fill_bytes(rng, &mut b);
-    let [hit, which] = b;
-    (hit % 3 == 0).then(|| STORM.get(usize::from(which) % STORM.len()).copied())?
+
+    /// [`Fault::SwStorm`]: whether this protected command gets a storm status word instead of
+    /// its real answer — one in three, drawn from the seeded RNG, and at the latest the third
+    /// command after two calm ones, so that no read (which needs more than three protected
+    /// commands) gets through whatever the seed.
+    pub fn next(&mut self, fault: Fault) -> Option<StatusWord> {
+        if fault != Fault::SwStorm {
+            return None;
+        }
+        let mut b = [0u8; 2];
+        rand_core::Rng::fill_bytes(&mut self.rng, &mut b);
+        let [hit, which] = b;
+        if hit % 3 == 0 || self.calm >= 2 {
+            self.calm = 0;
+            STORM.get(usize::from(which) % STORM.len()).copied()
+        } else {
+            self.calm += 1;
+            None
+        }
+    }
 }
 
 /// Protects `resp` to `cmd` the way the faulty chip does.

@@ -133,8 +133,11 @@ async fn card_access<T: CardTransport + ?Sized>(
     // does not take short EF identifiers, or answers 6A82 to one, is asked again by FID.
     let mut header = Vec::new();
     if policy.short_ef_identifiers() {
-        match files::read_header_by_sfi(ch, ElementaryFile::CardAccess).await? {
-            SfiRead::Header(bytes) => header = bytes,
+        match files::read_header_by_sfi(ch, ElementaryFile::CardAccess, policy.block()).await? {
+            SfiRead::Header(bytes) => {
+                policy.record_read(bytes.len());
+                header = bytes;
+            }
             SfiRead::Absent => {}
             SfiRead::Unsupported(_) => policy.disable_short_ef_identifiers(),
             SfiRead::Refused => {

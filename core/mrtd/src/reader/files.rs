@@ -1,6 +1,8 @@
 //! Selecting and reading elementary files: SELECT by FID, READ BINARY in the largest block
 //! that fits, odd-INS READ BINARY past offset 32 767, and the file length taken from the TLV
-//! header so no byte is read twice.
+//! header so no byte is read twice. The first READ BINARY of a file already asks for a whole
+//! block, so a file that fits one block costs one command (the chip answers with what the file
+//! has, `6282` or fewer bytes than asked), and a larger one no more than its size requires.
 //!
 //! Every loop here is bounded by what the chip has to deliver: each command must bring new
 //! bytes, a changed block size or the one allowed `6Cxx` retry, and a file gets at most
@@ -23,7 +25,7 @@ const SM_OVERHEAD: usize = 48;
 pub const MAX_FILE_SIZE: usize = 1 << 20;
 /// Largest offset READ BINARY with even INS can address (15 bits).
 const MAX_EVEN_OFFSET: usize = 0x7FFF;
-/// Bytes read first to learn a file's length: tag (≤ 3) and length (≤ 5).
+/// Fewest bytes that tell a file's length: tag (≤ 3) and length (≤ 5).
 const HEADER_PROBE: usize = 8;
 /// Short block sizes tried in turn when a chip refuses a read length.
 const FALLBACK_BLOCKS: [usize; 3] = [160, 128, 64];
@@ -81,7 +83,14 @@ impl ReadPolicy {
         self.max_read
     }
 
-    fn block(&self) -> usize {
+    /// Records a block of `len` bytes read outside [`read_selected`] (the first block by short
+    /// EF identifier).
+    pub fn record_read(&mut self, len: usize) {
+        self.max_read = self.max_read.max(len);
+    }
+
+    /// The size of the next READ BINARY: the largest block the chip and the link take.
+    pub fn block(&self) -> usize {
         if self.extended {
             self.extended_block
         } else {
@@ -139,12 +148,13 @@ pub fn sfi_unsupported(sw: StatusWord) -> bool {
 }
 
 /// READ BINARY with the short EF identifier of `ef` (`P1 = 80 | SFI`): selects the file in the
-/// current DF and returns its header bytes, saving the SELECT.
+/// current DF and returns its first bytes (up to `ne`, at least its header), saving the SELECT.
 pub async fn read_header_by_sfi<T: CardTransport + ?Sized>(
     ch: &mut Channel<'_, T>,
     ef: ElementaryFile,
+    ne: usize,
 ) -> Result<SfiRead, ReadError> {
-    let cmd = CommandApdu::new(0x00, 0xB0, 0x80 | ef.sfi(), 0x00).with_ne(HEADER_PROBE);
+    let cmd = CommandApdu::new(0x00, 0xB0, 0x80 | ef.sfi(), 0x00).with_ne(ne.max(HEADER_PROBE));
     let answer = ch.exchange(&cmd).await?;
     match answer.sw() {
         StatusWord::SUCCESS | StatusWord::END_OF_FILE if answer.data().is_empty() => {
@@ -296,7 +306,7 @@ pub async fn read_selected<T: CardTransport + ?Sized>(
     let mut commands = 0usize;
     loop {
         let want = match total {
-            None => HEADER_PROBE,
+            None => policy.block().max(HEADER_PROBE),
             Some(t) if buf.len() >= t => break,
             Some(t) => (t - buf.len()).min(policy.block()),
         };

@@ -323,8 +323,9 @@ async fn read_file<T: CardTransport + ?Sized>(
     };
     let mut selected = false;
     if buf.is_empty() && policy.short_ef_identifiers() {
-        match files::read_header_by_sfi(ch, ef).await? {
+        match files::read_header_by_sfi(ch, ef, policy.block()).await? {
             SfiRead::Header(bytes) => {
+                policy.record_read(bytes.len());
                 buf = bytes;
                 selected = true;
             }
