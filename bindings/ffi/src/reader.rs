@@ -371,6 +371,11 @@ impl Job {
             Ok(read) => {
                 delivery.send(tracker.step(ReadStep::Verifying));
                 let out = PassportRead::new(read);
+                let access = &out.report.access;
+                crate::log::debug(
+                    "read",
+                    format!("opened with {:?} / {:?}", access.protocol, access.cipher),
+                );
                 if let Some(t) = out.report.transport.as_ref() {
                     crate::log::info("read", format!("read completed in {} APDUs", t.apdus));
                 }
