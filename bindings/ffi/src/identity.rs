@@ -76,7 +76,10 @@ fn policy(schemes: &[String]) -> RedirectPolicy {
 /// Parses the launch URL the app was started with; a redirect must be https or one of
 /// `allowed_schemes` (app schemes).
 #[uniffi::export]
-pub fn parse_autostart(url: String, allowed_schemes: Vec<String>) -> Result<Autostart, IdentityError> {
+pub fn parse_autostart(
+    url: String,
+    allowed_schemes: Vec<String>,
+) -> Result<Autostart, IdentityError> {
     let u = LaunchUrl::parse(&url, &policy(&allowed_schemes))?;
     Ok(Autostart {
         kind: match u.kind {

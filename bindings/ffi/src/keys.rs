@@ -16,12 +16,12 @@ use aes_gcm::aead::{AeadInOut, KeyInit};
 use aes_gcm::{Aes256Gcm, Nonce};
 use async_trait::async_trait;
 use sha2::{Digest, Sha256};
-use zeroize::Zeroizing;
 use tapid_identity::offline_code::OfflineKey;
 use tapid_keystore::{
     Capabilities, EcdsaSignature, KeyAlias, KeyInfo, KeyStore, KeyStoreError, ProtectionPolicy,
     PublicKey, SecureHardware as CoreHardware, SecurityCode, SoftwareKeyStore, StoreOptions,
 };
+use zeroize::Zeroizing;
 
 use crate::errors::{IdentityError, KeyError, from_core_key_error, to_core_key_error};
 use crate::runtime;
@@ -250,7 +250,11 @@ impl KeyStore for PlatformAdapter {
         Ok(out)
     }
 
-    async fn set_credential(&self, _alias: &KeyAlias, _credential: &[u8]) -> Result<(), KeyStoreError> {
+    async fn set_credential(
+        &self,
+        _alias: &KeyAlias,
+        _credential: &[u8],
+    ) -> Result<(), KeyStoreError> {
         Err(KeyStoreError::UnsupportedPolicy {
             reason: "platform stores keep credentials in the app's own storage",
         })
@@ -262,6 +266,7 @@ impl KeyStore for PlatformAdapter {
 }
 
 /// Which store is behind a [`DeviceKeys`].
+#[derive(Clone)]
 enum Backend {
     Software(Arc<SoftwareKeyStore>),
     Platform(Arc<dyn PlatformKeyStore>),
@@ -303,7 +308,27 @@ pub struct LockState {
 /// The device's key store, hardware or software, as the app uses it.
 #[derive(uniffi::Object)]
 pub struct DeviceKeys {
+    inner: Inner,
+}
+
+/// The work of [`DeviceKeys`], cloned into each call's task on the FFI's runtime.
+#[derive(Clone)]
+struct Inner {
     backend: Backend,
+}
+
+/// Runs a key operation on the FFI's runtime (its timeouts need tokio's timers; the caller's
+/// executor has none), aborted when the caller goes away.
+async fn on_runtime<T: Send + 'static>(
+    work: impl std::future::Future<Output = Result<T, KeyError>> + Send + 'static,
+) -> Result<T, KeyError> {
+    let internal = |detail: &str| KeyError::Internal {
+        detail: detail.to_owned(),
+    };
+    runtime::spawn(runtime::Cancellation::new(), work)
+        .map_err(|_| internal("the runtime could not start"))?
+        .await
+        .map_err(|_| internal("the key operation failed unexpectedly"))?
 }
 
 fn alias(a: &str) -> Result<KeyAlias, KeyError> {
@@ -330,7 +355,9 @@ async fn software<T: Send + 'static>(
 
 /// Polls a software-store future to its end on the current (blocking) thread: its work is
 /// synchronous, so it is ready at the first poll.
-fn now_or_never<T>(f: impl std::future::Future<Output = Result<T, KeyStoreError>>) -> Result<T, KeyStoreError> {
+fn now_or_never<T>(
+    f: impl std::future::Future<Output = Result<T, KeyStoreError>>,
+) -> Result<T, KeyStoreError> {
     let mut f = std::pin::pin!(f);
     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
     match f.as_mut().poll(&mut cx) {
@@ -356,7 +383,7 @@ fn seal_aad(alias: &str) -> Vec<u8> {
     [SEAL_LABEL, alias.as_bytes()].concat()
 }
 
-impl DeviceKeys {
+impl Inner {
     /// The software store's sealing key for `alias`: SHA-256 over a label, the alias and the
     /// key's signature of the label. The software store signs with deterministic nonces (RFC
     /// 6979), so the signature — and the sealing key — can only be had again with the security
@@ -376,18 +403,9 @@ impl DeviceKeys {
     }
 }
 
-#[uniffi::export]
-impl DeviceKeys {
-    /// The platform's hardware store.
-    #[uniffi::constructor]
-    pub fn platform(store: Arc<dyn PlatformKeyStore>) -> Arc<Self> {
-        Arc::new(Self {
-            backend: Backend::Platform(store),
-        })
-    }
-
+impl Inner {
     /// What the store can enforce.
-    pub async fn capabilities(&self) -> Result<KeyStoreCapabilities, KeyError> {
+    async fn capabilities(&self) -> Result<KeyStoreCapabilities, KeyError> {
         match &self.backend {
             Backend::Software(s) => Ok(s.capabilities().into()),
             Backend::Platform(p) => bounded(p.capabilities()).await,
@@ -396,7 +414,7 @@ impl DeviceKeys {
 
     /// Generates a P-256 key under `alias`. The software store needs the security code; a
     /// platform store attests the key over `attestation_challenge` when given one.
-    pub async fn generate(
+    async fn generate(
         &self,
         alias_name: String,
         policy: KeyPolicy,
@@ -414,8 +432,8 @@ impl DeviceKeys {
                 Ok(device_key(&alias_name, &key, None))
             }
             Backend::Platform(p) => {
-                let made = bounded(p.generate(alias_name.clone(), policy, attestation_challenge))
-                    .await?;
+                let made =
+                    bounded(p.generate(alias_name.clone(), policy, attestation_challenge)).await?;
                 let key = public_key(&made.public_key)?;
                 Ok(device_key(&alias_name, &key, made.attestation))
             }
@@ -423,7 +441,7 @@ impl DeviceKeys {
     }
 
     /// The key under `alias`.
-    pub async fn key(&self, alias_name: String) -> Result<DeviceKey, KeyError> {
+    async fn key(&self, alias_name: String) -> Result<DeviceKey, KeyError> {
         let a = alias(&alias_name)?;
         let key = match &self.backend {
             Backend::Software(s) => software(s, move |s| now_or_never(s.public_key(&a))).await?,
@@ -438,7 +456,7 @@ impl DeviceKeys {
     /// Signs `message` (ECDSA P-256 / SHA-256) with the key under `alias`; returns the DER
     /// signature, verified against the key's public half first (a platform store that signed
     /// with another key gives `BadSignature`).
-    pub async fn sign(
+    async fn sign(
         &self,
         alias_name: String,
         message: Vec<u8>,
@@ -471,7 +489,7 @@ impl DeviceKeys {
     }
 
     /// Deletes the key under `alias`.
-    pub async fn delete(&self, alias_name: String) -> Result<(), KeyError> {
+    async fn delete(&self, alias_name: String) -> Result<(), KeyError> {
         let a = alias(&alias_name)?;
         match &self.backend {
             Backend::Software(s) => software(s, move |s| now_or_never(s.delete(&a))).await,
@@ -483,11 +501,13 @@ impl DeviceKeys {
     }
 
     /// Every key's alias.
-    pub async fn aliases(&self) -> Result<Vec<String>, KeyError> {
+    async fn aliases(&self) -> Result<Vec<String>, KeyError> {
         match &self.backend {
-            Backend::Software(s) => software(s, |s| now_or_never(s.list()))
-                .await
-                .map(|keys| keys.into_iter().map(|k| k.alias.as_str().to_owned()).collect()),
+            Backend::Software(s) => software(s, |s| now_or_never(s.list())).await.map(|keys| {
+                keys.into_iter()
+                    .map(|k| k.alias.as_str().to_owned())
+                    .collect()
+            }),
             Backend::Platform(p) => bounded(p.list()).await,
         }
     }
@@ -495,7 +515,7 @@ impl DeviceKeys {
     /// Seals a small secret (e.g. the offline code's OCRA key) under the hardware-bound key
     /// `alias`: the platform's sealing key, or — software store — a key derived from the signing
     /// key `alias` (it must exist; the security code is needed, and counted, every time).
-    pub async fn seal(
+    async fn seal(
         &self,
         alias_name: String,
         plaintext: Vec<u8>,
@@ -523,7 +543,7 @@ impl DeviceKeys {
     }
 
     /// Opens what [`Self::seal`] sealed.
-    pub async fn unseal(
+    async fn unseal(
         &self,
         alias_name: String,
         sealed: Vec<u8>,
@@ -535,7 +555,9 @@ impl DeviceKeys {
                 let corrupted = || KeyError::Corrupted {
                     detail: "the sealed data does not open with this key".into(),
                 };
-                let rest = sealed.strip_prefix(SEAL_MAGIC.as_slice()).ok_or_else(corrupted)?;
+                let rest = sealed
+                    .strip_prefix(SEAL_MAGIC.as_slice())
+                    .ok_or_else(corrupted)?;
                 let (nonce, ciphertext) = rest.split_at_checked(12).ok_or_else(corrupted)?;
                 let nonce = <[u8; 12]>::try_from(nonce).map_err(|_| corrupted())?;
                 let key = self
@@ -552,7 +574,7 @@ impl DeviceKeys {
 
     /// The offline code's 8-digit response, with the OCRA key unsealed from `sealed_key`
     /// (sealed with [`Self::seal`] under `alias`) only for this computation.
-    pub async fn offline_code_response(
+    async fn offline_code_response(
         &self,
         alias_name: String,
         sealed_key: Vec<u8>,
@@ -572,7 +594,7 @@ impl DeviceKeys {
     }
 
     /// The software store's attempt counter (`None` for a platform store).
-    pub async fn lock_state(&self) -> Result<Option<LockState>, KeyError> {
+    async fn lock_state(&self) -> Result<Option<LockState>, KeyError> {
         match &self.backend {
             Backend::Platform(_) => Ok(None),
             Backend::Software(s) => {
@@ -584,6 +606,129 @@ impl DeviceKeys {
                 }))
             }
         }
+    }
+}
+
+#[uniffi::export]
+impl DeviceKeys {
+    /// The platform's hardware store.
+    #[uniffi::constructor]
+    pub fn platform(store: Arc<dyn PlatformKeyStore>) -> Arc<Self> {
+        Arc::new(Self {
+            inner: Inner {
+                backend: Backend::Platform(store),
+            },
+        })
+    }
+
+    /// What the store can enforce.
+    pub async fn capabilities(&self) -> Result<KeyStoreCapabilities, KeyError> {
+        let inner = self.inner.clone();
+        on_runtime(async move { inner.capabilities().await }).await
+    }
+
+    /// Generates a P-256 key under `alias`. The software store needs the security code; a
+    /// platform store attests the key over `attestation_challenge` when given one.
+    pub async fn generate(
+        &self,
+        alias_name: String,
+        policy: KeyPolicy,
+        security_code: Option<String>,
+        attestation_challenge: Option<Vec<u8>>,
+    ) -> Result<DeviceKey, KeyError> {
+        let inner = self.inner.clone();
+        on_runtime(async move {
+            inner
+                .generate(alias_name, policy, security_code, attestation_challenge)
+                .await
+        })
+        .await
+    }
+
+    /// The key under `alias`.
+    pub async fn key(&self, alias_name: String) -> Result<DeviceKey, KeyError> {
+        let inner = self.inner.clone();
+        on_runtime(async move { inner.key(alias_name).await }).await
+    }
+
+    /// Signs `message` (ECDSA P-256 / SHA-256) with the key under `alias`; returns the DER
+    /// signature, verified against the key's public half first (a platform store that signed
+    /// with another key gives `BadSignature`).
+    pub async fn sign(
+        &self,
+        alias_name: String,
+        message: Vec<u8>,
+        security_code: Option<String>,
+    ) -> Result<Vec<u8>, KeyError> {
+        let inner = self.inner.clone();
+        on_runtime(async move { inner.sign(alias_name, message, security_code).await }).await
+    }
+
+    /// Deletes the key under `alias`.
+    pub async fn delete(&self, alias_name: String) -> Result<(), KeyError> {
+        let inner = self.inner.clone();
+        on_runtime(async move { inner.delete(alias_name).await }).await
+    }
+
+    /// Every key's alias.
+    pub async fn aliases(&self) -> Result<Vec<String>, KeyError> {
+        let inner = self.inner.clone();
+        on_runtime(async move { inner.aliases().await }).await
+    }
+
+    /// Seals a small secret (e.g. the offline code's OCRA key) under the hardware-bound key
+    /// `alias`: the platform's sealing key, or — software store — a key derived from the signing
+    /// key `alias` (it must exist; the security code is needed, and counted, every time).
+    pub async fn seal(
+        &self,
+        alias_name: String,
+        plaintext: Vec<u8>,
+        security_code: Option<String>,
+    ) -> Result<Vec<u8>, KeyError> {
+        let inner = self.inner.clone();
+        on_runtime(async move { inner.seal(alias_name, plaintext, security_code).await }).await
+    }
+
+    /// Opens what [`Self::seal`] sealed.
+    pub async fn unseal(
+        &self,
+        alias_name: String,
+        sealed: Vec<u8>,
+        security_code: Option<String>,
+    ) -> Result<Vec<u8>, KeyError> {
+        let inner = self.inner.clone();
+        on_runtime(async move { inner.unseal(alias_name, sealed, security_code).await }).await
+    }
+
+    /// The offline code's 8-digit response, with the OCRA key unsealed from `sealed_key`
+    /// (sealed with [`Self::seal`] under `alias`) only for this computation.
+    pub async fn offline_code_response(
+        &self,
+        alias_name: String,
+        sealed_key: Vec<u8>,
+        challenge: String,
+        unix_seconds: u64,
+        security_code: Option<String>,
+    ) -> Result<String, KeyError> {
+        let inner = self.inner.clone();
+        on_runtime(async move {
+            inner
+                .offline_code_response(
+                    alias_name,
+                    sealed_key,
+                    challenge,
+                    unix_seconds,
+                    security_code,
+                )
+                .await
+        })
+        .await
+    }
+
+    /// The software store's attempt counter (`None` for a platform store).
+    pub async fn lock_state(&self) -> Result<Option<LockState>, KeyError> {
+        let inner = self.inner.clone();
+        on_runtime(async move { inner.lock_state().await }).await
     }
 }
 
@@ -621,20 +766,25 @@ pub async fn create_software_key_store(
         detail: "the key store task failed".into(),
     })??;
     Ok(Arc::new(DeviceKeys {
-        backend: Backend::Software(Arc::new(store)),
+        inner: Inner {
+            backend: Backend::Software(Arc::new(store)),
+        },
     }))
 }
 
 /// Opens the software store in `directory`.
 #[uniffi::export]
 pub async fn open_software_key_store(directory: String) -> Result<Arc<DeviceKeys>, KeyError> {
-    let store = runtime::blocking(move || SoftwareKeyStore::open_dir(std::path::Path::new(&directory)))
-        .await
-        .ok_or_else(|| KeyError::Internal {
-            detail: "the key store task failed".into(),
-        })??;
+    let store =
+        runtime::blocking(move || SoftwareKeyStore::open_dir(std::path::Path::new(&directory)))
+            .await
+            .ok_or_else(|| KeyError::Internal {
+                detail: "the key store task failed".into(),
+            })??;
     Ok(Arc::new(DeviceKeys {
-        backend: Backend::Software(Arc::new(store)),
+        inner: Inner {
+            backend: Backend::Software(Arc::new(store)),
+        },
     }))
 }
 

@@ -69,12 +69,16 @@ pub fn set_log_sink(sink: Option<Arc<dyn LogSink>>, min_level: LogLevel) {
                 level: min_level,
             })
     });
-    let mut slot = SINK.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut slot = SINK
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     *slot = installed;
 }
 
 fn emit(level: LogLevel, target: &str, line: String) {
-    let slot = SINK.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let slot = SINK
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some(installed) = slot.as_ref()
         && level >= installed.level
     {

@@ -661,50 +661,114 @@ pub enum KeyUsageBit {
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
 #[allow(missing_docs)] // each variant is the core's, documented there
 pub enum PaFailure {
-    NotPerformed { detail: String },
+    NotPerformed {
+        detail: String,
+    },
     SodMissing,
-    SodMalformed { detail: String },
+    SodMalformed {
+        detail: String,
+    },
     LegacyContentType,
-    HashMismatch { dg: i32 },
-    NotInSod { dg: i32 },
+    HashMismatch {
+        dg: i32,
+    },
+    NotInSod {
+        dg: i32,
+    },
     NoSignerInfo,
     SignerNotFound,
     SignatureInvalid,
     MessageDigestMismatch,
-    SignedAttributeMissing { attribute: String },
+    SignedAttributeMissing {
+        attribute: String,
+    },
     ContentTypeAttributeMismatch,
     AlgorithmProtectionMismatch,
-    SignatureUnsupported { detail: String },
-    SignatureMalformed { detail: String },
-    CscaNotTrusted { issuer: String },
-    CscaSignatureMismatch { issuer: String, candidates: i32 },
-    SignerCertificateAltered { issuer: String },
-    CscaFromUnanchoredList { csca: String },
-    SignerNotYetValid { not_before: i64, at: i64 },
-    SignerExpired { not_after: i64, at: i64 },
-    CscaNotYetValid { not_before: i64, at: i64 },
-    CscaExpired { not_after: i64, at: i64 },
-    SigningTimeInFuture { signing_time: i64, at: i64 },
-    SigningTimeOutsideValidity { signing_time: i64 },
-    KeyUsage { certificate: CertificateRole, missing: KeyUsageBit },
-    DocumentTypeNotAllowed { document: String, allowed: Vec<String> },
-    ExtensionMalformed { extension: String },
+    SignatureUnsupported {
+        detail: String,
+    },
+    SignatureMalformed {
+        detail: String,
+    },
+    CscaNotTrusted {
+        issuer: String,
+    },
+    CscaSignatureMismatch {
+        issuer: String,
+        candidates: i32,
+    },
+    SignerCertificateAltered {
+        issuer: String,
+    },
+    CscaFromUnanchoredList {
+        csca: String,
+    },
+    SignerNotYetValid {
+        not_before: i64,
+        at: i64,
+    },
+    SignerExpired {
+        not_after: i64,
+        at: i64,
+    },
+    CscaNotYetValid {
+        not_before: i64,
+        at: i64,
+    },
+    CscaExpired {
+        not_after: i64,
+        at: i64,
+    },
+    SigningTimeInFuture {
+        signing_time: i64,
+        at: i64,
+    },
+    SigningTimeOutsideValidity {
+        signing_time: i64,
+    },
+    KeyUsage {
+        certificate: CertificateRole,
+        missing: KeyUsageBit,
+    },
+    DocumentTypeNotAllowed {
+        document: String,
+        allowed: Vec<String>,
+    },
+    ExtensionMalformed {
+        extension: String,
+    },
     CountryMismatch {
         signer: Option<String>,
         signer_issuer: Option<String>,
         csca: Option<String>,
         document: Option<String>,
     },
-    UnknownIssuingState { state: String },
-    SignerRevoked { serial: String },
-    CrlInvalid { issuer: String },
-    RevocationNotChecked { csca: String },
-    CrlStale { issuer: String, next_update: Option<i64> },
-    CardSecurityMalformed { detail: String },
+    UnknownIssuingState {
+        state: String,
+    },
+    SignerRevoked {
+        serial: String,
+    },
+    CrlInvalid {
+        issuer: String,
+    },
+    RevocationNotChecked {
+        csca: String,
+    },
+    CrlStale {
+        issuer: String,
+        next_update: Option<i64>,
+    },
+    CardSecurityMalformed {
+        detail: String,
+    },
     CardSecurityInvalid,
     CardSecurityUntrusted,
     /// A failure this build does not name: the core's code and text.
-    Other { code: String, text: String },
+    Other {
+        code: String,
+        text: String,
+    },
 }
 
 impl From<&pa::PaFailure> for PaFailure {
@@ -747,9 +811,9 @@ impl From<&pa::PaFailure> for PaFailure {
             F::SignerCertificateAltered { issuer } => Self::SignerCertificateAltered {
                 issuer: issuer.clone(),
             },
-            F::CscaFromUnanchoredList { csca } => Self::CscaFromUnanchoredList {
-                csca: csca.clone(),
-            },
+            F::CscaFromUnanchoredList { csca } => {
+                Self::CscaFromUnanchoredList { csca: csca.clone() }
+            }
             F::SignerNotYetValid { not_before, at } => Self::SignerNotYetValid {
                 not_before: *not_before,
                 at: *at,
@@ -989,20 +1053,30 @@ impl From<rp::ChallengeSource> for ChallengeSource {
 pub enum ChipFailure {
     CaKeyMismatch,
     CaNotConfirmed,
-    CaRefused { sw: String },
+    CaRefused {
+        sw: String,
+    },
     CaUnusable,
     CaRecordInconsistent,
     AaSignatureInvalid,
-    AaRefused { sw: String },
+    AaRefused {
+        sw: String,
+    },
     AaKeyUnusable,
     AaChallengeMismatch,
     CamNoCardSecurity,
     CamCardSecurityUnusable,
     CamKeyMismatch,
-    KeyFileNotVerified { file: String },
-    KeyFileNotTrusted { file: String },
+    KeyFileNotVerified {
+        file: String,
+    },
+    KeyFileNotTrusted {
+        file: String,
+    },
     /// A failure this build does not name: the core's code.
-    Other { code: String },
+    Other {
+        code: String,
+    },
 }
 
 impl From<&rp::ChipFailure> for ChipFailure {
@@ -1449,7 +1523,12 @@ impl From<&ev::Evidence> for Evidence {
             schema_version: e.schema_version,
             device_time: e.device_time,
             options: EvidenceOptions {
-                data_groups: e.options.data_groups.iter().map(|d| i32::from(*d)).collect(),
+                data_groups: e
+                    .options
+                    .data_groups
+                    .iter()
+                    .map(|d| i32::from(*d))
+                    .collect(),
                 read_unlisted: e.options.read_unlisted,
                 allow_bac_fallback: e.options.allow_bac_fallback,
                 allow_explicit_pace_parameters: e.options.allow_explicit_pace_parameters,

@@ -223,7 +223,7 @@ fn fix_kind(line: &mut [u8], s: &Span, repairs: &mut Vec<MrzRepair>) {
 /// Repairs an alphanumeric field so its check digit holds, if exactly one minimal set of
 /// swaps does it.
 fn fix_checked(line: &mut [u8], s: &Span, repairs: &mut Vec<MrzRepair>) -> Result<(), InputError> {
-    let Some(check_at) = s.check else {
+    let Some(check_at) = s.check.filter(|_| s.kind == Alnum) else {
         return Ok(());
     };
     // The check digit itself is numeric.
@@ -253,7 +253,11 @@ fn fix_checked(line: &mut [u8], s: &Span, repairs: &mut Vec<MrzRepair>) -> Resul
     if swappable.is_empty() || swappable.len() > MAX_SWAPS {
         return Err(InputError::MrzCheckDigit { field: s.field });
     }
-    let mut best: Option<(u32, Vec<u8>, usize)> = None;
+    // The fewest swaps win; among those, the reading with the most digits (document numbers
+    // and personal numbers are mostly digits, and OCR reads digits as letters more often than
+    // the reverse); a tie after that is ambiguous.
+    let digits = |c: &[u8]| c.iter().filter(|b| b.is_ascii_digit()).count();
+    let mut best: Option<((u32, usize), Vec<u8>, usize)> = None;
     for mask in 1u32..(1u32 << swappable.len()) {
         let mut candidate = field.clone();
         for (bit, i) in swappable.iter().enumerate() {
@@ -266,11 +270,12 @@ fn fix_checked(line: &mut [u8], s: &Span, repairs: &mut Vec<MrzRepair>) -> Resul
         if !check_digit::verify(&candidate, digit) {
             continue;
         }
-        let swaps = mask.count_ones();
+        // Ordered so that smaller is better.
+        let rank = (mask.count_ones(), usize::MAX - digits(&candidate));
         best = match best {
-            Some((n, c, ties)) if n < swaps => Some((n, c, ties)),
-            Some((n, c, ties)) if n == swaps => Some((n, c, ties + 1)),
-            _ => Some((swaps, candidate, 1)),
+            Some((r, c, ties)) if r < rank => Some((r, c, ties)),
+            Some((r, c, ties)) if r == rank => Some((r, c, ties + 1)),
+            _ => Some((rank, candidate, 1)),
         };
     }
     match best {
@@ -467,7 +472,7 @@ mod tests {
 
     #[test]
     fn confusions_are_repaired_guided_by_the_check_digits() {
-        // O for 0 in the birth date, S for 5 in the expiry check digit, lower case, spaces,
+        // O for 0 in the birth date, S for 5 in the expiry date, lower case, spaces,
         // 0 for O in the name and B for 8 in the document number.
         let ocr = "p<utoeriksson<<anna<maria<<<<<<<<<<<<<<<<<<<\n\
                    L89B902C36UTO74O8122F12041S9ZE184226B<<<<<10";

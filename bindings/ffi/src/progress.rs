@@ -2,7 +2,7 @@
 //! bar and a short localized message (Swedish or English) that fits the iOS NFC sheet.
 //!
 //! Events reach the app's [`ProgressListener`] in order, from one delivery task, each call
-//! bounded by [`CALLBACK_TIMEOUT`] and run off the reader's threads: a slow or stuck listener
+//! bounded by [`CALLBACK_TIMEOUT`] and awaited apart from the read: a slow or stuck listener
 //! never holds up the read (a stuck one gets no further events). The fraction never goes down,
 //! and the last event of a completed read is [`ReadStep::Done`] at 1.0.
 
@@ -64,10 +64,13 @@ pub struct ReadProgress {
 }
 
 /// Receives progress events; implemented by the app (update a progress bar, the NFC sheet).
+/// Async, so that the app can hop to its UI thread; each call is awaited (bounded) before the
+/// next event is delivered.
 #[uniffi::export(foreign)]
+#[async_trait::async_trait]
 pub trait ProgressListener: Send + Sync {
     /// One event. Throwing is allowed (the error is dropped; the read goes on).
-    fn on_progress(&self, progress: ReadProgress) -> Result<(), CallbackError>;
+    async fn on_progress(&self, progress: ReadProgress) -> Result<(), CallbackError>;
 }
 
 /// The text of a step.
@@ -178,11 +181,11 @@ impl Delivery {
         let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<ReadProgress>();
         let task = tokio::spawn(async move {
             while let Some(p) = receiver.recv().await {
-                let l = listener.clone();
-                let call = tokio::task::spawn_blocking(move || l.on_progress(p));
+                let call = listener.on_progress(p);
                 match tokio::time::timeout(CALLBACK_TIMEOUT, call).await {
-                    // Delivered, or the listener threw: either way go on.
-                    Ok(_) => {}
+                    Ok(Ok(())) => {}
+                    // The listener threw: go on.
+                    Ok(Err(_)) => crate::log::warn("progress", "a progress listener threw"),
                     // A listener that does not return gets nothing more.
                     Err(_) => {
                         crate::log::warn("progress", "a progress listener call timed out");

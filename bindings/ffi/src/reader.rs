@@ -143,11 +143,13 @@ fn settings(o: &ReadOptions) -> Result<Settings, InputError> {
     };
     core.aa_challenge = match &o.aa_challenge {
         None => None,
-        Some(c) => Some(<[u8; 8]>::try_from(c.as_slice()).map_err(|_| {
-            InputError::AaChallenge {
-                len: count(c.len()),
-            }
-        })?),
+        Some(c) => {
+            Some(
+                <[u8; 8]>::try_from(c.as_slice()).map_err(|_| InputError::AaChallenge {
+                    len: count(c.len()),
+                })?,
+            )
+        }
     };
     core.chip_authentication = o.chip_authentication;
     core.active_authentication = o.active_authentication;
@@ -629,5 +631,51 @@ mod tests {
             InputError::AaChallenge { len: 3 }
         );
         assert!(settings(&ReadOptions::default()).is_ok());
+    }
+}
+
+#[cfg(all(test, feature = "testing"))]
+mod emulated {
+    use super::*;
+    use crate::emulator::{EmulatorCard, emulator_trust_store};
+    use crate::progress::ReadProgress;
+
+    struct Collect(Mutex<Vec<ReadProgress>>);
+
+    #[async_trait::async_trait]
+    impl ProgressListener for Collect {
+        async fn on_progress(&self, p: ReadProgress) -> Result<(), crate::errors::CallbackError> {
+            lock(&self.0).push(p);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_read_reports_progress_to_the_end() {
+        let card = EmulatorCard::new("bac".into(), None, true, 0, b"t".to_vec()).unwrap();
+        let reader = PassportReader::new(
+            card.mrz_key().unwrap(),
+            ReadOptions {
+                verification_time: Some(1_800_000_000),
+                ..ReadOptions::default()
+            },
+            Some(emulator_trust_store().unwrap()),
+        )
+        .unwrap();
+        let listener = Arc::new(Collect(Mutex::new(Vec::new())));
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let read = rt
+            .block_on(reader.read(card.as_transport(), Some(listener.clone()), None))
+            .unwrap();
+        assert_eq!(
+            read.report().passive_authentication.status,
+            mirror::PaStatus::Valid
+        );
+        let seen = lock(&listener.0);
+        assert_eq!(seen.first().map(|p| p.step), Some(ReadStep::Connecting));
+        assert_eq!(seen.last().map(|p| p.step), Some(ReadStep::Done));
+        assert_eq!(reader.counters().completed, 1);
     }
 }

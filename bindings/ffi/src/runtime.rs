@@ -122,13 +122,19 @@ struct Finished {
 
 impl Finished {
     fn set(&self) {
-        let mut done = self.done.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut done = self
+            .done
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         *done = true;
         self.cv.notify_all();
     }
 
     fn wait(&self, limit: Duration) {
-        let done = self.done.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let done = self
+            .done
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let _ = self
             .cv
             .wait_timeout_while(done, limit, |d| !*d)

@@ -54,7 +54,7 @@ pub(crate) fn core_capabilities(c: &TransportCapabilities) -> CoreCapabilities {
     if max == 0 {
         return CoreCapabilities::SHORT;
     }
-    let extended = c.extended_length && max > CoreCapabilities::SHORT.max_response_len;
+    let extended = c.extended_length && max > CoreCapabilities::SHORT.max_command_len;
     CoreCapabilities {
         extended_length: extended,
         max_command_len: max,
@@ -179,10 +179,13 @@ mod tests {
             historical_bytes: None,
         });
         assert!(!c.extended_length);
-        assert_eq!(core_capabilities(&TransportCapabilities {
-            max_transceive_length: -1,
-            extended_length: true,
-            historical_bytes: None,
-        }), CoreCapabilities::SHORT);
+        assert_eq!(
+            core_capabilities(&TransportCapabilities {
+                max_transceive_length: -1,
+                extended_length: true,
+                historical_bytes: None,
+            }),
+            CoreCapabilities::SHORT
+        );
     }
 }

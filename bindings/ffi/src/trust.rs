@@ -88,7 +88,11 @@ impl TrustStore {
 
     /// Adds a publishing state's root CSCA (DER or PEM), which anchors the master lists whose
     /// signer it certifies. A root is not itself a trusted CSCA.
-    pub fn add_master_list_root(&self, name: String, certificate: Vec<u8>) -> Result<(), InputError> {
+    pub fn add_master_list_root(
+        &self,
+        name: String,
+        certificate: Vec<u8>,
+    ) -> Result<(), InputError> {
         let cert = Certificate::from_der(&certificate).map_err(|e| trust_error(&name, e))?;
         self.update(|s| s.add_master_list_root(cert));
         Ok(())

@@ -14,14 +14,14 @@ public enum ReadEvent: @unchecked Sendable {
 
 /// Forwards progress to a closure; the closure cannot throw into Rust.
 final class ClosureListener: ProgressListener, @unchecked Sendable {
-    private let onProgress: @Sendable (ReadProgress) -> Void
+    private let callback: @Sendable (ReadProgress) -> Void
 
-    init(_ onProgress: @escaping @Sendable (ReadProgress) -> Void) {
-        self.onProgress = onProgress
+    init(_ callback: @escaping @Sendable (ReadProgress) -> Void) {
+        self.callback = callback
     }
 
-    func onProgress(progress: ReadProgress) throws {
-        onProgress(progress)
+    func onProgress(progress: ReadProgress) async throws {
+        callback(progress)
     }
 }
 
@@ -109,10 +109,10 @@ public final class PassportSession: @unchecked Sendable {
 /// Routes tapid's log lines (never personal data) to `log`, e.g. `os.Logger`.
 public func installLogger(minLevel: LogLevel = .info, _ log: @escaping @Sendable (LogLevel, String, String) -> Void) {
     final class Sink: LogSink, @unchecked Sendable {
-        let log: @Sendable (LogLevel, String, String) -> Void
-        init(_ log: @escaping @Sendable (LogLevel, String, String) -> Void) { self.log = log }
+        let sink: @Sendable (LogLevel, String, String) -> Void
+        init(_ sink: @escaping @Sendable (LogLevel, String, String) -> Void) { self.sink = sink }
         func log(record: LogRecord) throws {
-            log(record.level, record.target, record.line)
+            sink(record.level, record.target, record.line)
         }
     }
     setLogSink(sink: Sink(log), minLevel: minLevel)

@@ -89,10 +89,10 @@ sealed class ReadEvent {
 }
 
 /** Forwards progress to [onProgress]; an exception in it never reaches Rust. */
-private class SafeListener(private val onProgress: (ReadProgress) -> Unit) : ProgressListener {
-    override fun onProgress(progress: ReadProgress) {
+private class SafeListener(private val callback: (ReadProgress) -> Unit) : ProgressListener {
+    override suspend fun onProgress(progress: ReadProgress) {
         try {
-            onProgress(progress)
+            callback(progress)
         } catch (e: Throwable) {
             throw CallbackException.Failed(e.toString())
         }
@@ -159,13 +159,13 @@ class PassportSession(
 /** Routes tapid's log lines (which never carry personal data) to [log], e.g. Logcat. */
 fun installLogger(
     minLevel: LogLevel = LogLevel.INFO,
-    log: (LogLevel, String, String) -> Unit,
+    sink: (LogLevel, String, String) -> Unit,
 ) {
     setLogSink(
         object : LogSink {
             override fun log(record: LogRecord) {
                 try {
-                    log(record.level, record.target, record.line)
+                    sink(record.level, record.target, record.line)
                 } catch (e: Throwable) {
                     throw CallbackException.Failed(e.toString())
                 }

@@ -143,8 +143,14 @@ class ReadTest {
         val read = readWith("pace-ca-aa", options = ReadOptions(verificationTime = PINNED_AT, aaChallenge = ByteArray(8) { it.toByte() }))
         val bytes = read.evidenceBytes()
         val parsed = parseEvidence(bytes)
-        assertEquals(read.evidence(), parsed.copy(files = read.evidence().files))
+        val view = read.evidence()
+        // Records with byte arrays compare those by identity: compare the parts.
         assertEquals("tapid-evidence", parsed.format)
+        assertEquals(view.options, parsed.options)
+        assertEquals(view.access, parsed.access)
+        assertEquals(view.trustAnchors, parsed.trustAnchors)
+        assertEquals(view.files.map { it.name }, parsed.files.map { it.name })
+        assertTrue(view.files.zip(parsed.files).all { (a, b) -> a.bytes.contentEquals(b.bytes) })
         val aa = parsed.activeAuthentication!!
         assertArrayEquals(ByteArray(8) { it.toByte() }, aa.challenge)
         assertTrue(parsed.files.any { it.name == "EF.SOD" })
