@@ -6,6 +6,9 @@
 #   scripts/ffi-build.sh kotlin-android OUT  Android-flavour Kotlin (android/uniffi-android.toml)
 #   scripts/ffi-build.sh swift OUT         Swift sources, C header and modulemap
 #
+# TAPID_FFI_FEATURES (default `testing`) sets the library's features; bindings must be generated
+# from the features the app ships (a release app: empty, no emulator), as the API checksums differ.
+#
 # Library mode: the bindgen reads the UniFFI metadata from the built library (the debug build:
 # a stripped release library has none left). It must run inside the workspace (it reads
 # bindings/ffi/uniffi.toml through cargo metadata). TAPID_SKIP_CARGO=1 reuses what is built.
@@ -18,7 +21,8 @@ lib="$ROOT/target/debug/libtapid_ffi.so"
 if [ "${TAPID_SKIP_CARGO:-0}" != "1" ]; then
   # One cargo invocation: the library with the testing feature (the JVM tests read emulated
   # chips), the bindgen, and the CLI (the PC/SC test serves a chip with `tapid emulate --vpcd`).
-  cargo build --locked -q -p tapid-ffi --features testing -p uniffi-bindgen -p tapid-cli
+  features="${TAPID_FFI_FEATURES-testing}"
+  cargo build --locked -q -p tapid-ffi --features "$features" -p uniffi-bindgen -p tapid-cli
 fi
 bindgen="$ROOT/target/debug/uniffi-bindgen"
 rm -rf "$out"
