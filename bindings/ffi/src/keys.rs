@@ -18,8 +18,8 @@ use async_trait::async_trait;
 use sha2::{Digest, Sha256};
 use tapid_identity::offline_code::OfflineKey;
 use tapid_keystore::{
-    Capabilities, EcdsaSignature, KeyAlias, KeyInfo, KeyStore, KeyStoreError, ProtectionPolicy,
-    PublicKey, SecureHardware as CoreHardware, SecurityCode, SoftwareKeyStore, StoreOptions,
+    Capabilities, EcdsaSignature, KeyAlias, KeyStore, KeyStoreError, ProtectionPolicy, PublicKey,
+    SecureHardware as CoreHardware, SecurityCode, SoftwareKeyStore, StoreOptions,
 };
 use zeroize::Zeroizing;
 
@@ -175,37 +175,11 @@ fn signature(bytes: &[u8]) -> Result<EcdsaSignature, KeyStoreError> {
     EcdsaSignature::from_der(bytes).or_else(|_| EcdsaSignature::from_raw(bytes))
 }
 
-/// The platform store as the core's [`KeyStore`].
+/// The platform store speaking the core's types: public keys and signatures decoded (SEC1 or
+/// SPKI, DER or raw), every call bounded by [`PLATFORM_TIMEOUT`].
 struct PlatformAdapter(Arc<dyn PlatformKeyStore>);
 
-#[async_trait]
-impl KeyStore for PlatformAdapter {
-    fn capabilities(&self) -> Capabilities {
-        // The core asks synchronously; DeviceKeys asks the platform asynchronously instead.
-        Capabilities {
-            hardware_backed: true,
-            secure_hardware: None,
-            user_presence: true,
-            security_code: false,
-        }
-    }
-
-    async fn generate(
-        &self,
-        alias: &KeyAlias,
-        policy: ProtectionPolicy,
-        _code: Option<&SecurityCode>,
-    ) -> Result<PublicKey, KeyStoreError> {
-        let p = KeyPolicy {
-            user_presence: policy.user_presence,
-            security_code: policy.security_code,
-        };
-        let key = bounded(self.0.generate(alias.as_str().to_owned(), p, None))
-            .await
-            .map_err(to_core_key_error)?;
-        public_key(&key.public_key)
-    }
-
+impl PlatformAdapter {
     async fn public_key(&self, alias: &KeyAlias) -> Result<PublicKey, KeyStoreError> {
         let bytes = bounded(self.0.public_key(alias.as_str().to_owned()))
             .await
@@ -229,39 +203,6 @@ impl KeyStore for PlatformAdapter {
         bounded(self.0.delete(alias.as_str().to_owned()))
             .await
             .map_err(to_core_key_error)
-    }
-
-    async fn list(&self) -> Result<Vec<KeyInfo>, KeyStoreError> {
-        let aliases = bounded(self.0.list()).await.map_err(to_core_key_error)?;
-        let mut out = Vec::new();
-        for a in aliases {
-            let alias = KeyAlias::new(a)?;
-            let key = self.public_key(&alias).await?;
-            out.push(KeyInfo {
-                alias,
-                policy: ProtectionPolicy {
-                    user_presence: true,
-                    security_code: false,
-                },
-                public_key: key,
-                has_credential: false,
-            });
-        }
-        Ok(out)
-    }
-
-    async fn set_credential(
-        &self,
-        _alias: &KeyAlias,
-        _credential: &[u8],
-    ) -> Result<(), KeyStoreError> {
-        Err(KeyStoreError::UnsupportedPolicy {
-            reason: "platform stores keep credentials in the app's own storage",
-        })
-    }
-
-    async fn credential(&self, _alias: &KeyAlias) -> Result<Option<Vec<u8>>, KeyStoreError> {
-        Ok(None)
     }
 }
 
