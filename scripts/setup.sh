@@ -4,6 +4,9 @@
 set -euo pipefail
 
 packages=(pkg-config libpcsclite-dev pcscd vsmartcard-vpcd pcsc-tools)
+# The bindings' checks: the JVM tests and the Android compile check (JDK 17, Maven), the Swift
+# syntax check (python3-venv for tree-sitter from PyPI), the header check (a C compiler).
+packages+=(openjdk-17-jdk-headless maven python3-venv gcc)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -12,8 +12,12 @@ if [ "${CI:-}" = "true" ]; then
   export TAPID_REQUIRE_CONFORMANCE=1 TAPID_REQUIRE_PCSC=1
 fi
 
+phase() { echo "test: $1 took $(($(date +%s) - $2)) s" >&2; }
+
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
+# The FFI crate's testing flavour (the software passport for app teams) is linted too.
+cargo clippy -p tapid-ffi --all-targets --features testing -- -D warnings
 
 # Dependencies declared but unused fail the run. cargo-machete comes from crates.io, installed
 # once (at this version; it builds with the toolchain above in about four minutes on two cores);
@@ -32,3 +36,14 @@ if [ -x scripts/pcscd.sh ]; then
 fi
 
 cargo test --workspace --no-fail-fast
+
+# The bindings, while pcscd + vpcd are up (the JVM's javax.smartcardio test reads through them):
+# the Kotlin tests on the host JVM (they build the library, the bindings and the CLI first),
+# the Android module's Kotlin compiled against the Android API 34 jar, the Swift syntax check.
+start=$(date +%s)
+mvn -B -q -f android/jvm-tests/pom.xml test
+phase "Kotlin JVM tests" "$start"
+start=$(date +%s)
+TAPID_SKIP_CARGO=1 scripts/android-compile-check.sh
+TAPID_SKIP_CARGO=1 scripts/swift-check.sh
+phase "Android compile check and Swift syntax check" "$start"
