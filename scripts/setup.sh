@@ -3,7 +3,7 @@
 # `apt-get update` runs only when a package is missing.
 set -euo pipefail
 
-packages=(pkg-config libpcsclite-dev pcscd vsmartcard-vpcd pcsc-tools)
+packages=(pkg-config libpcsclite-dev pcscd vsmartcard-vpcd pcsc-tools postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

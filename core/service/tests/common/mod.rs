@@ -1,0 +1,4 @@
+//! Helpers shared by the service's test files.
+#![allow(dead_code)]
+
+pub mod backend;
