@@ -9,5 +9,10 @@
 #![forbid(unsafe_code)]
 
 pub mod clock;
+pub mod config;
 pub mod entropy;
+pub mod jws;
+pub mod pki;
+pub mod seal;
 pub mod store;
+pub mod tls;
