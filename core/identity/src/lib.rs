@@ -18,6 +18,7 @@ pub mod otp;
 pub mod personal_number;
 pub mod platform;
 pub mod qr;
+pub mod service_api;
 pub mod transliteration;
 
 pub use error::{Error, Result};

@@ -8,11 +8,16 @@
 //! runs deterministically under test.
 #![forbid(unsafe_code)]
 
+pub mod api;
 pub mod clock;
 pub mod config;
 pub mod entropy;
 pub mod jws;
+pub mod keys;
+pub mod order;
 pub mod pki;
 pub mod seal;
+pub mod server;
+pub mod stepup;
 pub mod store;
 pub mod tls;
