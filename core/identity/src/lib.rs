@@ -8,6 +8,8 @@
 
 pub mod approval;
 pub mod autostart;
+#[cfg(feature = "client")]
+pub mod client;
 pub mod date;
 pub mod error;
 pub mod holder_match;

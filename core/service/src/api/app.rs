@@ -367,7 +367,9 @@ pub async fn approve(
         }
         (Some(s), _) => {
             let v: serde_json::Value = serde_json::from_str(s).unwrap_or_default();
-            Some((v["mrtd"].as_bool().unwrap_or(false), v["details"].clone()))
+            let mrtd = v.get("mrtd").and_then(serde_json::Value::as_bool);
+            let details = v.get("details").cloned().unwrap_or_default();
+            Some((mrtd.unwrap_or(false), details))
         }
         (None, false) => None,
     };

@@ -74,10 +74,22 @@ pub fn completion(a: &Approved<'_>, key: &JwsKey) -> Value {
         "bankIdIssueDate": date(id.enrolled_at.unwrap_or(id.created_at)),
     });
     if let Some((mrtd, details)) = &a.step_up {
-        claims["stepUp"] = json!({"mrtd": mrtd, "details": details});
-        data["stepUp"] = json!({"mrtd": mrtd});
-        data["stepUpDetails"] = details.clone();
+        set(
+            &mut claims,
+            "stepUp",
+            json!({"mrtd": mrtd, "details": details}),
+        );
+        set(&mut data, "stepUp", json!({"mrtd": mrtd}));
+        set(&mut data, "stepUpDetails", details.clone());
     }
-    data["signature"] = Value::String(key.sign(&claims));
+    let signature = Value::String(key.sign(&claims));
+    set(&mut data, "signature", signature);
     data
+}
+
+/// Sets `key` of a JSON object (`target` is always one here).
+pub fn set(target: &mut Value, key: &str, value: Value) {
+    if let Some(map) = target.as_object_mut() {
+        map.insert(key.to_owned(), value);
+    }
 }

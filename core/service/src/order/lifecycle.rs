@@ -61,10 +61,10 @@ impl Collected {
     pub fn to_json(&self) -> serde_json::Value {
         let mut body = serde_json::json!({"orderRef": self.order_ref, "status": self.status});
         if let Some(h) = &self.hint_code {
-            body["hintCode"] = serde_json::json!(h);
+            super::completion::set(&mut body, "hintCode", serde_json::json!(h));
         }
         if let Some(c) = &self.completion_data {
-            body["completionData"] = c.clone();
+            super::completion::set(&mut body, "completionData", c.clone());
         }
         body
     }
