@@ -189,8 +189,15 @@ pub async fn pickup(
         .await?
         .ok_or_else(no_order)?;
     let now = state.clock.now_millis();
-    if order.phase == Phase::Cancelled {
-        return Err(no_order());
+    match order.phase {
+        Phase::Cancelled => return Err(no_order()),
+        Phase::Complete | Phase::Failed => {
+            return Err(ApiError::app(
+                Code::OrderClosed,
+                "The order is no longer open",
+            ));
+        }
+        Phase::Outstanding | Phase::PickedUp => {}
     }
     if let Some(payload) = &key {
         let secret = QrStartSecret::new(&order.qr_start_secret).map_err(|_| no_order())?;

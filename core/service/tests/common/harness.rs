@@ -266,10 +266,12 @@ impl App {
 pub async fn evidence(profile: &str, fault: Option<Fault>, aa: [u8; 8]) -> Vec<u8> {
     let profile = Profile::named(profile).unwrap();
     let key = AccessKey::Mrz(profile.mrz_key().unwrap());
-    let mut chip = Chip::new(&profile, ChipConfig::default(), b"chip").unwrap();
-    if let Some(f) = fault {
-        chip = chip.with_fault(f);
-    }
+    let chip = match fault {
+        Some(f) => {
+            tapid_emulator::faults::chip(&profile, ChipConfig::default(), b"chip", f).unwrap()
+        }
+        None => Chip::new(&profile, ChipConfig::default(), b"chip").unwrap(),
+    };
     let mut transport = EmulatorTransport::new(chip);
     let trust = test_trust_store().unwrap();
     let options = ReadOptions {
