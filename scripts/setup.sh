@@ -3,7 +3,7 @@
 # `apt-get update` runs only when a package is missing.
 set -euo pipefail
 
-packages=(pkg-config libpcsclite-dev pcscd vsmartcard-vpcd pcsc-tools)
+packages=(pkg-config libpcsclite-dev pcscd vsmartcard-vpcd pcsc-tools postgresql)
 # The bindings' checks: the JVM tests and the Android compile check (JDK 17, Maven), the Swift
 # syntax check (python3-venv for tree-sitter from PyPI), the header check (a C compiler).
 packages+=(openjdk-17-jdk-headless maven python3-venv gcc)

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 export TAPID_CONFORMANCE_DIR="${TAPID_CONFORMANCE_DIR:-$(cd .. && pwd)/shared/conformance}"
 if [ "${CI:-}" = "true" ]; then
   # In CI, missing conformance data or a missing PC/SC stack is a failure, not a skip.
-  export TAPID_REQUIRE_CONFORMANCE=1 TAPID_REQUIRE_PCSC=1
+  export TAPID_REQUIRE_CONFORMANCE=1 TAPID_REQUIRE_PCSC=1 TAPID_REQUIRE_POSTGRES=1
 fi
 
 phase() { echo "test: $1 took $(($(date +%s) - $2)) s" >&2; }
@@ -30,10 +30,14 @@ if [ "$(cargo machete --version 2>/dev/null)" != "$machete_version" ]; then
 fi
 cargo machete
 
-if [ -x scripts/pcscd.sh ]; then
-  scripts/pcscd.sh start
-  trap 'scripts/pcscd.sh stop' EXIT
-fi
+# The real components the tests talk to, stopped on exit: pcscd with the vpcd reader, and a
+# throw-away PostgreSQL (the service's second storage backend) whose URL the tests read from
+# TAPID_TEST_POSTGRES.
+trap 'scripts/pcscd.sh stop; scripts/postgres.sh stop' EXIT
+scripts/pcscd.sh start
+scripts/postgres.sh start
+TAPID_TEST_POSTGRES="$(scripts/postgres.sh url)"
+export TAPID_TEST_POSTGRES
 
 cargo test --workspace --no-fail-fast
 

@@ -484,7 +484,17 @@ fn check_name(
         (mrz_full && (is_truncation(mrz, &forms.icao) || is_truncation(mrz, &forms.simple)))
             .then_some(Reason::Truncated)
     });
-    match (mrz_reason, dg11.map(exact_reason)) {
+    // DG11 may spell the name in national characters (9303-10 allows it): compare it in its
+    // ICAO transliteration then, as the MRZ has it.
+    let dg11_reason = dg11.map(|d| {
+        exact_reason(d).or_else(|| {
+            let national = to_mrz(d);
+            (!national.lossy && national.icao != d)
+                .then(|| exact_reason(&national.icao))
+                .flatten()
+        })
+    });
+    match (mrz_reason, dg11_reason) {
         (Some(r), None) => check(field, Outcome::Match, r, Source::Mrz),
         (Some(_), Some(Some(r))) => check(field, Outcome::Match, r, Source::MrzAndDg11),
         (None, Some(Some(_))) => check(

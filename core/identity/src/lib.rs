@@ -8,6 +8,8 @@
 
 pub mod approval;
 pub mod autostart;
+#[cfg(feature = "client")]
+pub mod client;
 pub mod date;
 pub mod error;
 pub mod holder_match;
@@ -18,6 +20,7 @@ pub mod otp;
 pub mod personal_number;
 pub mod platform;
 pub mod qr;
+pub mod service_api;
 pub mod transliteration;
 
 pub use error::{Error, Result};

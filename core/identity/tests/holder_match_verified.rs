@@ -76,9 +76,17 @@ async fn a_verified_read_is_matched_as_it_was_verified() {
         field(&m, Field::DateOfBirth),
         (Outcome::Match, Reason::Exact, Source::MrzAndDg11)
     );
-    // DG11 spells the name in national characters (ÖBERG<<ÅSA<MÄRTA, as 9303-10 allows); the
-    // name comparison reads DG11 only in MRZ transliteration so far, so the name fields are
-    // not asserted here.
+    // DG11 spells the name in national characters (ÖBERG<<ÅSA<MÄRTA, as 9303-10 allows): it
+    // is compared in its ICAO transliteration, as the MRZ carries it, and both agree.
+    assert_eq!(
+        field(&m, Field::Surname),
+        (Outcome::Match, Reason::Transliterated, Source::MrzAndDg11)
+    );
+    assert_eq!(
+        field(&m, Field::GivenNames),
+        (Outcome::Match, Reason::Transliterated, Source::MrzAndDg11)
+    );
+    assert!(m.matched);
 }
 
 #[tokio::test]

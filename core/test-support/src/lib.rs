@@ -12,6 +12,7 @@
 //! - [`cli`]: running the `tapid` binary, with its verification time pinned.
 //! - `read` (feature `read`): a reader run as the tests run it, at the pinned time.
 //! - `pcsc` (feature `pcsc`): waiting for pcscd's vpcd reader and its card.
+//! - `postgres` (feature `postgres`): a fresh database on the test PostgreSQL.
 //!
 //! A helper that cannot do what a test asked (a missing file, exhausted scripted randomness, a
 //! binary that does not start) fails the test with a message: these helpers panic where
@@ -29,6 +30,8 @@ pub mod conformance;
 #[cfg(feature = "pcsc")]
 pub mod pcsc;
 pub mod pkcs8;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 #[cfg(feature = "read")]
 pub mod read;
 pub mod rng;

@@ -189,13 +189,23 @@ pub fn verify_evidence(
     evidence: &Evidence,
     verification: &Verification<'_>,
 ) -> Result<Report, VerdictError> {
+    verify_evidence_read(evidence, verification).map(|read| read.report)
+}
+
+/// [`verify_evidence`], keeping what it verified together as a [`VerifiedRead`] (the report,
+/// the evidence, its files and DG1's MRZ), so that a server's holder match compares exactly
+/// what its own verification covered.
+pub fn verify_evidence_read(
+    evidence: &Evidence,
+    verification: &Verification<'_>,
+) -> Result<VerifiedRead, VerdictError> {
     let files = evidence.files_by_ef()?;
     let lds = files
         .get(&ElementaryFile::Com)
         .filter(|_| !files.contains_key(&ElementaryFile::Sod))
         .and_then(|b| crate::lds::com::EfCom::parse(b).ok());
     let mrz = verdict::dg1_mrz(&files)?;
-    Ok(verdict::assess(
+    let report = verdict::assess(
         evidence,
         &files,
         &mut Parsed::default(),
@@ -203,7 +213,13 @@ pub fn verify_evidence(
         lds,
         Source::Evidence,
         verification,
-    ))
+    );
+    Ok(VerifiedRead {
+        report,
+        evidence: evidence.clone(),
+        files,
+        mrz,
+    })
 }
 
 /// The CSCAs the report's passive authentication rested on.

@@ -1,0 +1,196 @@
+//! JSON over HTTPS with rustls (`ring` provider): one POST or GET per connection, the server
+//! verified against the given roots, and a client certificate when the caller has one (a
+//! relying party or an issuer; the app needs none).
+
+use std::sync::Arc;
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper::{Method, Request};
+use hyper_util::rt::TokioIo;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+
+use super::ClientError;
+
+/// Where the service is and how to reach it.
+#[derive(Clone)]
+pub struct Https {
+    host: String,
+    port: u16,
+    server_name: ServerName<'static>,
+    connector: TlsConnector,
+}
+
+impl std::fmt::Debug for Https {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Https({}:{})", self.host, self.port)
+    }
+}
+
+/// Splits `https://host:port` (an IPv6 host in brackets).
+fn split_url(url: &str) -> Result<(String, u16), ClientError> {
+    let rest = url
+        .strip_prefix("https://")
+        .ok_or(ClientError::Url)?
+        .trim_end_matches('/');
+    let (host, port) = if let Some(v6) = rest.strip_prefix('[') {
+        let (h, p) = v6.split_once("]:").ok_or(ClientError::Url)?;
+        (h, p)
+    } else {
+        rest.rsplit_once(':').ok_or(ClientError::Url)?
+    };
+    let port = port.parse().map_err(|_| ClientError::Url)?;
+    if host.is_empty() || host.contains('/') {
+        return Err(ClientError::Url);
+    }
+    Ok((host.to_owned(), port))
+}
+
+impl Https {
+    /// A client of the service at `url` (`https://host:port`) trusting `roots`, presenting
+    /// `identity` (certificate chain and key) when given.
+    pub fn new(
+        url: &str,
+        roots: &[CertificateDer<'static>],
+        identity: Option<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>)>,
+    ) -> Result<Self, ClientError> {
+        let (host, port) = split_url(url)?;
+        let mut store = rustls::RootCertStore::empty();
+        for r in roots {
+            store
+                .add(r.clone())
+                .map_err(|e| ClientError::Tls(e.to_string()))?;
+        }
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let builder = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| ClientError::Tls(e.to_string()))?
+            .with_root_certificates(store);
+        let mut config = match identity {
+            Some((chain, key)) => builder
+                .with_client_auth_cert(chain, key)
+                .map_err(|e| ClientError::Tls(e.to_string()))?,
+            None => builder.with_no_client_auth(),
+        };
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        let server_name = ServerName::try_from(host.clone()).map_err(|_| ClientError::Url)?;
+        Ok(Self {
+            host,
+            port,
+            server_name,
+            connector: TlsConnector::from(Arc::new(config)),
+        })
+    }
+
+    /// Sends one request and returns the status and body.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<(u16, Vec<u8>), ClientError> {
+        let io = |e: std::io::Error| ClientError::Transport(e.kind().to_string());
+        let tcp = TcpStream::connect((self.host.as_str(), self.port))
+            .await
+            .map_err(io)?;
+        let _ = tcp.set_nodelay(true);
+        let tls = self
+            .connector
+            .connect(self.server_name.clone(), tcp)
+            .await
+            .map_err(|e| ClientError::Tls(e.to_string()))?;
+        let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
+            .await
+            .map_err(|e| ClientError::Transport(e.to_string()))?;
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(hyper::header::HOST, format!("{}:{}", self.host, self.port));
+        if body.is_some() {
+            req = req.header(hyper::header::CONTENT_TYPE, "application/json");
+        }
+        let req = req
+            .body(Full::new(Bytes::from(body.unwrap_or_default())))
+            .map_err(|e| ClientError::Transport(e.to_string()))?;
+        let resp = sender
+            .send_request(req)
+            .await
+            .map_err(|e| ClientError::Transport(e.to_string()))?;
+        let status = resp.status().as_u16();
+        let bytes = resp
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| ClientError::Transport(e.to_string()))?
+            .to_bytes();
+        Ok((status, bytes.to_vec()))
+    }
+
+    /// POSTs `body` as JSON; a 2xx answer decodes as `R`, any other as [`ClientError::Api`].
+    pub async fn post<B: Serialize + ?Sized, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<R, ClientError> {
+        let json = serde_json::to_vec(body).map_err(|_| ClientError::Decode)?;
+        let (status, bytes) = self.send(Method::POST, path, Some(json)).await?;
+        decode(status, &bytes)
+    }
+
+    /// GETs `path`.
+    pub async fn get<R: DeserializeOwned>(&self, path: &str) -> Result<R, ClientError> {
+        let (status, bytes) = self.send(Method::GET, path, None).await?;
+        decode(status, &bytes)
+    }
+}
+
+fn decode<R: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<R, ClientError> {
+    if (200..300).contains(&status) {
+        return serde_json::from_slice(bytes).map_err(|_| ClientError::Decode);
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Body {
+        #[serde(default)]
+        error_code: String,
+        #[serde(default)]
+        details: String,
+    }
+    let body: Body = serde_json::from_slice(bytes).unwrap_or(Body {
+        error_code: String::new(),
+        details: String::new(),
+    });
+    Err(ClientError::Api {
+        status,
+        error_code: body.error_code,
+        details: body.details,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(
+            split_url("https://127.0.0.1:8443").unwrap(),
+            ("127.0.0.1".into(), 8443)
+        );
+        assert_eq!(
+            split_url("https://localhost:1/").unwrap(),
+            ("localhost".into(), 1)
+        );
+        assert_eq!(split_url("https://[::1]:9").unwrap(), ("::1".into(), 9));
+        assert!(split_url("http://x:1").is_err());
+        assert!(split_url("https://x").is_err());
+        assert!(split_url("https://:1").is_err());
+    }
+}

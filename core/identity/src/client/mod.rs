@@ -1,0 +1,51 @@
+//! The app's client for tapid's identity service: HTTPS with rustls ([`Https`]) and the app
+//! API's steps ([`AppClient`]) — enrol, pick up by QR frame or autostart token, send the
+//! passport evidence, approve or decline — each signed with the device key in a
+//! [`tapid_keystore::KeyStore`].
+
+mod app;
+mod https;
+
+pub use app::{AppClient, PickedUp};
+pub use https::Https;
+
+/// What can go wrong talking to the service.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ClientError {
+    /// The service URL is not `https://host:port`.
+    #[error("the service URL must be https://host:port")]
+    Url,
+    /// TLS setup or handshake failed.
+    #[error("TLS: {0}")]
+    Tls(String),
+    /// The connection failed.
+    #[error("connection: {0}")]
+    Transport(String),
+    /// The service answered with an error.
+    #[error("the service answered {status} {error_code}: {details}")]
+    Api {
+        /// HTTP status.
+        status: u16,
+        /// The `errorCode`.
+        error_code: String,
+        /// The `details`.
+        details: String,
+    },
+    /// The answer is not the expected JSON.
+    #[error("the service's answer does not decode")]
+    Decode,
+    /// The key store refused (wrong security code, key missing, …).
+    #[error("key store: {0}")]
+    KeyStore(String),
+}
+
+impl ClientError {
+    /// The service's `errorCode`, when it answered with one.
+    pub fn error_code(&self) -> Option<&str> {
+        match self {
+            Self::Api { error_code, .. } => Some(error_code),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! The app API of tapid's identity service, shared by the service and the app's client: the
+//! paths, the JSON bodies, the typed error codes, and the exact bytes the device key signs
+//! for each step. Every signed payload is a domain tag followed by length-prefixed fields, so
+//! no signature made for one step (or one order) verifies for another.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::order::open_enum;
+
+/// `POST`: enrol a device key with a one-time activation code.
+pub const ENROL: &str = "/app/v1/enrol";
+/// `POST`: pick up an order by a scanned QR payload or an autostart token.
+pub const PICKUP: &str = "/app/v1/pickup";
+/// `POST`: send the passport evidence bundle of the order's step-up.
+pub const EVIDENCE: &str = "/app/v1/evidence";
+/// `POST`: approve (sign) the order.
+pub const APPROVE: &str = "/app/v1/approve";
+/// `POST`: decline the order (the user cancels).
+pub const DECLINE: &str = "/app/v1/decline";
+
+/// The key attestation the app sends at enrolment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attestation {
+    /// `software`, `android-key-attestation`, `apple-app-attest`.
+    pub kind: String,
+    /// The platform's attestation object (base64; empty for `software`).
+    #[serde(default)]
+    pub data: String,
+}
+
+/// Attestation kinds.
+pub mod attestation {
+    /// A software key store (desktop, tests, the demo).
+    pub const SOFTWARE: &str = "software";
+    /// Android Keystore key attestation (certificate chain).
+    pub const ANDROID: &str = "android-key-attestation";
+    /// iOS App Attest.
+    pub const APPLE: &str = "apple-app-attest";
+}
+
+/// `POST /app/v1/enrol`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnrolRequest {
+    /// The one-time activation code from the issuer.
+    pub activation_code: String,
+    /// The device key's public key, uncompressed SEC1, base64.
+    pub device_public_key: String,
+    /// The key's attestation.
+    pub attestation: Attestation,
+    /// The device key's signature over [`enrol_payload`] (DER, base64): possession of the key.
+    pub signature: String,
+}
+
+/// The answer to an enrolment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnrolResponse {
+    /// The identity the device now acts for.
+    pub identity_id: String,
+    /// The OCRA secret for offline codes (hex); shown once, kept in the app's key store.
+    pub ocra_secret: String,
+    /// The OCRA suite.
+    pub ocra_suite: String,
+}
+
+/// `POST /app/v1/pickup`: exactly one of `qr_payload` and `auto_start_token`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PickupRequest {
+    /// The identity picking up.
+    pub identity_id: String,
+    /// The scanned animated QR payload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qr_payload: Option<String>,
+    /// The autostart token of the launch URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_start_token: Option<String>,
+    /// The device key's signature over [`pickup_payload`] (DER, base64).
+    pub signature: String,
+}
+
+/// What the app learns of the order it picked up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PickupResponse {
+    /// The app's session token for this order (the later calls carry it).
+    pub app_token: String,
+    /// `auth` or `sign`.
+    pub kind: String,
+    /// The relying party's display name.
+    pub relying_party: String,
+    /// `userVisibleData` (base64), to show.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_visible_data: Option<String>,
+    /// `userVisibleDataFormat`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_visible_data_format: Option<String>,
+    /// The order's challenge the device key signs (base64, 32 bytes).
+    pub challenge: String,
+    /// Whether a passport step-up is required before approving.
+    pub mrtd_required: bool,
+    /// The Active Authentication challenge to send to the chip (hex, 8 bytes), when required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aa_challenge: Option<String>,
+}
+
+/// `POST /app/v1/evidence`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EvidenceRequest {
+    /// The app token of the order.
+    pub app_token: String,
+    /// The evidence bundle's canonical bytes, base64.
+    pub evidence: String,
+    /// The device key's signature over [`evidence_payload`] (DER, base64).
+    pub signature: String,
+}
+
+/// The server's step-up verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepUpOutcome {
+    /// Whether the check passed (what `completionData.stepUp.mrtd` will say).
+    pub mrtd: bool,
+    /// Why not, as a code (`holderMismatch`, `documentExpired`, `chipInvalid`,
+    /// `passiveAuthenticationInvalid`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// `POST /app/v1/approve` and `/app/v1/decline`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DecisionRequest {
+    /// The app token of the order.
+    pub app_token: String,
+    /// The device key's signature over [`approve_payload`] or [`decline_payload`].
+    pub signature: String,
+}
+
+/// The order's state after a decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DecisionResponse {
+    /// `complete` or `failed`.
+    pub status: String,
+}
+
+open_enum! {
+    /// The `errorCode` of an app API error.
+    AppErrorCode {
+        /// The request is malformed.
+        InvalidParameters => "invalidParameters",
+        /// No such order (unknown token, or the order is gone).
+        NoSuchOrder => "noSuchOrder",
+        /// The QR frame is older than the accepted window.
+        QrTooOld => "qrTooOld",
+        /// The QR frame does not verify for its order.
+        QrInvalid => "qrInvalid",
+        /// The pickup window has closed.
+        PickupWindowClosed => "pickupWindowClosed",
+        /// Another app picked the order up already (or this token was used).
+        AlreadyPickedUp => "alreadyPickedUp",
+        /// The order requires another person.
+        PersonalNumberMismatch => "personalNumberMismatch",
+        /// The device signature does not verify.
+        BadSignature => "badSignature",
+        /// The identity is unknown, not enrolled or revoked.
+        IdentityUnusable => "identityUnusable",
+        /// The activation code is unknown, used or expired.
+        ActivationInvalid => "activationInvalid",
+        /// The key attestation does not satisfy the service's policy.
+        AttestationRefused => "attestationRefused",
+        /// The evidence was made for another order's challenge.
+        EvidenceReplayed => "evidenceReplayed",
+        /// The evidence bundle is not readable.
+        EvidenceMalformed => "evidenceMalformed",
+        /// The order needs the passport step-up first.
+        StepUpRequired => "stepUpRequired",
+        /// The order has no step-up, or it was done already.
+        StepUpNotExpected => "stepUpNotExpected",
+        /// The order is no longer open.
+        OrderClosed => "orderClosed",
+        /// Too many wrong offline codes.
+        Locked => "locked",
+        /// Internal error.
+        InternalError => "internalError",
+    }
+}
+
+/// An app API error body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppError {
+    /// The typed code.
+    pub error_code: AppErrorCode,
+    /// Free text for logs (no personal data).
+    #[serde(default)]
+    pub details: String,
+}
+
+fn framed(tag: &str, fields: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(64 + fields.iter().map(|f| f.len() + 4).sum::<usize>());
+    for field in std::iter::once(tag.as_bytes()).chain(fields.iter().copied()) {
+        out.extend_from_slice(&u32::try_from(field.len()).unwrap_or(u32::MAX).to_be_bytes());
+        out.extend_from_slice(field);
+    }
+    out
+}
+
+fn sha256(b: &[u8]) -> [u8; 32] {
+    Sha256::digest(b).into()
+}
+
+/// What the device signs to enrol: the activation code and its own public key.
+pub fn enrol_payload(activation_code: &str, public_key_sec1: &[u8]) -> Vec<u8> {
+    framed(
+        "tapid-enrol-v1",
+        &[activation_code.as_bytes(), public_key_sec1],
+    )
+}
+
+/// What the device signs to pick up: its identity and what it scanned or was started with.
+pub fn pickup_payload(identity_id: &str, scanned: &str) -> Vec<u8> {
+    framed(
+        "tapid-pickup-v1",
+        &[identity_id.as_bytes(), scanned.as_bytes()],
+    )
+}
+
+/// What the device signs to approve: the order's challenge and the user-visible data it
+/// showed (as received, base64; empty when none).
+pub fn approve_payload(challenge: &[u8], user_visible_data: Option<&str>) -> Vec<u8> {
+    let uvd = sha256(user_visible_data.unwrap_or_default().as_bytes());
+    framed("tapid-approve-v1", &[challenge, &uvd])
+}
+
+/// What the device signs to decline.
+pub fn decline_payload(challenge: &[u8]) -> Vec<u8> {
+    framed("tapid-decline-v1", &[challenge])
+}
+
+/// What the device signs to hand over the evidence: the order's challenge, the Active
+/// Authentication challenge the server issued, and the bundle's bytes.
+pub fn evidence_payload(challenge: &[u8], aa_challenge: &[u8], evidence: &[u8]) -> Vec<u8> {
+    framed(
+        "tapid-evidence-v1",
+        &[challenge, aa_challenge, &sha256(evidence)],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payloads_are_domain_separated_and_unambiguous() {
+        assert_ne!(approve_payload(b"c", None), decline_payload(b"c"));
+        assert_ne!(
+            pickup_payload("ab", "c"),
+            pickup_payload("a", "bc"),
+            "length prefixes keep fields apart"
+        );
+        assert_ne!(
+            approve_payload(b"c", Some("SGVq")),
+            approve_payload(b"c", Some("SGVr"))
+        );
+        assert_ne!(
+            evidence_payload(b"c", b"aa", b"e"),
+            evidence_payload(b"c", b"ab", b"e")
+        );
+        let p = enrol_payload("X", &[4]);
+        assert_eq!(&p[..4], &14u32.to_be_bytes());
+        assert!(p.starts_with(b"\0\0\0\x0etapid-enrol-v1"));
+    }
+
+    #[test]
+    fn error_codes_are_open() {
+        let e: AppError =
+            serde_json::from_str(r#"{"errorCode":"alreadyPickedUp","details":"x"}"#).unwrap();
+        assert_eq!(e.error_code, AppErrorCode::AlreadyPickedUp);
+        let u: AppError = serde_json::from_str(r#"{"errorCode":"newThing"}"#).unwrap();
+        assert!(!u.error_code.is_known());
+    }
+}

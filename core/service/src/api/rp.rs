@@ -1,0 +1,191 @@
+//! The relying-party API, modelled on BankID's RP API v6.0: `auth`, `sign`, `collect`,
+//! `cancel`. The relying party is the one its client certificate names, and it sees only the
+//! orders it started: any other order reference is `invalidParameters`, exactly as an unknown
+//! one.
+
+use axum::Extension;
+use axum::extract::State;
+use serde_json::Value;
+use tapid_identity::order::{ErrorCode, HintCode};
+
+use super::error::ApiError;
+use super::json::Json;
+use super::wire::{OrderRefRequest, StartRequest, StartResponse};
+use super::{AppState, Peer};
+use crate::order::lifecycle::{self, Gone};
+use crate::order::start;
+use crate::store::{OrderKey, OrderKind, OrderRecord, Phase, StoreError};
+use crate::tls::Role;
+
+/// How often a handler re-reads an order whose compare-and-set lost a race before it gives up.
+const RETRIES: usize = 8;
+
+/// The order under `key` as it stands now: expiry applied and written first, so every
+/// instance reports the same.
+pub async fn current_order(
+    state: &AppState,
+    key: OrderKey<'_>,
+) -> Result<Option<OrderRecord>, ApiError> {
+    for _ in 0..RETRIES {
+        let Some(mut o) = state.store.find_order(key).await? else {
+            return Ok(None);
+        };
+        let now = state.clock.now_millis();
+        if !lifecycle::expire(&mut o, now, &state.config)
+            || state.store.update_order(&mut o).await?
+        {
+            return Ok(Some(o));
+        }
+    }
+    Err(ApiError::rp(
+        ErrorCode::InternalError,
+        "The order is changing too fast",
+    ))
+}
+
+async fn start(
+    state: AppState,
+    peer: Peer,
+    kind: OrderKind,
+    req: StartRequest,
+) -> Result<Json2, ApiError> {
+    let rp = peer.require(Role::RelyingParty)?;
+    start::validate(kind, &req)?;
+    let now = state.clock.now_millis();
+    let started = state
+        .store
+        .orders_started_since(&rp.id, now - 60_000)
+        .await?;
+    if started >= state.config.rp_orders_per_minute {
+        return Err(ApiError::rp(ErrorCode::TooManyRequests, "Too many orders"));
+    }
+    for _ in 0..RETRIES {
+        let order = start::new_order(kind, &req, &rp.id, now, state.entropy.as_ref());
+        match state.store.insert_order(&order).await {
+            Ok(()) => {
+                tracing::info!(order = %order.order_ref, rp = %rp.id, kind = kind.as_str(), "order started");
+                return Ok(axum::Json(
+                    serde_json::to_value(StartResponse {
+                        order_ref: order.order_ref,
+                        auto_start_token: order.auto_start_token,
+                        qr_start_token: order.qr_start_token,
+                        qr_start_secret: order.qr_start_secret,
+                    })
+                    .unwrap_or_default(),
+                ));
+            }
+            Err(StoreError::Conflict) => {
+                let Some(pno) = order.pending_pno.as_deref() else {
+                    continue; // a token collided: draw new ones
+                };
+                if cancel_in_progress(&state, pno).await? {
+                    return Err(ApiError::rp(
+                        ErrorCode::AlreadyInProgress,
+                        "An order for this user is already in progress",
+                    ));
+                }
+                // The other order ended meanwhile: try again.
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::rp(
+        ErrorCode::InternalError,
+        "Could not start the order",
+    ))
+}
+
+/// BankID's rule for a second order for the same person: no new order, and the one in
+/// progress fails with `cancelled`. `false` when no order holds the personal number any more.
+async fn cancel_in_progress(state: &AppState, pno: &str) -> Result<bool, ApiError> {
+    for _ in 0..RETRIES {
+        let Some(mut other) = current_order(state, OrderKey::PendingPersonalNumber(pno)).await?
+        else {
+            return Ok(false);
+        };
+        if !other.phase.is_open() {
+            return Ok(false);
+        }
+        lifecycle::fail(&mut other, HintCode::Cancelled, state.clock.now_millis());
+        if state.store.update_order(&mut other).await? {
+            tracing::info!(order = %other.order_ref, "order cancelled by a new order for the same user");
+            return Ok(true);
+        }
+    }
+    Ok(true)
+}
+
+type Json2 = axum::Json<Value>;
+
+/// `POST /rp/v6.0/auth`.
+pub async fn auth(
+    State(state): State<AppState>,
+    Extension(peer): Extension<Peer>,
+    Json(req): Json<StartRequest>,
+) -> Result<Json2, ApiError> {
+    start(state, peer, OrderKind::Auth, req).await
+}
+
+/// `POST /rp/v6.0/sign`.
+pub async fn sign(
+    State(state): State<AppState>,
+    Extension(peer): Extension<Peer>,
+    Json(req): Json<StartRequest>,
+) -> Result<Json2, ApiError> {
+    start(state, peer, OrderKind::Sign, req).await
+}
+
+/// The relying party's own order, or `invalidParameters`.
+async fn own_order(
+    state: &AppState,
+    peer: &Peer,
+    order_ref: &str,
+) -> Result<OrderRecord, ApiError> {
+    let rp = peer.require(Role::RelyingParty)?;
+    match current_order(state, OrderKey::Ref(order_ref)).await? {
+        Some(o) if o.rp_id == rp.id => Ok(o),
+        _ => Err(ApiError::invalid("No such order")),
+    }
+}
+
+/// `POST /rp/v6.0/collect`.
+pub async fn collect(
+    State(state): State<AppState>,
+    Extension(peer): Extension<Peer>,
+    Json(req): Json<OrderRefRequest>,
+) -> Result<Json2, ApiError> {
+    let o = own_order(&state, &peer, &req.order_ref).await?;
+    match lifecycle::collect(&o, state.clock.now_millis(), &state.config) {
+        Ok(c) => Ok(axum::Json(c.to_json())),
+        Err(Gone::Cancelled) => Err(ApiError::invalid("No such order")),
+        Err(Gone::TooOld) => Err(ApiError::invalid("The order can no longer be collected")),
+    }
+}
+
+/// `POST /rp/v6.0/cancel`.
+pub async fn cancel(
+    State(state): State<AppState>,
+    Extension(peer): Extension<Peer>,
+    Json(req): Json<OrderRefRequest>,
+) -> Result<Json2, ApiError> {
+    for _ in 0..RETRIES {
+        let mut o = own_order(&state, &peer, &req.order_ref).await?;
+        if !o.phase.is_open() {
+            return Err(ApiError::invalid("The order is not pending"));
+        }
+        let now = state.clock.now_millis();
+        o.phase = Phase::Cancelled;
+        o.hint_code = None;
+        o.finished_at = Some(now);
+        o.updated_at = now;
+        o.pending_pno = None;
+        if state.store.update_order(&mut o).await? {
+            tracing::info!(order = %o.order_ref, "order cancelled by the relying party");
+            return Ok(axum::Json(serde_json::json!({})));
+        }
+    }
+    Err(ApiError::rp(
+        ErrorCode::InternalError,
+        "The order is changing too fast",
+    ))
+}

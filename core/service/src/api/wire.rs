@@ -1,0 +1,91 @@
+//! The relying-party and issuer request and response bodies (RP API v6.0 field names).
+
+use serde::{Deserialize, Serialize};
+
+/// `requirement` of an auth or sign order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Requirement {
+    /// The user must confirm with the security code.
+    #[serde(default)]
+    pub pin_code: bool,
+    /// A passport or national ID card check is required.
+    #[serde(default)]
+    pub mrtd: bool,
+    /// Only this person (12 digits) may complete the order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub personal_number: Option<String>,
+    /// tapid: accept chip authenticity proved only on the device (CA / PACE-CAM without AA)
+    /// for the step-up. Off: the server must prove the chip itself (Active Authentication).
+    #[serde(default)]
+    pub mrtd_accept_device_proof: bool,
+}
+
+/// `POST /rp/v6.0/auth` and `/sign`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StartRequest {
+    /// The end user's IP address as the relying party sees it.
+    pub end_user_ip: String,
+    /// Requirements.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requirement: Option<Requirement>,
+    /// Text shown to the user (base64 of UTF-8); required for sign.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_visible_data: Option<String>,
+    /// Data signed but not shown (base64).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_non_visible_data: Option<String>,
+    /// `simpleMarkdownV1` or `plaintext`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_visible_data_format: Option<String>,
+    /// Where a same-device order returns to (https, 1–512 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_url: Option<String>,
+}
+
+/// The answer to auth and sign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StartResponse {
+    /// The order reference to collect with.
+    pub order_ref: String,
+    /// The same-device launch token.
+    pub auto_start_token: String,
+    /// The animated QR's token.
+    pub qr_start_token: String,
+    /// The animated QR's secret (for the relying party's backend only).
+    pub qr_start_secret: String,
+}
+
+/// `POST /rp/v6.0/collect` and `/cancel`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderRefRequest {
+    /// The order reference.
+    pub order_ref: String,
+}
+
+/// `POST /issuer/v1/identities`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IssueRequest {
+    /// The holder's personal number (12 digits).
+    pub personal_number: String,
+    /// Given names.
+    pub given_name: String,
+    /// Surname.
+    pub surname: String,
+}
+
+/// The answer to an issue request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IssueResponse {
+    /// The new identity.
+    pub identity_id: String,
+    /// The one-time activation code to hand to the holder.
+    pub activation_code: String,
+    /// When the code stops working (Unix seconds).
+    pub activation_expires_at: i64,
+}

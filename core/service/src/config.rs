@@ -1,0 +1,45 @@
+//! The service's policy knobs, with BankID's timings as defaults.
+
+use tapid_identity::qr::QrWindow;
+
+use crate::clock::Millis;
+
+/// Timings and policies.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// An order no app picks up within this time fails with `startFailed` (BankID: ~30 s).
+    pub pickup_window: Millis,
+    /// An order not completed within this time after its start fails with
+    /// `expiredTransaction`.
+    pub order_lifetime: Millis,
+    /// How long a completed order can be collected (BankID: 3 min).
+    pub collect_complete: Millis,
+    /// How long a failed order can be collected (BankID: 5 min).
+    pub collect_failed: Millis,
+    /// How far a scanned QR frame may lag behind or run ahead of the order's own seconds.
+    pub qr_window: QrWindow,
+    /// How long an activation code works.
+    pub activation_ttl: Millis,
+    /// Refuse enrolments whose key attestation is not hardware-backed.
+    pub require_hardware_key: bool,
+    /// How long encrypted evidence bundles are kept.
+    pub evidence_retention: Millis,
+    /// Orders one relying party may start per minute.
+    pub rp_orders_per_minute: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            pickup_window: 30_000,
+            order_lifetime: 180_000,
+            collect_complete: 180_000,
+            collect_failed: 300_000,
+            qr_window: QrWindow::default(),
+            activation_ttl: 3_600_000,
+            require_hardware_key: false,
+            evidence_retention: 30 * 24 * 3_600_000,
+            rp_orders_per_minute: 6_000,
+        }
+    }
+}

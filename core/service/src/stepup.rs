@@ -1,0 +1,128 @@
+//! The passport step-up in evidence mode, decided by the server: the evidence bundle is
+//! re-verified with the server's own trust store and clock, Active Authentication against the
+//! challenge the server bound to the order (never the phone's verdict), and then the holder
+//! match against the identity. The outcome is `stepUp.mrtd` with a reason code.
+
+use serde_json::{Value, json};
+use tapid_identity::date::Date;
+use tapid_identity::holder_match::{Field, IdentityHolder, Outcome, match_holder};
+use tapid_identity::personal_number::PersonalNumber;
+use tapid_mrtd::pa::{PaStatus, Policy, TrustStore};
+use tapid_mrtd::reader::report::ChipStatus;
+use tapid_mrtd::reader::{Evidence, Verification, verify_evidence_read};
+
+use crate::store::{IdentityRecord, OrderRecord};
+
+/// Why a bundle was not even assessed (the order stays pending; the app may send another).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EvidenceRefusal {
+    /// The bundle's Active Authentication challenge is not this order's: made for another
+    /// order (replayed) or with a challenge of the device's choosing.
+    #[error("the evidence answers another challenge")]
+    Replayed,
+    /// The bundle is not readable (no DG1, an unknown file, DG1 unparsable).
+    #[error("the evidence is not readable")]
+    Malformed,
+}
+
+/// The step-up's outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepUp {
+    /// `stepUp.mrtd`.
+    pub mrtd: bool,
+    /// Why not (a code), when `mrtd` is false.
+    pub reason: Option<&'static str>,
+    /// What the RP sees in `stepUpDetails`: the mode, each verdict, the verification time.
+    pub details: Value,
+}
+
+fn holder(identity: &IdentityRecord) -> Option<IdentityHolder> {
+    Some(IdentityHolder {
+        personal_number: PersonalNumber::parse_full(&identity.personal_number).ok()?,
+        given_names: identity.given_name.clone(),
+        surname: identity.surname.clone(),
+        date_of_birth: None::<Date>,
+    })
+}
+
+fn code<T: serde::Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// Assesses `evidence` for `order` and `identity` at `now_secs` against `trust`.
+/// `accept_device_proof`: the relying party accepts chip authenticity proved only on the
+/// device (CA or PACE-CAM without Active Authentication).
+pub fn assess(
+    evidence: &Evidence,
+    order: &OrderRecord,
+    identity: &IdentityRecord,
+    trust: &TrustStore,
+    now_secs: i64,
+    accept_device_proof: bool,
+) -> Result<StepUp, EvidenceRefusal> {
+    let aa_challenge: [u8; 8] = order
+        .aa_challenge
+        .as_slice()
+        .try_into()
+        .map_err(|_| EvidenceRefusal::Malformed)?;
+    if let Some(aa) = &evidence.active_authentication
+        && aa.challenge.0 != aa_challenge
+    {
+        return Err(EvidenceRefusal::Replayed);
+    }
+    let mut verification = Verification::with_policy(trust, Policy::new(now_secs));
+    verification.aa_challenge = Some(aa_challenge);
+    let read =
+        verify_evidence_read(evidence, &verification).map_err(|_| EvidenceRefusal::Malformed)?;
+    let report = read.report();
+    let holder_match = holder(identity).and_then(|h| match_holder(&h, &read).ok());
+    let matched = holder_match.as_ref().is_some_and(|m| m.matched);
+    let expired = report.document.expired
+        || holder_match
+            .as_ref()
+            .and_then(|m| m.field(Field::Expiry))
+            .is_some_and(|f| f.outcome != Outcome::Match);
+    let pa = report.passive_authentication.status;
+    let chip = report.chip_authenticity.status;
+    let reason = if pa == PaStatus::Invalid {
+        Some("passiveAuthenticationInvalid")
+    } else if pa != PaStatus::Valid {
+        Some("passiveAuthenticationUntrusted")
+    } else if chip == ChipStatus::Invalid {
+        Some("chipInvalid")
+    } else if chip == ChipStatus::ProvedOnDevice && !accept_device_proof {
+        Some("chipProvedOnDeviceOnly")
+    } else if !matches!(chip, ChipStatus::Valid | ChipStatus::ProvedOnDevice) {
+        Some("chipNotProved")
+    } else if report.downgrade.status == tapid_mrtd::reader::report::DowngradeStatus::Detected {
+        Some("downgradeDetected")
+    } else if expired {
+        Some("documentExpired")
+    } else if !matched {
+        Some("holderMismatch")
+    } else {
+        None
+    };
+    let failed_fields: Vec<Value> = holder_match
+        .as_ref()
+        .map(|m| m.failures().map(|f| code(&f.field)).collect())
+        .unwrap_or_default();
+    let details = json!({
+        "mode": "evidence",
+        "reason": reason,
+        "passiveAuthentication": code(&pa),
+        "chipAuthenticity": code(&chip),
+        "chipMethod": code(&report.chip_authenticity.method),
+        "downgrade": code(&report.downgrade.status),
+        "documentExpired": expired,
+        "holderMatch": matched,
+        "holderMismatchFields": failed_fields,
+        "verifiedAt": report.verification.at,
+    });
+    Ok(StepUp {
+        mrtd: reason.is_none(),
+        reason,
+        details,
+    })
+}

@@ -1,0 +1,5 @@
+//! Helpers shared by the service's test files.
+#![allow(dead_code)]
+
+pub mod backend;
+pub mod harness;
