@@ -1,0 +1,11 @@
+#![no_main]
+//! `cargo fuzz run dg11`: the target `dg11` of tapid_fuzz::TARGETS (see fuzz/README.md).
+
+use tapid_fuzz::Outcome;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    let target = tapid_fuzz::target("dg11").expect("a target of tapid_fuzz::TARGETS");
+    if let Outcome::Violation(v) = target(data) {
+        panic!("dg11: {v}");
+    }
+});

@@ -1,0 +1,11 @@
+#![no_main]
+//! `cargo fuzz run mrz`: the target `mrz` of tapid_fuzz::TARGETS (see fuzz/README.md).
+
+use tapid_fuzz::Outcome;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    let target = tapid_fuzz::target("mrz").expect("a target of tapid_fuzz::TARGETS");
+    if let Outcome::Violation(v) = target(data) {
+        panic!("mrz: {v}");
+    }
+});
