@@ -349,6 +349,15 @@ pub enum KeyError {
     /// The security code is empty or too long (not tried).
     #[error("the security code is empty or too long")]
     InvalidSecurityCode,
+    /// A new security code is too short or a trivial pattern (refused before any attempt).
+    #[error("the new security code is too weak: {rule}")]
+    WeakSecurityCode {
+        /// The rule it breaks, for the user ("too short", …).
+        rule: String,
+    },
+    /// The system could not provide randomness; nothing was changed.
+    #[error("no randomness available from the system")]
+    RandomnessUnavailable,
     /// No key under this alias.
     #[error("no key under alias {alias}")]
     NotFound {
@@ -618,6 +627,10 @@ impl From<KeyStoreError> for KeyError {
             KeyStoreError::Blocked => Self::Blocked,
             KeyStoreError::SecurityCodeRequired => Self::SecurityCodeRequired,
             KeyStoreError::InvalidSecurityCode { .. } => Self::InvalidSecurityCode,
+            KeyStoreError::WeakSecurityCode { reason } => Self::WeakSecurityCode {
+                rule: reason.to_owned(),
+            },
+            KeyStoreError::RandomnessUnavailable => Self::RandomnessUnavailable,
             KeyStoreError::NotFound { alias } => Self::NotFound { alias },
             KeyStoreError::AlreadyExists { alias } => Self::AlreadyExists { alias },
             KeyStoreError::InvalidAlias => Self::InvalidAlias,

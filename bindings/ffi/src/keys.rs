@@ -294,17 +294,15 @@ async fn software<T: Send + 'static>(
         .map_err(from_core_key_error)
 }
 
-/// Polls a software-store future to its end on the current (blocking) thread: its work is
-/// synchronous, so it is ready at the first poll.
+/// Runs a software-store future to its end from the blocking thread [`software`] runs on (the
+/// store moves its Argon2id and fsync work to the runtime's blocking pool itself; a blocking
+/// thread may wait for it).
 fn now_or_never<T>(
     f: impl std::future::Future<Output = Result<T, KeyStoreError>>,
 ) -> Result<T, KeyStoreError> {
-    let mut f = std::pin::pin!(f);
-    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-    match f.as_mut().poll(&mut cx) {
-        std::task::Poll::Ready(r) => r,
-        std::task::Poll::Pending => Err(KeyStoreError::Internal("the software store suspended")),
-    }
+    let runtime = tokio::runtime::Handle::try_current()
+        .map_err(|_| KeyStoreError::Internal("no runtime for the software store"))?;
+    runtime.block_on(f)
 }
 
 /// The label the software store's sealing key is derived from (see [`DeviceKeys::seal`]).

@@ -240,6 +240,7 @@ const CHEAP: StoreOptions = StoreOptions {
         parallelism: 1,
     },
     max_attempts: 5,
+    code_policy: tapid_keystore::CodePolicy::PHONE,
 };
 
 impl App {

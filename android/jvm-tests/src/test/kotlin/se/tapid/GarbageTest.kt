@@ -165,7 +165,7 @@ class GarbageTest {
     fun `key stores refuse garbage with typed errors`(@TempDir dir: Path) = runBlocking<Unit> {
         typed<KeyException>("open missing") { openSoftwareKeyStore(dir.resolve("none").toString()) }
         typed<KeyException>("empty code") { createSoftwareKeyStore(dir.resolve("a").toString(), "", null) }
-        val keys = createSoftwareKeyStore(dir.resolve("b").toString(), "1234", se.tapid.ffi.SoftwareStoreOptions(1024u, 1u, 5u))
+        val keys = createSoftwareKeyStore(dir.resolve("b").toString(), "731904", se.tapid.ffi.SoftwareStoreOptions(1024u, 1u, 5u))
         typed<KeyException>("alias") { keys.generate("bad alias!", KeyPolicy(false, true), "1234", null) }
         typed<KeyException>("unseal garbage") { keys.unseal("x", bytes(40), "1234") }
         typed<KeyException>("sign missing") { keys.sign("missing", bytes(10), "1234") }
