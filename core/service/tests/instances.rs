@@ -37,12 +37,24 @@ async fn an_order_started_on_one_instance_completes_through_another(db: TestDb) 
     let mut h = Harness::start(&db).await;
     h.add_instance(&db).await;
     let app = h.app_on(1).await;
-    let order: StartResponse = h.shop_on(0).post("/rp/v6.0/sign", &mrtd_sign()).await.unwrap();
+    let order: StartResponse = h
+        .shop_on(0)
+        .post("/rp/v6.0/sign", &mrtd_sign())
+        .await
+        .unwrap();
     let secret = QrStartSecret::new(&order.qr_start_secret).unwrap();
-    let frame = generate(&order.qr_start_token, &secret, 0).unwrap().to_string();
+    let frame = generate(&order.qr_start_token, &secret, 0)
+        .unwrap()
+        .to_string();
     let picked = app.client.pickup_qr(&frame).await.unwrap();
     let bundle = evidence("se-passport-pace", None, picked.aa_challenge.unwrap()).await;
-    assert!(app.client.send_evidence(&picked, &bundle).await.unwrap().mrtd);
+    assert!(
+        app.client
+            .send_evidence(&picked, &bundle)
+            .await
+            .unwrap()
+            .mrtd
+    );
     app.client.approve(&picked).await.unwrap();
     let body = serde_json::json!({"orderRef": order.order_ref});
     let on_0: serde_json::Value = h.shop_on(0).post("/rp/v6.0/collect", &body).await.unwrap();
@@ -63,11 +75,15 @@ async fn apps_racing_on_two_instances_yield_exactly_one_pickup(db: TestDb) {
         apps.push(Arc::new(h.app_on(i % 2).await));
     }
     for round in 0..3 {
-        let order = h.start_order("auth", &StartRequest {
-            end_user_ip: "192.0.2.10".into(),
-            ..Default::default()
-        })
-        .await;
+        let order = h
+            .start_order(
+                "auth",
+                &StartRequest {
+                    end_user_ip: "192.0.2.10".into(),
+                    ..Default::default()
+                },
+            )
+            .await;
         let token = Arc::new(order.auto_start_token.clone());
         let tasks: Vec<_> = apps
             .iter()
@@ -81,7 +97,11 @@ async fn apps_racing_on_two_instances_yield_exactly_one_pickup(db: TestDb) {
         for t in tasks {
             match t.await.unwrap() {
                 Ok(_) => won += 1,
-                Err(e) => assert_eq!(e.error_code(), Some("alreadyPickedUp"), "round {round}: {e}"),
+                Err(e) => assert_eq!(
+                    e.error_code(),
+                    Some("alreadyPickedUp"),
+                    "round {round}: {e}"
+                ),
             }
         }
         assert_eq!(won, 1, "round {round}");
