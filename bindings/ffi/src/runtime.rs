@@ -6,7 +6,7 @@
 //! ([`run`]) and awaits the task. A plain tokio `JoinHandle` *detaches* its task when dropped
 //! (a cancelled Kotlin coroutine would leave the read running until its own timeout), so the
 //! handle is wrapped in [`AbortOnDrop`]: dropping the exported future (what Kotlin does when
-//! the coroutine is cancelled) raises the work's [`Cancellation`], aborts the task and waits —
+//! the coroutine is cancelled) aborts the task, raises the work's [`Cancellation`] and waits —
 //! bounded by [`DROP_WAIT`] — until the task's future has been dropped. When the drop returns,
 //! the work has stopped and no further APDU leaves it.
 //!
@@ -177,8 +177,11 @@ impl<T> Drop for AbortOnDrop<T> {
         if let Some(handle) = self.handle.take()
             && !handle.is_finished()
         {
-            self.cancellation.cancel();
+            // Abort before raising the cancellation: an idle task is then dropped without
+            // another poll (a drop, not an end), and a task being polled right now still sees
+            // the cancellation and sends no further APDU.
             handle.abort();
+            self.cancellation.cancel();
             // Never wait on a runtime thread: that thread may be the one to drop the task.
             if tokio::runtime::Handle::try_current().is_err() {
                 self.finished.wait(DROP_WAIT);
@@ -207,7 +210,7 @@ impl<T> Future for AbortOnDrop<T> {
 }
 
 /// Spawns `work` on the runtime and returns a handle that aborts it when dropped; the
-/// `cancellation` is raised first, so the work's transport stops handing out APDUs.
+/// `cancellation` is raised too, so work still running stops handing out APDUs.
 pub fn spawn<T, F>(cancellation: Arc<Cancellation>, work: F) -> Result<AbortOnDrop<T>, NoRuntime>
 where
     F: Future<Output = T> + Send + 'static,
