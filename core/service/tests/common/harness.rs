@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tapid_emulator::pki::drbg::SeededRng;
 use tapid_emulator::pki::test_trust_store;
 use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, Fault, Profile};
@@ -21,9 +20,9 @@ use tapid_service::clock::ManualClock;
 use tapid_service::config::Config;
 use tapid_service::entropy::SeededEntropy;
 use tapid_service::keys::ServiceKeys;
-use tapid_service::pki::{Authority, Credential, role};
-use tapid_service::server::{self, Running};
-use tapid_service::tls::{self, ServerTls};
+use tapid_service::local::{self, LocalPki, PartyName};
+use tapid_service::pki::role;
+use tapid_service::server::Running;
 
 use super::backend::TestDb;
 
@@ -34,31 +33,24 @@ pub const HOLDER_PNO: &str = "198503142385";
 
 /// The TLS parties of the tests, from one seed.
 pub struct Pki {
-    pub ca: Vec<u8>,
-    pub server: Credential,
-    pub shop: Credential,
-    pub other_rp: Credential,
-    pub bank: Credential,
+    pub local: LocalPki,
 }
 
 impl Pki {
     pub fn new() -> Self {
-        let mut ca = Authority::new(
+        let party = |id, role, display| PartyName { id, role, display };
+        let local = LocalPki::generate(
             b"tapid-service tests",
-            "tapid test CA",
             1_767_225_600,
             2_082_758_400,
+            &[
+                party("shop", role::RELYING_PARTY, "Webbshoppen AB"),
+                party("other", role::RELYING_PARTY, "Andra AB"),
+                party("bank", role::ISSUER, "Testbanken AB"),
+            ],
         )
         .unwrap();
-        Self {
-            server: ca.server().unwrap(),
-            shop: ca
-                .client("shop", role::RELYING_PARTY, "Webbshoppen AB")
-                .unwrap(),
-            other_rp: ca.client("other", role::RELYING_PARTY, "Andra AB").unwrap(),
-            bank: ca.client("bank", role::ISSUER, "Testbanken AB").unwrap(),
-            ca: ca.cert_der().to_vec(),
-        }
+        Self { local }
     }
 }
 
@@ -75,13 +67,6 @@ pub struct Harness {
     pub keys: Arc<ServiceKeys>,
     pub instances: Vec<Instance>,
     pub config: Config,
-}
-
-fn identity(c: &Credential) -> (Vec<CertificateDer<'static>>, PrivateKeyDer<'static>) {
-    (
-        vec![CertificateDer::from(c.cert_der.clone())],
-        PrivateKeyDer::try_from(c.key_pkcs8.to_vec()).unwrap(),
-    )
 }
 
 impl Harness {
@@ -116,14 +101,10 @@ impl Harness {
             config: Arc::new(self.config.clone()),
             trust: Arc::new(test_trust_store().unwrap()),
         };
-        let tls = tls::server_config(ServerTls {
-            chain: vec![CertificateDer::from(self.pki.server.cert_der.clone())],
-            key: PrivateKeyDer::try_from(self.pki.server.key_pkcs8.to_vec()).unwrap(),
-            client_cas: vec![CertificateDer::from(self.pki.ca.clone())],
-        })
-        .unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let running = server::serve(listener, tls, state.clone()).unwrap();
+        let tls = self.pki.local.server_tls().unwrap();
+        let running = local::start(state.clone(), tls, "127.0.0.1:0")
+            .await
+            .unwrap();
         self.instances.push(Instance { running, state });
         n
     }
@@ -132,33 +113,34 @@ impl Harness {
         self.instances[instance].running.url()
     }
 
-    fn client(&self, instance: usize, who: Option<&Credential>) -> Https {
+    fn client(&self, instance: usize, who: Option<&str>) -> Https {
+        let pki = &self.pki.local;
         Https::new(
             &self.url(instance),
-            &[CertificateDer::from(self.pki.ca.clone())],
-            who.map(identity),
+            &pki.roots(),
+            who.map(|id| local::client_identity(pki.client(id).unwrap()).unwrap()),
         )
         .unwrap()
     }
 
     /// The relying party `shop` on instance 0.
     pub fn shop(&self) -> Https {
-        self.client(0, Some(&self.pki.shop))
+        self.client(0, Some("shop"))
     }
 
     /// The relying party `shop` on instance `i`.
     pub fn shop_on(&self, i: usize) -> Https {
-        self.client(i, Some(&self.pki.shop))
+        self.client(i, Some("shop"))
     }
 
     /// Another relying party.
     pub fn other_rp(&self) -> Https {
-        self.client(0, Some(&self.pki.other_rp))
+        self.client(0, Some("other"))
     }
 
     /// The issuer.
     pub fn bank(&self) -> Https {
-        self.client(0, Some(&self.pki.bank))
+        self.client(0, Some("bank"))
     }
 
     /// A client without a certificate (as the app is).
