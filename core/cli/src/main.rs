@@ -1,4 +1,5 @@
-//! The `tapid` command line: passport reading, the emulator, verification and the identity flows.
+//! The `tapid` command line: passport reading, the emulator, verification, the identity flows,
+//! the identity service and the demo.
 #![forbid(unsafe_code)]
 
 use std::process::ExitCode;
@@ -52,6 +53,10 @@ enum Command {
     Code(cmd::code::CodeArgs),
     /// The recommended user message (RFA) for an order status and hint code.
     Message(cmd::message::MessageArgs),
+    /// Run the identity service (RP API v6.0, issuer and app APIs over mutual TLS).
+    Serve(cmd::serve::Args),
+    /// The whole system in one process: service, issuer, relying party, app and passport.
+    Demo(cmd::demo::Args),
 }
 
 fn run(command: Command) -> ExitCode {
@@ -66,6 +71,8 @@ fn run(command: Command) -> ExitCode {
         Command::Autostart(args) => cmd::autostart::run(args),
         Command::Code(args) => cmd::code::run(args),
         Command::Message(args) => cmd::message::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
+        Command::Demo(args) => cmd::demo::run(args),
     }
 }
 

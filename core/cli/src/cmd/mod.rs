@@ -2,6 +2,7 @@
 //! function returning the process exit code.
 pub mod autostart;
 pub mod code;
+pub mod demo;
 pub mod emulate;
 pub mod evidence;
 pub mod masterlist;
@@ -11,6 +12,7 @@ pub mod qr;
 pub mod read;
 pub mod readers;
 pub mod replay;
+pub mod serve;
 pub mod trust_args;
 pub mod verify;
 

@@ -158,6 +158,37 @@ impl TrustArgs {
     }
 }
 
+/// The trust anchors alone (`--trust`, `--trust-root`, `--allow-unanchored`, as [`TrustArgs`]
+/// has them): for `tapid serve`, whose step-up verifies at the service's own clock with the
+/// shell model, so `--at` and `--validity` have no meaning there.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct AnchorArgs {
+    /// Trust anchors: a CSCA master list (loaded only when a --trust-root anchors it), a CSCA
+    /// certificate (DER or PEM; an anchor itself), a CRL, or a folder of them. Repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub trust: Vec<PathBuf>,
+    /// The publishing state's root CSCA certificate that certifies a master list's signer.
+    /// Repeatable. A root is not itself a trusted CSCA.
+    #[arg(long = "trust-root", value_name = "CERT")]
+    pub trust_root: Vec<PathBuf>,
+    /// Load master lists that no --trust-root anchors and trust their CSCAs.
+    #[arg(long)]
+    pub allow_unanchored: bool,
+}
+
+impl AnchorArgs {
+    /// Loads the store as [`TrustArgs::store`] does (`None` without `--trust`).
+    pub fn store(&self) -> Result<Option<TrustStore>, CliError> {
+        TrustArgs {
+            trust: self.trust.clone(),
+            trust_root: self.trust_root.clone(),
+            allow_unanchored: self.allow_unanchored,
+            ..TrustArgs::default()
+        }
+        .store()
+    }
+}
+
 /// Reads one certificate (DER or PEM) and names what the file is when it is not one.
 pub fn load_certificate(path: &Path) -> Result<Certificate, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;

@@ -1,0 +1,236 @@
+//! `tapid serve`: the identity service (relying-party, issuer and app APIs over mutual TLS) on
+//! SQLite or PostgreSQL, until SIGINT or SIGTERM stops it gracefully.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tapid_service::api::AppState;
+use tapid_service::clock::{Clock, SystemClock};
+use tapid_service::config::Config;
+use tapid_service::entropy::{self, OsEntropy};
+use tapid_service::keys::ServiceKeys;
+use tapid_service::local::{self, LocalPki, PartyName};
+use tapid_service::pki::role;
+use tapid_service::store::Store;
+use tapid_service::tls::ServerTls;
+use tapid_service::tls_dir;
+
+use super::trust_args::AnchorArgs;
+use crate::exit::{CliError, Exit};
+
+/// How long open connections may take to finish after a stop signal.
+const GRACE: Duration = Duration::from_secs(10);
+/// How long a generated test PKI is valid.
+const GENERATED_DAYS: i64 = 365;
+
+/// Run the identity service.
+#[derive(clap::Args)]
+#[command(
+    after_help = "Exit status: 0 stopped by SIGINT/SIGTERM; 1 the service could not \
+                        start (storage, keys, address); 2 usage; 10 unusable trust or TLS files"
+)]
+pub struct Args {
+    /// The database: `sqlite:FILE` (one file, WAL; the embedded default) or `postgres://…`
+    /// (several instances on one database).
+    #[arg(
+        long,
+        value_name = "SPEC",
+        default_value = "sqlite:.tapid-run/serve/tapid.db"
+    )]
+    db: String,
+    /// The address to listen on; port 0 picks a free one (the printed line says which).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8443")]
+    listen: String,
+    /// CSCA trust anchors of the passport step-up (the options of `tapid verify`). Without
+    /// them every step-up is untrusted; `--trust fixtures/pki/csca` trusts the emulator's test
+    /// CSCAs.
+    #[command(flatten)]
+    trust: AnchorArgs,
+    /// The TLS directory: `server.crt` (chain, PEM or DER), `server.key` (PEM or PKCS #8 DER)
+    /// and `client-ca.crt` (the CA of relying parties' and issuers' client certificates).
+    /// Empty or missing: a test CA, the server certificate and the credentials of one relying
+    /// party (`rp.crt`, `rp.key`) and one issuer (`issuer.crt`, `issuer.key`) are generated
+    /// there, owner-only.
+    #[arg(long, value_name = "DIR", default_value = ".tapid-run/serve/tls")]
+    tls_dir: PathBuf,
+    /// The service's own keys (completion signing key, data key), shared by every instance of
+    /// one deployment; created owner-only on first start.
+    #[arg(long, value_name = "DIR", default_value = ".tapid-run/serve/keys")]
+    key_dir: PathBuf,
+    /// Print the listening line as JSON and log JSON lines.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs `tapid serve`.
+pub fn run(args: Args) -> ExitCode {
+    init_logs(args.json);
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return CliError::new(Exit::Internal, format!("runtime: {e}")).report(),
+    };
+    match rt.block_on(serve(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => e.report(),
+    }
+}
+
+/// Structured logs on stderr (text, or JSON lines with `--json`): the service logs order
+/// references, parties and outcomes, never personal data or secrets.
+fn init_logs(json: bool) {
+    let builder = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing::Level::INFO)
+        .with_target(false);
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder
+            .with_ansi(std::io::stderr().is_terminal())
+            .try_init()
+    };
+}
+
+fn internal(what: &str) -> impl Fn(String) -> CliError + '_ {
+    move |e| CliError::new(Exit::Internal, format!("{what}: {e}"))
+}
+
+/// The TLS material: read from `dir`, or generated there when it is empty. `true` when
+/// generated.
+fn tls(dir: &Path) -> Result<(ServerTls, bool), CliError> {
+    let unusable = |e: tls_dir::TlsDirError| {
+        CliError::new(
+            Exit::UnusableInput,
+            format!("--tls-dir {}: {e}", dir.display()),
+        )
+    };
+    if !tls_dir::is_empty(dir).map_err(unusable)? {
+        return Ok((tls_dir::load(dir).map_err(unusable)?, false));
+    }
+    let now = SystemClock.now_secs();
+    let seed = zeroize::Zeroizing::new(entropy::bytes::<32>(&OsEntropy));
+    let pki = LocalPki::generate(
+        seed.as_slice(),
+        now - 3_600,
+        now + GENERATED_DAYS * 86_400,
+        &[
+            PartyName {
+                id: "rp",
+                role: role::RELYING_PARTY,
+                display: "Local relying party",
+            },
+            PartyName {
+                id: "issuer",
+                role: role::ISSUER,
+                display: "Local issuer",
+            },
+        ],
+    )
+    .map_err(|e| internal("test PKI")(e.to_string()))?;
+    tls_dir::generate(dir, &pki).map_err(unusable)?;
+    tracing::info!(
+        dir = %dir.display(),
+        "generated a test PKI: clients trust client-ca.crt; the relying party's credentials \
+         are rp.crt/rp.key, the issuer's issuer.crt/issuer.key"
+    );
+    Ok((
+        pki.server_tls()
+            .map_err(|e| internal("TLS")(e.to_string()))?,
+        true,
+    ))
+}
+
+/// Creates the parent directory of a `sqlite:FILE` database (owner-only) when missing.
+fn sqlite_parent(spec: &str) -> Result<(), CliError> {
+    let Some(parent) = spec
+        .strip_prefix("sqlite:")
+        .and_then(|f| Path::new(f).parent())
+        .filter(|p| !p.as_os_str().is_empty() && !p.exists())
+    else {
+        return Ok(());
+    };
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(parent)
+        .map_err(|e| internal("--db")(format!("{}: {e}", parent.display())))
+}
+
+async fn serve(args: Args) -> Result<(), CliError> {
+    let trust = match args.trust.store()? {
+        Some(t) => t,
+        None => {
+            tracing::warn!(
+                "no --trust: every passport step-up is untrusted (--trust fixtures/pki/csca \
+                 trusts the emulator's test CSCAs)"
+            );
+            Default::default()
+        }
+    };
+    let (tls, generated) = tls(&args.tls_dir)?;
+    sqlite_parent(&args.db)?;
+    let store = Store::open(&args.db)
+        .await
+        .map_err(|e| internal("--db")(e.to_string()))?;
+    let keys = ServiceKeys::load_or_create(&args.key_dir, &OsEntropy)
+        .map_err(|e| internal("--key-dir")(e.to_string()))?;
+    let state = AppState {
+        store,
+        clock: Arc::new(SystemClock),
+        entropy: Arc::new(OsEntropy),
+        keys: Arc::new(keys),
+        config: Arc::new(Config::default()),
+        trust: Arc::new(trust),
+    };
+    let running = local::start(state, tls, &args.listen)
+        .await
+        .map_err(|e| internal("listen")(e.to_string()))?;
+    if args.json {
+        outln!(
+            "{}",
+            serde_json::json!({
+                "listening": running.url(),
+                "tlsDir": args.tls_dir.display().to_string(),
+                "generatedTls": generated,
+            })
+        );
+    } else {
+        outln!("listening on {}", running.url());
+    }
+    tracing::info!(addr = %running.addr(), "listening");
+    let signal = stop_signal().await;
+    tracing::info!(signal, "stopping");
+    if running.shutdown(GRACE).await {
+        tracing::info!("stopped");
+    } else {
+        tracing::warn!("stopped with connections still open after the grace period");
+    }
+    Ok(())
+}
+
+/// Waits for SIGINT or SIGTERM and names it.
+async fn stop_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            return tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = tokio::signal::ctrl_c() => "SIGINT",
+            };
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    "SIGINT"
+}
