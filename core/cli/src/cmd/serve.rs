@@ -146,15 +146,11 @@ fn tls(dir: &Path) -> Result<(ServerTls, bool), CliError> {
     ))
 }
 
-/// Creates the parent directory of a `sqlite:FILE` database (owner-only) when missing.
-fn sqlite_parent(spec: &str) -> Result<(), CliError> {
-    let Some(parent) = spec
-        .strip_prefix("sqlite:")
-        .and_then(|f| Path::new(f).parent())
-        .filter(|p| !p.as_os_str().is_empty() && !p.exists())
-    else {
+/// Creates `dir` owner-only (0700) when missing.
+fn private_dir(dir: &Path, what: &str) -> Result<(), CliError> {
+    if dir.as_os_str().is_empty() || dir.exists() {
         return Ok(());
-    };
+    }
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -163,8 +159,8 @@ fn sqlite_parent(spec: &str) -> Result<(), CliError> {
         builder.mode(0o700);
     }
     builder
-        .create(parent)
-        .map_err(|e| internal("--db")(format!("{}: {e}", parent.display())))
+        .create(dir)
+        .map_err(|e| internal(what)(format!("{}: {e}", dir.display())))
 }
 
 async fn serve(args: Args) -> Result<(), CliError> {
@@ -179,10 +175,17 @@ async fn serve(args: Args) -> Result<(), CliError> {
         }
     };
     let (tls, generated) = tls(&args.tls_dir)?;
-    sqlite_parent(&args.db)?;
+    if let Some(parent) = args
+        .db
+        .strip_prefix("sqlite:")
+        .and_then(|f| Path::new(f).parent())
+    {
+        private_dir(parent, "--db")?;
+    }
     let store = Store::open(&args.db)
         .await
         .map_err(|e| internal("--db")(e.to_string()))?;
+    private_dir(&args.key_dir, "--key-dir")?;
     let keys = ServiceKeys::load_or_create(&args.key_dir, &OsEntropy)
         .map_err(|e| internal("--key-dir")(e.to_string()))?;
     let state = AppState {

@@ -1,0 +1,158 @@
+//! `tapid demo` and `tapid serve` as a user runs them: the demo completes every flow with the
+//! passport step-up; the service generates its test PKI in an empty TLS directory, answers over
+//! TLS with it, keeps its orders across a restart on the same database, and stops on SIGTERM.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_docs
+)]
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+use tapid_identity::client::Https;
+use tapid_service::tls;
+use tapid_test_support::cli::{ChildGuard, run};
+
+const TAPID: &str = env!("CARGO_BIN_EXE_tapid");
+
+#[test]
+fn the_demo_completes_every_flow_with_the_passport_step_up() {
+    let (code, out, err) = run(TAPID, &["demo", "--json"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let flows: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let names: Vec<&str> = flows.iter().map(|f| f["flow"].as_str().unwrap()).collect();
+    assert_eq!(names, ["qr-auth", "autostart-auth", "sign"]);
+    for f in &flows {
+        assert_eq!(f["status"], "complete", "{f}");
+        assert_eq!(f["stepUp"]["mrtd"], true, "{f}");
+        assert_eq!(f["stepUpMode"], "evidence", "{f}");
+        assert_eq!(f["signatureVerified"], true, "{f}");
+        assert_eq!(
+            f["user"]["personalNumber"],
+            tapid_emulator::profile::SWEDISH_PERSONAL_NUMBER
+        );
+        assert_eq!(f["user"]["name"], "Åsa Märta Öberg");
+        let v = &f["verdicts"];
+        assert_eq!(v["passiveAuthentication"], "valid", "{f}");
+        assert_eq!(v["chipAuthenticity"], "valid", "{f}");
+        assert_eq!(v["chipMethod"], "AA", "{f}");
+        assert_eq!(v["holderMatch"], true, "{f}");
+    }
+}
+
+/// A `tapid serve` child and the line it printed.
+fn serve(dir: &Path) -> (ChildGuard, Value) {
+    let db = format!("sqlite:{}", dir.join("db/tapid.db").display());
+    let mut child = Command::new(TAPID)
+        .args(["serve", "--listen", "127.0.0.1:0", "--json", "--db", &db])
+        .arg("--tls-dir")
+        .arg(dir.join("tls"))
+        .arg("--key-dir")
+        .arg(dir.join("keys"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let guard = ChildGuard::new(child);
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    let printed: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"));
+    (guard, printed)
+}
+
+fn client(url: &str, tls_dir: &Path, party: Option<&str>) -> Https {
+    let read = |name: &str| std::fs::read(tls_dir.join(name)).unwrap();
+    let roots = tls::certificates(&read("client-ca.crt"), "ca").unwrap();
+    let identity = party.map(|p| {
+        (
+            tls::certificates(&read(&format!("{p}.crt")), "cert").unwrap(),
+            tls::private_key(&read(&format!("{p}.key")), "key").unwrap(),
+        )
+    });
+    Https::new(url, &roots, identity).unwrap()
+}
+
+/// `/health`, asked until it answers (at most 50 times).
+async fn health(http: &Https) -> Value {
+    let mut last = None;
+    for _ in 0..50 {
+        match http.get::<Value>("/health").await {
+            Ok(v) => return v,
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no /health answer: {last:?}");
+}
+
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_generates_its_pki_answers_over_tls_and_stops_on_sigterm() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tls_dir = tmp.path().join("tls");
+    let (guard, printed) = serve(tmp.path());
+    assert_eq!(printed["generatedTls"], true, "{printed}");
+    let url = printed["listening"].as_str().unwrap().to_owned();
+    assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+    assert_eq!(mode(&tls_dir), 0o700);
+    for f in std::fs::read_dir(&tls_dir).unwrap() {
+        assert_eq!(mode(&f.unwrap().path()), 0o600);
+    }
+    assert_eq!(health(&client(&url, &tls_dir, None)).await["status"], "ok");
+    // The generated credentials are the relying party's and the issuer's.
+    let rp = client(&url, &tls_dir, Some("rp"));
+    let order: Value = rp
+        .post(
+            "/rp/v6.0/auth",
+            &serde_json::json!({"endUserIp": "127.0.0.1"}),
+        )
+        .await
+        .unwrap();
+    let order_ref = order["orderRef"].as_str().unwrap().to_owned();
+    let issued: Value = client(&url, &tls_dir, Some("issuer"))
+        .post(
+            "/issuer/v1/identities",
+            &serde_json::json!({
+                "personalNumber": tapid_emulator::profile::SWEDISH_PERSONAL_NUMBER,
+                "givenName": "Åsa Märta",
+                "surname": "Öberg",
+            }),
+        )
+        .await
+        .unwrap();
+    assert!(issued["activationCode"].is_string(), "{issued}");
+    let stopped = guard.terminate();
+    assert!(stopped.status.success(), "{stopped:?}");
+    let log = String::from_utf8(stopped.stderr).unwrap();
+    assert!(log.contains("SIGTERM") && log.contains("stopped"), "{log}");
+
+    // Again on the same directories: the TLS files are loaded, the order is still there.
+    let (guard, printed) = serve(tmp.path());
+    assert_eq!(printed["generatedTls"], false, "{printed}");
+    let url = printed["listening"].as_str().unwrap().to_owned();
+    health(&client(&url, &tls_dir, None)).await;
+    let rp = client(&url, &tls_dir, Some("rp"));
+    let collected: Value = rp
+        .post(
+            "/rp/v6.0/collect",
+            &serde_json::json!({"orderRef": order_ref}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(collected["orderRef"], order_ref.as_str());
+    assert!(guard.terminate().status.success());
+}
