@@ -49,11 +49,10 @@ fn the_demo_completes_every_flow_with_the_passport_step_up() {
     }
 }
 
-/// A `tapid serve` child and the line it printed.
-fn serve(dir: &Path) -> (ChildGuard, Value) {
-    let db = format!("sqlite:{}", dir.join("db/tapid.db").display());
+/// A `tapid serve` child on `db` and the line it printed.
+fn serve(dir: &Path, db: &str) -> (ChildGuard, Value) {
     let mut child = Command::new(TAPID)
-        .args(["serve", "--listen", "127.0.0.1:0", "--json", "--db", &db])
+        .args(["serve", "--listen", "127.0.0.1:0", "--json", "--db", db])
         .arg("--tls-dir")
         .arg(dir.join("tls"))
         .arg("--key-dir")
@@ -101,10 +100,27 @@ fn mode(p: &Path) -> u32 {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn serve_generates_its_pki_answers_over_tls_and_stops_on_sigterm() {
+async fn serve_on_sqlite_generates_its_pki_answers_over_tls_and_stops_on_sigterm() {
     let tmp = tempfile::tempdir().unwrap();
-    let tls_dir = tmp.path().join("tls");
-    let (guard, printed) = serve(tmp.path());
+    let db = format!("sqlite:{}", tmp.path().join("db/tapid.db").display());
+    serve_answers_and_stops(tmp.path(), &db).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_on_postgres_generates_its_pki_answers_over_tls_and_stops_on_sigterm() {
+    // Skips when the test PostgreSQL (scripts/postgres.sh) is not running; CI runs it.
+    let Some(db) = tapid_test_support::postgres::fresh_database().await else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    serve_answers_and_stops(tmp.path(), &db).await;
+}
+
+/// Starts `tapid serve` on an empty TLS directory under `dir`, talks to it with the generated
+/// credentials, stops it with SIGTERM, and starts it again on the same database and files.
+async fn serve_answers_and_stops(dir: &Path, db: &str) {
+    let tls_dir = dir.join("tls");
+    let (guard, printed) = serve(dir, db);
     assert_eq!(printed["generatedTls"], true, "{printed}");
     let url = printed["listening"].as_str().unwrap().to_owned();
     assert!(url.starts_with("https://127.0.0.1:"), "{url}");
@@ -141,7 +157,7 @@ async fn serve_generates_its_pki_answers_over_tls_and_stops_on_sigterm() {
     assert!(log.contains("SIGTERM") && log.contains("stopped"), "{log}");
 
     // Again on the same directories: the TLS files are loaded, the order is still there.
-    let (guard, printed) = serve(tmp.path());
+    let (guard, printed) = serve(dir, db);
     assert_eq!(printed["generatedTls"], false, "{printed}");
     let url = printed["listening"].as_str().unwrap().to_owned();
     health(&client(&url, &tls_dir, None)).await;

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tapid_emulator::pki::drbg::SeededRng;
 use tapid_emulator::pki::test_trust_store;
 use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, Fault, Profile};
@@ -21,7 +22,7 @@ use tapid_service::config::Config;
 use tapid_service::entropy::SeededEntropy;
 use tapid_service::keys::ServiceKeys;
 use tapid_service::local::{self, LocalPki, PartyName};
-use tapid_service::pki::role;
+use tapid_service::pki::{Credential, role};
 use tapid_service::server::Running;
 
 use super::backend::TestDb;
@@ -31,8 +32,14 @@ pub const START_MS: i64 = 1_800_000_000_000;
 /// The holder of the emulator's Swedish passport and ID card.
 pub const HOLDER_PNO: &str = "198503142385";
 
-/// The TLS parties of the tests, from one seed.
+/// The TLS parties of the tests, from one seed (the same certificates as before the PKI moved
+/// to `tapid_service::local`).
 pub struct Pki {
+    pub ca: Vec<u8>,
+    pub server: Credential,
+    pub shop: Credential,
+    pub other_rp: Credential,
+    pub bank: Credential,
     pub local: LocalPki,
 }
 
@@ -50,7 +57,15 @@ impl Pki {
             ],
         )
         .unwrap();
-        Self { local }
+        let client = |id| local.client(id).unwrap().clone();
+        Self {
+            ca: local.ca_der().to_vec(),
+            server: local.server().clone(),
+            shop: client("shop"),
+            other_rp: client("other"),
+            bank: client("bank"),
+            local,
+        }
     }
 }
 
@@ -67,6 +82,10 @@ pub struct Harness {
     pub keys: Arc<ServiceKeys>,
     pub instances: Vec<Instance>,
     pub config: Config,
+}
+
+fn identity(c: &Credential) -> (Vec<CertificateDer<'static>>, PrivateKeyDer<'static>) {
+    local::client_identity(c).unwrap()
 }
 
 impl Harness {
@@ -113,34 +132,33 @@ impl Harness {
         self.instances[instance].running.url()
     }
 
-    fn client(&self, instance: usize, who: Option<&str>) -> Https {
-        let pki = &self.pki.local;
+    fn client(&self, instance: usize, who: Option<&Credential>) -> Https {
         Https::new(
             &self.url(instance),
-            &pki.roots(),
-            who.map(|id| local::client_identity(pki.client(id).unwrap()).unwrap()),
+            &self.pki.local.roots(),
+            who.map(identity),
         )
         .unwrap()
     }
 
     /// The relying party `shop` on instance 0.
     pub fn shop(&self) -> Https {
-        self.client(0, Some("shop"))
+        self.client(0, Some(&self.pki.shop))
     }
 
     /// The relying party `shop` on instance `i`.
     pub fn shop_on(&self, i: usize) -> Https {
-        self.client(i, Some("shop"))
+        self.client(i, Some(&self.pki.shop))
     }
 
     /// Another relying party.
     pub fn other_rp(&self) -> Https {
-        self.client(0, Some("other"))
+        self.client(0, Some(&self.pki.other_rp))
     }
 
     /// The issuer.
     pub fn bank(&self) -> Https {
-        self.client(0, Some("bank"))
+        self.client(0, Some(&self.pki.bank))
     }
 
     /// A client without a certificate (as the app is).

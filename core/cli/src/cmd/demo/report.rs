@@ -8,6 +8,13 @@ use super::flows::Flow;
 use super::passport::StepUp;
 use super::say::Say;
 
+static NULL: Value = Value::Null;
+
+/// The value at JSON `pointer` in `v` (`null` when absent).
+pub fn field<'a>(v: &'a Value, pointer: &str) -> &'a Value {
+    v.pointer(pointer).unwrap_or(&NULL)
+}
+
 /// What the relying party ended with.
 #[derive(Debug)]
 pub struct Completed {
@@ -32,8 +39,8 @@ impl Outcome {
     /// Complete, `stepUp.mrtd: true`, and the completion's signature verified.
     pub fn is_ok(&self) -> bool {
         self.result.as_ref().is_ok_and(|c| {
-            c.collected["status"] == "complete"
-                && c.collected["completionData"]["stepUp"]["mrtd"] == true
+            field(&c.collected, "/status") == "complete"
+                && field(&c.collected, "/completionData/stepUp/mrtd") == true
                 && c.claims.is_some()
         })
     }
@@ -50,18 +57,18 @@ impl Outcome {
                 map.insert("error".into(), json!(e.to_string()));
             }
             Ok(c) => {
-                let data = &c.collected["completionData"];
+                let data = field(&c.collected, "/completionData");
                 let mut put = |key: &str, v: &Value| {
                     if !v.is_null() {
                         map.insert(key.into(), v.clone());
                     }
                 };
-                put("status", &c.collected["status"]);
-                put("hintCode", &c.collected["hintCode"]);
-                put("orderRef", &c.collected["orderRef"]);
-                put("user", &data["user"]);
-                put("stepUp", &data["stepUp"]);
-                put("verdicts", &data["stepUpDetails"]);
+                put("status", field(&c.collected, "/status"));
+                put("hintCode", field(&c.collected, "/hintCode"));
+                put("orderRef", field(&c.collected, "/orderRef"));
+                put("user", field(data, "/user"));
+                put("stepUp", field(data, "/stepUp"));
+                put("verdicts", field(data, "/stepUpDetails"));
                 map.insert("signatureVerified".into(), json!(c.claims.is_some()));
             }
         }
@@ -82,19 +89,19 @@ pub fn print(o: &Outcome, say: &Say) {
             return;
         }
     };
-    let data = &c.collected["completionData"];
+    let data = field(&c.collected, "/completionData");
     let text = |v: &Value| match v {
         Value::String(s) => s.clone(),
         Value::Null => "-".into(),
         v => v.to_string(),
     };
-    if c.collected["status"] != "complete" {
+    if field(&c.collected, "/status") != "complete" {
         say.line(
             "rp",
             &format!(
                 "the order ended {} / {}",
-                text(&c.collected["status"]),
-                text(&c.collected["hintCode"])
+                text(field(&c.collected, "/status")),
+                text(field(&c.collected, "/hintCode"))
             ),
         );
         return;
@@ -103,22 +110,22 @@ pub fn print(o: &Outcome, say: &Say) {
         "rp",
         &format!(
             "complete: {} ({}), stepUp.mrtd: {}",
-            text(&data["user"]["name"]),
-            text(&data["user"]["personalNumber"]),
-            text(&data["stepUp"]["mrtd"])
+            text(field(data, "/user/name")),
+            text(field(data, "/user/personalNumber")),
+            text(field(data, "/stepUp/mrtd"))
         ),
     );
-    let d = &data["stepUpDetails"];
+    let d = field(data, "/stepUpDetails");
     say.line(
         "rp",
         &format!(
             "verdicts: passive authentication {}, chip authenticity {} ({}), holder match {}, \
              document expired {}",
-            text(&d["passiveAuthentication"]),
-            text(&d["chipAuthenticity"]),
-            text(&d["chipMethod"]),
-            text(&d["holderMatch"]),
-            text(&d["documentExpired"])
+            text(field(d, "/passiveAuthentication")),
+            text(field(d, "/chipAuthenticity")),
+            text(field(d, "/chipMethod")),
+            text(field(d, "/holderMatch")),
+            text(field(d, "/documentExpired"))
         ),
     );
     if c.claims.is_some() {

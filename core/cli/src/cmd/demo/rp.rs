@@ -14,6 +14,7 @@ use tapid_service::jws::{self, JwkSet};
 
 use super::error::{DemoError, api};
 use super::qr_view::QrView;
+use super::report::field;
 use super::say::Say;
 
 /// How often collect is called while an order is pending (BankID: every 1–2 s; the demo's
@@ -117,8 +118,8 @@ impl RelyingParty {
             "rp",
             &format!(
                 "collect: {} / {}",
-                c["status"].as_str().unwrap_or("?"),
-                c["hintCode"].as_str().unwrap_or("-")
+                field(&c, "/status").as_str().unwrap_or("?"),
+                field(&c, "/hintCode").as_str().unwrap_or("-")
             ),
         );
         Ok(c)
@@ -151,10 +152,10 @@ impl RelyingParty {
     pub async fn collect_final(&self, order_ref: &str, say: &Say) -> Result<Value, DemoError> {
         for _ in 0..COLLECT_MAX {
             let c = self.collect(order_ref).await?;
-            if c["status"] != "pending" {
+            if field(&c, "/status") != "pending" {
                 say.line(
                     "rp",
-                    &format!("collect: {}", c["status"].as_str().unwrap_or("?")),
+                    &format!("collect: {}", field(&c, "/status").as_str().unwrap_or("?")),
                 );
                 return Ok(c);
             }
@@ -176,7 +177,7 @@ impl RelyingParty {
             .ok_or_else(|| DemoError::Unexpected("the completion has no signature".into()))?;
         let claims = jws::verify(jws, &set)
             .map_err(|e| DemoError::Unexpected(format!("completion signature: {e}")))?;
-        if claims["orderRef"] != order_ref {
+        if field(&claims, "/orderRef") != order_ref {
             return Err(DemoError::Unexpected(
                 "the completion signature is for another order".into(),
             ));
