@@ -15,6 +15,9 @@ use super::rp::{RelyingParty, Started};
 use super::say::Say;
 use super::service::{self, DemoService};
 
+/// Scans of a newer QR frame when the last one was too old by the time it reached the service.
+const RESCANS: usize = 2;
+
 /// A flow of the demo.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flow {
@@ -122,9 +125,21 @@ async fn qr_auth(s: &Setup, mode: StepUp, say: &Say) -> Result<Completed, DemoEr
     let started =
         s.rp.start("auth", &request("Logga in hos Webbshoppen"), say)
             .await?;
-    let frame = s.rp.show_qr(&started, say).await?;
-    let picked = s.app.pickup_qr(&frame, say).await?;
-    finish(s, &started, &picked, mode, say).await
+    let mut frame = s.rp.show_qr(&started, say).await?;
+    // A frame that grew too old before the pickup reached the service is scanned again, as a
+    // user holds the camera up a second time.
+    let mut picked = s.app.pickup_qr(&frame, say).await;
+    for _ in 0..RESCANS {
+        match &picked {
+            Err(DemoError::Api { source, .. }) if source.error_code() == Some("qrTooOld") => {
+                say.line("app", "the frame was too old: scanning the current one");
+                frame = started.qr_frame()?;
+                picked = s.app.pickup_qr(&frame, say).await;
+            }
+            _ => break,
+        }
+    }
+    finish(s, &started, &picked?, mode, say).await
 }
 
 async fn autostart_auth(s: &Setup, mode: StepUp, say: &Say) -> Result<Completed, DemoError> {
