@@ -164,6 +164,13 @@ fn private_dir(dir: &Path, what: &str) -> Result<(), CliError> {
 }
 
 async fn serve(args: Args) -> Result<(), CliError> {
+    let schemes = ["sqlite:", "postgres://", "postgresql://"];
+    if !schemes.iter().any(|s| args.db.starts_with(s)) {
+        return Err(CliError::new(
+            Exit::Usage,
+            "--db: the database is sqlite:FILE or postgres://…",
+        ));
+    }
     let trust = match args.trust.store()? {
         Some(t) => t,
         None => {
@@ -174,7 +181,6 @@ async fn serve(args: Args) -> Result<(), CliError> {
             Default::default()
         }
     };
-    let (tls, generated) = tls(&args.tls_dir)?;
     if let Some(parent) = args
         .db
         .strip_prefix("sqlite:")
@@ -185,6 +191,7 @@ async fn serve(args: Args) -> Result<(), CliError> {
     let store = Store::open(&args.db)
         .await
         .map_err(|e| internal("--db")(e.to_string()))?;
+    let (tls, generated) = tls(&args.tls_dir)?;
     private_dir(&args.key_dir, "--key-dir")?;
     let keys = ServiceKeys::load_or_create(&args.key_dir, &OsEntropy)
         .map_err(|e| internal("--key-dir")(e.to_string()))?;
