@@ -16,6 +16,7 @@ pub mod jws;
 pub mod keys;
 pub mod order;
 pub mod pki;
+pub mod relay;
 pub mod seal;
 pub mod server;
 pub mod stepup;
