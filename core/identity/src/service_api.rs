@@ -415,6 +415,27 @@ mod tests {
     }
 
     #[test]
+    fn relay_access_keys_are_tagged_and_never_shown() {
+        let key: RelayAccessKey = serde_json::from_str(
+            r#"{"kind":"mrz","documentNumber":"AA1234567","dateOfBirth":"850314","dateOfExpiry":"300101"}"#,
+        )
+        .unwrap();
+        assert!(
+            matches!(&key, RelayAccessKey::Mrz { document_number, .. } if document_number == "AA1234567")
+        );
+        assert_eq!(format!("{key:?}"), "RelayAccessKey::Mrz(<redacted>)");
+        let can = RelayAccessKey::Can {
+            can: "314159".into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&can).unwrap(),
+            r#"{"kind":"can","can":"314159"}"#
+        );
+        assert!(!format!("{can:?}").contains("314159"));
+        assert_ne!(relay_start_payload(b"c"), decline_payload(b"c"));
+    }
+
+    #[test]
     fn error_codes_are_open() {
         let e: AppError =
             serde_json::from_str(r#"{"errorCode":"alreadyPickedUp","details":"x"}"#).unwrap();

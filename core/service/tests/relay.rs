@@ -442,7 +442,72 @@ async fn a_lost_relay_is_started_anew_on_another_instance(db: TestDb) {
     assert_eq!(data["stepUp"]["mrtd"], true);
 }
 
+async fn a_hostile_phone_gets_errors_and_the_order_stays_pending(db: TestDb) {
+    let h = Harness::start(&db).await;
+    let app = h.app().await;
+    let (order_ref, picked) = picked(&h, &app).await;
+    let caps = TransportCapabilities::SHORT;
+    // An answer larger than the link it announced.
+    let step = start_relay(&h, 0, &app, &picked, caps).await;
+    let r = exchange(&h, 0, &picked.order.app_token, &step.relay_id, &[0; 300]).await;
+    assert_eq!(code(r), "relayFailed");
+    // The relay ended with it.
+    let r = exchange(&h, 0, &picked.order.app_token, &step.relay_id, &[0x90, 0]).await;
+    assert_eq!(code(r), "relayLost");
+    // An answer that is not base64 ends the relay too.
+    let step = start_relay(&h, 0, &app, &picked, caps).await;
+    let r: Result<RelayStep, _> = h
+        .anonymous(0)
+        .post(
+            api::RELAY_EXCHANGE,
+            &RelayExchangeRequest {
+                app_token: picked.order.app_token.clone(),
+                relay_id: step.relay_id.clone(),
+                response: Some("not base64!".into()),
+            },
+        )
+        .await;
+    assert_eq!(code(r), "invalidParameters");
+    let r = exchange(&h, 0, &picked.order.app_token, &step.relay_id, &[0x90, 0]).await;
+    assert_eq!(code(r), "relayLost");
+    // A start signed for another order's challenge.
+    let mut forged = RelayStartRequest {
+        app_token: picked.order.app_token.clone(),
+        access_key: mrz_key("se-passport-pace"),
+        capabilities: RelayCapabilities {
+            extended_length: false,
+            max_command_len: 261,
+            max_response_len: 258,
+        },
+        historical_bytes: None,
+        signature: sign(&app, &api::relay_start_payload(b"another challenge")).await,
+    };
+    let r: Result<RelayStep, _> = h.anonymous(0).post(api::RELAY_START, &forged).await;
+    assert_eq!(code(r), "badSignature");
+    forged.signature = sign(&app, &api::relay_start_payload(&picked.challenge)).await;
+    forged.historical_bytes = Some("00".repeat(16));
+    let r: Result<RelayStep, _> = h.anonymous(0).post(api::RELAY_START, &forged).await;
+    assert_eq!(code(r), "invalidParameters");
+    // A chip (or a phone) that breaks secure messaging: the read fails, typed.
+    let mut phone = Phone::new(card("se-passport-pace", Some(Fault::SmWrongMac)));
+    let (r, _) = relay(
+        &app.client,
+        &picked,
+        &mrz_key("se-passport-pace"),
+        &mut phone,
+    )
+    .await;
+    let err = r.unwrap_err();
+    assert_eq!(err.error_code(), Some("relayFailed"));
+    assert!(
+        matches!(&err, ClientError::Api { details, .. } if details == "sm_bad_mac"),
+        "{err:?}"
+    );
+    assert_pending(&h, &order_ref).await;
+}
+
 on_both_backends!(
+    a_hostile_phone_gets_errors_and_the_order_stays_pending,
     the_passport_and_the_id_card_complete_with_mrtd_true,
     a_ca_clone_completes_with_mrtd_false,
     an_edited_data_group_completes_with_mrtd_false,

@@ -104,7 +104,8 @@ impl From<RelayFailure> for ApiError {
                 "No such relay on this instance; start a new relay",
             ),
             RelayFailure::Busy => ApiError::app(Code::RelayBusy, "The relay is busy; try again"),
-            RelayFailure::Read(_) => ApiError::app(Code::RelayFailed, "The read failed"),
+            // The reader's code (`sm_bad_mac`, `chip_status`, …) is a fixed text, no data.
+            RelayFailure::Read(code) => ApiError::app(Code::RelayFailed, code),
         }
     }
 }
