@@ -18,6 +18,12 @@ pub const EVIDENCE: &str = "/app/v1/evidence";
 pub const APPROVE: &str = "/app/v1/approve";
 /// `POST`: decline the order (the user cancels).
 pub const DECLINE: &str = "/app/v1/decline";
+/// `POST`: start a relay-mode step-up: the service reads the chip itself, the app relays its
+/// APDUs. Answers with the first command APDU.
+pub const RELAY_START: &str = "/app/v1/relay/start";
+/// `POST`: hand the chip's answer to the last command to the service; answers with the next
+/// command or the step-up's outcome.
+pub const RELAY_EXCHANGE: &str = "/app/v1/relay/exchange";
 
 /// The key attestation the app sends at enrolment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,6 +137,116 @@ pub struct StepUpOutcome {
     pub reason: Option<String>,
 }
 
+/// The access key of a relay-mode read, as the app's MRZ scan (OCR) or the user's typing got it
+/// from the document. The service derives the BAC or PACE keys from it itself.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum RelayAccessKey {
+    /// The MRZ's document number and dates (`YYMMDD`).
+    #[serde(rename_all = "camelCase")]
+    Mrz {
+        /// The document number as printed (without its check digit).
+        document_number: String,
+        /// Date of birth, `YYMMDD`.
+        date_of_birth: String,
+        /// Date of expiry, `YYMMDD`.
+        date_of_expiry: String,
+    },
+    /// The card access number printed on the document (PACE only).
+    Can {
+        /// The digits.
+        can: String,
+    },
+}
+
+impl std::fmt::Debug for RelayAccessKey {
+    // The key opens the chip: never in logs or error messages.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Mrz { .. } => f.write_str("RelayAccessKey::Mrz(<redacted>)"),
+            Self::Can { .. } => f.write_str("RelayAccessKey::Can(<redacted>)"),
+        }
+    }
+}
+
+/// What the phone's NFC link can carry (`tapid_card::TransportCapabilities` on the wire); the
+/// service clamps it to its own bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelayCapabilities {
+    /// Whether extended-length APDUs may be sent.
+    pub extended_length: bool,
+    /// Largest command APDU in bytes.
+    pub max_command_len: usize,
+    /// Largest response APDU (data + SW) in bytes.
+    pub max_response_len: usize,
+}
+
+/// `POST /app/v1/relay/start`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelayStartRequest {
+    /// The app token of the order.
+    pub app_token: String,
+    /// The document's access key.
+    pub access_key: RelayAccessKey,
+    /// What the phone's link carries.
+    pub capabilities: RelayCapabilities,
+    /// The ATS historical bytes the phone's NFC stack exposes (hex), when it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub historical_bytes: Option<String>,
+    /// The device key's signature over [`relay_start_payload`] (DER, base64).
+    pub signature: String,
+}
+
+/// `POST /app/v1/relay/exchange`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelayExchangeRequest {
+    /// The app token of the order.
+    pub app_token: String,
+    /// The relay, as [`RelayStep::relay_id`] named it.
+    pub relay_id: String,
+    /// The chip's answer to the last command (data ‖ SW1 SW2, base64); absent when the card
+    /// left the field (the relay then ends).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<String>,
+}
+
+/// How far the service's read got, for the app's progress display.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelayProgress {
+    /// Command APDUs sent so far.
+    pub exchanges: u32,
+    /// The file being read (`EF.SOD`, `DG1`, …), or the access protocol being run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+    /// Bytes of that file read so far.
+    #[serde(default)]
+    pub done: u64,
+    /// That file's size.
+    #[serde(default)]
+    pub total: u64,
+}
+
+/// The service's answer in a relay: the next command for the chip, or the end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelayStep {
+    /// The relay (sent back with every exchange).
+    pub relay_id: String,
+    /// The next command APDU to send to the chip (base64), while the read goes on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+    /// The step-up's outcome, when the read is over.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<StepUpOutcome>,
+    /// How far the read got.
+    #[serde(default)]
+    pub progress: RelayProgress,
+}
+
 /// `POST /app/v1/approve` and `/app/v1/decline`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -186,6 +302,21 @@ open_enum! {
         OrderClosed => "orderClosed",
         /// Too many wrong offline codes.
         Locked => "locked",
+        /// The relay is unknown to this instance (ended, timed out, started on another
+        /// instance, or the instance restarted): start a new relay.
+        RelayLost => "relayLost",
+        /// The phone did not answer a command in time, or the read took too long.
+        RelayTimedOut => "relayTimedOut",
+        /// The chip refused the access key (wrong MRZ data or CAN).
+        RelayAccessDenied => "relayAccessDenied",
+        /// The card left the field during the relay.
+        RelayCardLost => "relayCardLost",
+        /// The read failed (the chip broke the protocol, a relayed answer was too large, or
+        /// the read needed more exchanges than allowed).
+        RelayFailed => "relayFailed",
+        /// This instance runs as many relays as it may, or a call of this relay is in
+        /// progress: try again.
+        RelayBusy => "relayBusy",
         /// Internal error.
         InternalError => "internalError",
     }
@@ -252,6 +383,12 @@ pub fn evidence_payload(challenge: &[u8], aa_challenge: &[u8], evidence: &[u8]) 
     )
 }
 
+/// What the device signs to start a relay-mode read of the order's step-up: the order's
+/// challenge (the relay runs under the app token of the pickup from then on).
+pub fn relay_start_payload(challenge: &[u8]) -> Vec<u8> {
+    framed("tapid-relay-start-v1", &[challenge])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,6 +412,27 @@ mod tests {
         let p = enrol_payload("X", &[4]);
         assert_eq!(&p[..4], &14u32.to_be_bytes());
         assert!(p.starts_with(b"\0\0\0\x0etapid-enrol-v1"));
+    }
+
+    #[test]
+    fn relay_access_keys_are_tagged_and_never_shown() {
+        let key: RelayAccessKey = serde_json::from_str(
+            r#"{"kind":"mrz","documentNumber":"AA1234567","dateOfBirth":"850314","dateOfExpiry":"300101"}"#,
+        )
+        .unwrap();
+        assert!(
+            matches!(&key, RelayAccessKey::Mrz { document_number, .. } if document_number == "AA1234567")
+        );
+        assert_eq!(format!("{key:?}"), "RelayAccessKey::Mrz(<redacted>)");
+        let can = RelayAccessKey::Can {
+            can: "314159".into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&can).unwrap(),
+            r#"{"kind":"can","can":"314159"}"#
+        );
+        assert!(!format!("{can:?}").contains("314159"));
+        assert_ne!(relay_start_payload(b"c"), decline_payload(b"c"));
     }
 
     #[test]

@@ -26,6 +26,39 @@ pub struct Config {
     pub evidence_retention: Millis,
     /// Orders one relying party may start per minute.
     pub rp_orders_per_minute: i64,
+    /// The bounds of relay-mode step-ups.
+    pub relay: RelayLimits,
+}
+
+/// What a relay-mode read may cost the instance running it: a slow or hostile phone gets a
+/// typed error when it exceeds one of these, never a hang or unbounded memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RelayLimits {
+    /// How long the service waits for the phone's answer to one command APDU.
+    pub apdu_timeout: Millis,
+    /// How long one whole read may take, from the relay's start.
+    pub read_timeout: Millis,
+    /// Command APDUs one read may send.
+    pub max_exchanges: u32,
+    /// Largest command APDU the service sends (the phone may announce less).
+    pub max_command_len: usize,
+    /// Largest response APDU the service accepts (the phone may announce less).
+    pub max_response_len: usize,
+    /// Relays one instance runs at the same time.
+    pub max_sessions: usize,
+}
+
+impl Default for RelayLimits {
+    fn default() -> Self {
+        Self {
+            apdu_timeout: 5_000,
+            read_timeout: 60_000,
+            max_exchanges: 512,
+            max_command_len: 65_544,
+            max_response_len: 65_538,
+            max_sessions: 256,
+        }
+    }
 }
 
 impl Default for Config {
@@ -40,6 +73,7 @@ impl Default for Config {
             require_hardware_key: false,
             evidence_retention: 30 * 24 * 3_600_000,
             rp_orders_per_minute: 6_000,
+            relay: RelayLimits::default(),
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod keys;
 pub mod local;
 pub mod order;
 pub mod pki;
+pub mod relay;
 pub mod seal;
 pub mod server;
 pub mod stepup;

@@ -1,7 +1,8 @@
-//! The passport step-up in evidence mode, decided by the server: the evidence bundle is
+//! The passport step-up, decided by the server: in evidence mode the evidence bundle is
 //! re-verified with the server's own trust store and clock, Active Authentication against the
-//! challenge the server bound to the order (never the phone's verdict), and then the holder
-//! match against the identity. The outcome is `stepUp.mrtd` with a reason code.
+//! challenge the server bound to the order (never the phone's verdict); in relay mode
+//! ([`crate::relay`]) the server's own read is decided on. Then, in both, the holder match
+//! against the identity ([`decide`]). The outcome is `stepUp.mrtd` with a reason code.
 
 use serde_json::{Value, json};
 use tapid_identity::date::Date;
@@ -9,7 +10,7 @@ use tapid_identity::holder_match::{Field, IdentityHolder, Outcome, match_holder}
 use tapid_identity::personal_number::PersonalNumber;
 use tapid_mrtd::pa::{PaStatus, Policy, TrustStore};
 use tapid_mrtd::reader::report::ChipStatus;
-use tapid_mrtd::reader::{Evidence, Verification, verify_evidence_read};
+use tapid_mrtd::reader::{Evidence, Verification, VerifiedRead, verify_evidence_read};
 
 use crate::store::{IdentityRecord, OrderRecord};
 
@@ -75,8 +76,38 @@ pub fn assess(
     verification.aa_challenge = Some(aa_challenge);
     let read =
         verify_evidence_read(evidence, &verification).map_err(|_| EvidenceRefusal::Malformed)?;
+    Ok(decide(&read, identity, Mode::Evidence, accept_device_proof))
+}
+
+/// How the server got the read it decides on (`stepUpDetails.mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The phone read the chip and sent the evidence bundle, which the server re-verified.
+    Evidence,
+    /// The server read the chip itself over APDUs the phone relayed.
+    Relay,
+}
+
+impl Mode {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Evidence => "evidence",
+            Self::Relay => "relay",
+        }
+    }
+}
+
+/// The decision on a read the server verified itself (re-verified evidence, or its own relayed
+/// read): passive authentication, chip authenticity, downgrade, expiry, then the holder match
+/// against `identity`. Both modes decide here, so they refuse alike.
+pub fn decide(
+    read: &VerifiedRead,
+    identity: &IdentityRecord,
+    mode: Mode,
+    accept_device_proof: bool,
+) -> StepUp {
     let report = read.report();
-    let holder_match = holder(identity).and_then(|h| match_holder(&h, &read).ok());
+    let holder_match = holder(identity).and_then(|h| match_holder(&h, read).ok());
     let matched = holder_match.as_ref().is_some_and(|m| m.matched);
     let expired = report.document.expired
         || holder_match
@@ -109,7 +140,7 @@ pub fn assess(
         .map(|m| m.failures().map(|f| code(&f.field)).collect())
         .unwrap_or_default();
     let details = json!({
-        "mode": "evidence",
+        "mode": mode.as_str(),
         "reason": reason,
         "passiveAuthentication": code(&pa),
         "chipAuthenticity": code(&chip),
@@ -120,9 +151,9 @@ pub fn assess(
         "holderMismatchFields": failed_fields,
         "verifiedAt": report.verification.at,
     });
-    Ok(StepUp {
+    StepUp {
         mrtd: reason.is_none(),
         reason,
         details,
-    })
+    }
 }

@@ -25,7 +25,7 @@ pub struct PickedUp {
 
 /// The app side of the service: one identity's device key in a key store.
 pub struct AppClient {
-    http: Https,
+    pub(super) http: Https,
     keys: Arc<dyn KeyStore>,
     alias: KeyAlias,
     code: Option<SecurityCode>,
@@ -69,7 +69,7 @@ impl AppClient {
         self.identity_id = Some(identity_id.to_owned());
     }
 
-    async fn sign(&self, message: &[u8]) -> Result<String, ClientError> {
+    pub(super) async fn sign(&self, message: &[u8]) -> Result<String, ClientError> {
         let sig = self
             .keys
             .sign(&self.alias, message, self.code.as_ref())

@@ -1,13 +1,15 @@
 //! The app's client for tapid's identity service: HTTPS with rustls ([`Https`]) and the app
 //! API's steps ([`AppClient`]) — enrol, pick up by QR frame or autostart token, send the
-//! passport evidence, approve or decline — each signed with the device key in a
-//! [`tapid_keystore::KeyStore`].
+//! passport evidence or relay the chip to the service's own read ([`AppClient::relay_read`]),
+//! approve or decline — each signed with the device key in a [`tapid_keystore::KeyStore`].
 
 mod app;
 mod https;
+mod relay;
 
 pub use app::{AppClient, PickedUp};
 pub use https::Https;
+pub use relay::{CALL_TIMEOUT, MAX_EXCHANGES};
 
 /// What can go wrong talking to the service.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

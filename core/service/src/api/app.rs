@@ -33,7 +33,11 @@ use crate::store::{
 };
 
 /// Checks a device-key signature (DER, base64) over `message` with a SEC1 public key.
-fn verify_device(public_key: &[u8], message: &[u8], signature_b64: &str) -> Result<(), ApiError> {
+pub(crate) fn verify_device(
+    public_key: &[u8],
+    message: &[u8],
+    signature_b64: &str,
+) -> Result<(), ApiError> {
     let bad = || ApiError::app(Code::BadSignature, "The device signature does not verify");
     let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(public_key).map_err(|_| bad())?;
     let der = B64.decode(signature_b64).map_err(|_| bad())?;
@@ -275,7 +279,7 @@ pub async fn pickup(
 }
 
 /// The open order of an app token, with its identity.
-async fn picked_up(
+pub(crate) async fn picked_up(
     state: &AppState,
     app_token: &str,
 ) -> Result<(OrderRecord, IdentityRecord), ApiError> {
@@ -333,6 +337,19 @@ pub async fn evidence(
             ApiError::app(Code::EvidenceMalformed, "The evidence is not readable")
         }
     })?;
+    record_step_up(&state, &mut order, &outcome, &bytes).await
+}
+
+/// Records a step-up's outcome on `order` (either mode): the outcome for the completion data,
+/// the evidence encrypted at rest until its retention ends, the next hint code. Written through
+/// the store (compare-and-set) before the app is answered.
+pub(crate) async fn record_step_up(
+    state: &AppState,
+    order: &mut OrderRecord,
+    outcome: &stepup::StepUp,
+    evidence: &[u8],
+) -> Result<axum::Json<StepUpOutcome>, ApiError> {
+    let now = state.clock.now_millis();
     order.step_up =
         Some(serde_json::json!({"mrtd": outcome.mrtd, "details": outcome.details}).to_string());
     order.evidence = Some(state.keys.data.seal(
@@ -340,12 +357,12 @@ pub async fn evidence(
         Purpose::Evidence {
             order_ref: &order.order_ref,
         },
-        &bytes,
+        evidence,
     ));
     order.evidence_delete_at = Some(now + state.config.evidence_retention);
     order.hint_code = Some(HintCode::UserSign.as_str().to_owned());
     order.updated_at = now;
-    if !state.store.update_order(&mut order).await? {
+    if !state.store.update_order(order).await? {
         return Err(ApiError::app(
             Code::OrderClosed,
             "The order changed meanwhile",

@@ -57,6 +57,8 @@ impl ApiError {
             | AppErrorCode::PersonalNumberMismatch
             | AppErrorCode::AttestationRefused => StatusCode::FORBIDDEN,
             AppErrorCode::Locked => StatusCode::TOO_MANY_REQUESTS,
+            AppErrorCode::RelayLost => StatusCode::NOT_FOUND,
+            AppErrorCode::RelayBusy => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::BAD_REQUEST,
         };
         Self {

@@ -123,6 +123,19 @@ pub fn router(state: AppState) -> Router {
         .route(service_api::EVIDENCE, post_only(post(app::evidence)))
         .route(service_api::APPROVE, post_only(post(app::approve)))
         .route(service_api::DECLINE, post_only(post(app::decline)))
+        .route(
+            service_api::RELAY_START,
+            post_only(post(crate::relay::handlers::start)),
+        )
+        .route(
+            service_api::RELAY_EXCHANGE,
+            post_only(post(crate::relay::handlers::exchange)),
+        )
         .fallback(not_found)
+        // This instance's relays (the in-flight reads of relay mode), shared by the router's
+        // clones: see `crate::relay` on why a relay is pinned to its instance.
+        .layer(axum::Extension(crate::relay::Relays::new(
+            state.config.relay,
+        )))
         .with_state(state)
 }
