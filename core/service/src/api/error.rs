@@ -57,6 +57,10 @@ impl ApiError {
             | AppErrorCode::PersonalNumberMismatch
             | AppErrorCode::AttestationRefused => StatusCode::FORBIDDEN,
             AppErrorCode::Locked => StatusCode::TOO_MANY_REQUESTS,
+            AppErrorCode::IdentityRevoked | AppErrorCode::StepUpFailed => StatusCode::FORBIDDEN,
+            AppErrorCode::TooManyRequests | AppErrorCode::RenewalCoolOff => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             _ => StatusCode::BAD_REQUEST,
         };
         Self {

@@ -21,8 +21,14 @@ pub fn fail(o: &mut OrderRecord, hint: HintCode, now: Millis) {
 /// Applies the expiry rules at `now`; `true` when `o` changed (and must be written).
 pub fn expire(o: &mut OrderRecord, now: Millis, cfg: &Config) -> bool {
     let age = now.saturating_sub(o.created_at);
+    // An order for a named person is pushed to that person's device: it waits for the push.
+    let pickup_window = if o.pending_pno.is_some() {
+        cfg.pickup_window.max(cfg.push_window)
+    } else {
+        cfg.pickup_window
+    };
     match o.phase {
-        Phase::Outstanding if age > cfg.pickup_window => {
+        Phase::Outstanding if age > pickup_window => {
             fail(o, HintCode::StartFailed, now);
             true
         }
