@@ -144,6 +144,19 @@ mod tests {
     }
 
     #[test]
+    fn an_order_for_a_named_person_waits_for_the_push() {
+        let cfg = Config::default();
+        let mut o = order();
+        o.pending_pno = Some("198503142385".into());
+        assert!(!expire(&mut o, 1_000 + 90_000, &cfg), "a push lives 90 s");
+        assert!(expire(&mut o, 1_000 + 90_001, &cfg));
+        assert_eq!(
+            collect(&o, 91_001, &cfg).unwrap().hint_code,
+            Some(HintCode::StartFailed)
+        );
+    }
+
+    #[test]
     fn a_picked_up_order_expires_after_its_lifetime() {
         let cfg = Config::default();
         let mut o = order();
