@@ -157,6 +157,17 @@ impl PendingChallenge {
         }
     }
 
+    /// A challenge as a server stored it (issued at `issued_at`, `attempts` wrong answers so
+    /// far, `used` once answered right), so every instance on one database decides the same.
+    pub fn restore(challenge: Challenge, issued_at: u64, attempts: u32, used: bool) -> Self {
+        Self {
+            challenge,
+            issued_at,
+            attempts,
+            used,
+        }
+    }
+
     /// The challenge.
     pub fn challenge(&self) -> &Challenge {
         &self.challenge
@@ -420,6 +431,22 @@ mod tests {
         let mut q = PendingChallenge::new(ch(), NOW);
         assert_eq!(q.verify(&key(), "1234", NOW, 0), Err(Error::ResponseSyntax));
         assert_eq!(q.attempts(), 1);
+    }
+
+    #[test]
+    fn a_restored_challenge_keeps_its_attempts_and_use() {
+        let mut p = PendingChallenge::restore(ch(), NOW, MAX_ATTEMPTS - 1, false);
+        assert!(p.verify(&key(), "00000001", NOW, 0).is_err());
+        assert_eq!(p.attempts(), MAX_ATTEMPTS);
+        assert_eq!(
+            p.verify(&key(), "50399442", NOW, 0),
+            Err(Error::TooManyAttempts)
+        );
+        let mut used = PendingChallenge::restore(ch(), NOW, 0, true);
+        assert_eq!(
+            used.verify(&key(), "50399442", NOW, 0),
+            Err(Error::CodeReplayed)
+        );
     }
 
     #[test]

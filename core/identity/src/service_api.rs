@@ -24,6 +24,20 @@ pub const RELAY_START: &str = "/app/v1/relay/start";
 /// `POST`: hand the chip's answer to the last command to the service; answers with the next
 /// command or the step-up's outcome.
 pub const RELAY_EXCHANGE: &str = "/app/v1/relay/exchange";
+/// `POST`: the pushes waiting for this device (a signed, timestamped poll).
+pub const PUSH_PENDING: &str = "/app/v1/push/pending";
+/// `POST`: pick up the order of a push (then approve or decline as for any picked-up order).
+pub const PUSH_PICKUP: &str = "/app/v1/push/pickup";
+/// `POST` (relying party): the 8-digit offline challenge for a pushed order.
+pub const OFFLINE_CHALLENGE: &str = "/app/v1/offline/challenge";
+/// `POST` (relying party): the response the user typed for the offline challenge.
+pub const OFFLINE_VERIFY: &str = "/app/v1/offline/verify";
+/// `POST`: start a remote renewal with a new device key.
+pub const RENEWAL_START: &str = "/app/v1/renewal/start";
+/// `POST`: the renewal's passport step-up (evidence mode).
+pub const RENEWAL_EVIDENCE: &str = "/app/v1/renewal/evidence";
+/// `POST`: complete the renewal: the new identity replaces the old one.
+pub const RENEWAL_COMPLETE: &str = "/app/v1/renewal/complete";
 
 /// The key attestation the app sends at enrolment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -319,6 +333,25 @@ open_enum! {
         RelayBusy => "relayBusy",
         /// Internal error.
         InternalError => "internalError",
+        /// The identity was revoked (replaced by a renewal, or by the issuer): this device
+        /// no longer acts for anyone.
+        IdentityRevoked => "identityRevoked",
+        /// A signed request's timestamp is outside the accepted window.
+        RequestStale => "requestStale",
+        /// A signed request was sent before (its nonce is known).
+        RequestReplayed => "requestReplayed",
+        /// The offline response is wrong (the answer says how many attempts are left).
+        OfflineCodeWrong => "offlineCodeWrong",
+        /// The offline challenge is older than its 90 s: ask for a new one.
+        OfflineCodeExpired => "offlineCodeExpired",
+        /// The offline response matches far outside the window: the phone's clock is off.
+        ClockSkew => "clockSkew",
+        /// The passport step-up did not pass (the renewal cannot complete).
+        StepUpFailed => "stepUpFailed",
+        /// Too many renewals for this personal number.
+        TooManyRequests => "tooManyRequests",
+        /// The identity was renewed too recently to be renewed again.
+        RenewalCoolOff => "renewalCoolOff",
     }
 }
 
@@ -389,9 +422,182 @@ pub fn relay_start_payload(challenge: &[u8]) -> Vec<u8> {
     framed("tapid-relay-start-v1", &[challenge])
 }
 
+/// `POST /app/v1/push/pending`: a poll signed with the device key over
+/// [`push_pending_payload`]; the timestamp must be within the service's window and the nonce
+/// new, so a captured poll cannot be sent again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushPendingRequest {
+    /// The identity polling.
+    pub identity_id: String,
+    /// The device's Unix time in seconds.
+    pub timestamp: i64,
+    /// A fresh random nonce (hex, 16 bytes).
+    pub nonce: String,
+    /// The device key's signature over [`push_pending_payload`] (DER, base64).
+    pub signature: String,
+}
+
+/// One push: an order a relying party started for this device's holder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Push {
+    /// The push's id (pick it up with it).
+    pub push_id: String,
+    /// `auth` or `sign`.
+    pub kind: String,
+    /// The relying party.
+    pub relying_party: String,
+    /// `userVisibleData` (base64), to show.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_visible_data: Option<String>,
+    /// `userVisibleDataFormat`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_visible_data_format: Option<String>,
+    /// Whether a passport step-up is required.
+    pub mrtd_required: bool,
+    /// When the push expires (Unix seconds): the app's countdown.
+    pub expires_at: i64,
+}
+
+/// The answer to a poll.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushList {
+    /// The service's Unix time in seconds (the app records its clock offset for offline codes).
+    pub server_time: i64,
+    /// The open pushes, oldest first.
+    pub pushes: Vec<Push>,
+}
+
+/// `POST /app/v1/push/pickup`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushPickupRequest {
+    /// The identity picking up.
+    pub identity_id: String,
+    /// The push.
+    pub push_id: String,
+    /// The device key's signature over [`push_pickup_payload`] (DER, base64).
+    pub signature: String,
+}
+
+/// `POST /app/v1/renewal/start`: a new device key asks to replace the identity of a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RenewalStartRequest {
+    /// The holder's personal number (12 digits).
+    pub personal_number: String,
+    /// The new device key's public key, uncompressed SEC1, base64.
+    pub device_public_key: String,
+    /// The new key's attestation.
+    pub attestation: Attestation,
+    /// The new key's signature over [`renewal_start_payload`] (DER, base64).
+    pub signature: String,
+}
+
+/// The answer to a renewal start: what the passport step-up answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RenewalStartResponse {
+    /// The renewal's session token (the later calls carry it).
+    pub app_token: String,
+    /// The renewal's challenge the new key signs (base64, 32 bytes).
+    pub challenge: String,
+    /// The Active Authentication challenge to send to the chip (hex, 8 bytes).
+    pub aa_challenge: String,
+    /// When the renewal expires (Unix seconds).
+    pub expires_at: i64,
+}
+
+/// `POST /app/v1/renewal/evidence`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RenewalEvidenceRequest {
+    /// The renewal's token.
+    pub app_token: String,
+    /// The evidence bundle's canonical bytes, base64.
+    pub evidence: String,
+    /// The new key's signature over [`evidence_payload`] with the renewal's challenges.
+    pub signature: String,
+}
+
+/// `POST /app/v1/renewal/complete`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RenewalCompleteRequest {
+    /// The renewal's token.
+    pub app_token: String,
+    /// The new key's signature over [`renewal_complete_payload`].
+    pub signature: String,
+}
+
+/// The completed renewal: the new identity, and what was checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RenewalResponse {
+    /// The new identity the device now acts for.
+    pub identity_id: String,
+    /// The identity it replaced (now revoked).
+    pub replaces: String,
+    /// The new OCRA secret for offline codes (hex).
+    pub ocra_secret: String,
+    /// The OCRA suite.
+    pub ocra_suite: String,
+    /// `stepUp.mrtd` of the renewal (always true for a completed one).
+    pub mrtd: bool,
+    /// Whether the face was compared with the passport's DG2 (`notPerformed`: no such check
+    /// is built; a deployment that adds one records its result here).
+    pub face_check: String,
+}
+
+/// What the device signs to poll for pushes.
+pub fn push_pending_payload(identity_id: &str, timestamp: i64, nonce: &str) -> Vec<u8> {
+    framed(
+        "tapid-push-pending-v1",
+        &[
+            identity_id.as_bytes(),
+            &timestamp.to_be_bytes(),
+            nonce.as_bytes(),
+        ],
+    )
+}
+
+/// What the device signs to pick up a push.
+pub fn push_pickup_payload(identity_id: &str, push_id: &str) -> Vec<u8> {
+    framed(
+        "tapid-push-pickup-v1",
+        &[identity_id.as_bytes(), push_id.as_bytes()],
+    )
+}
+
+/// What the new device key signs to start a renewal: the person and its own public key.
+pub fn renewal_start_payload(personal_number: &str, public_key_sec1: &[u8]) -> Vec<u8> {
+    framed(
+        "tapid-renewal-start-v1",
+        &[personal_number.as_bytes(), public_key_sec1],
+    )
+}
+
+/// What the new device key signs to complete a renewal.
+pub fn renewal_complete_payload(challenge: &[u8]) -> Vec<u8> {
+    framed("tapid-renewal-complete-v1", &[challenge])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn push_and_renewal_payloads_are_domain_separated() {
+        assert_ne!(
+            push_pending_payload("a", 1, "n"),
+            push_pending_payload("a", 2, "n")
+        );
+        assert_ne!(push_pickup_payload("a", "p"), pickup_payload("a", "p"));
+        assert_ne!(renewal_complete_payload(b"c"), decline_payload(b"c"));
+        assert_ne!(renewal_start_payload("1", &[4]), enrol_payload("1", &[4]));
+    }
 
     #[test]
     fn payloads_are_domain_separated_and_unambiguous() {

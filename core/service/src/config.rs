@@ -28,6 +28,22 @@ pub struct Config {
     pub rp_orders_per_minute: i64,
     /// The bounds of relay-mode step-ups.
     pub relay: RelayLimits,
+    /// How long a push (and the order of a named person it belongs to) waits for the device,
+    /// and how long an offline challenge is valid (the offline code's 90 s). Orders for a named person
+    /// wait this long for a pickup instead of [`Config::pickup_window`] when it is longer.
+    pub push_window: Millis,
+    /// How far a signed app poll's timestamp may be from the service's clock, either way; its
+    /// nonce is remembered for twice as long.
+    pub app_request_window: Millis,
+    /// Wrong offline answers one identity may give within [`Config::offline_identity_period`]
+    /// before all its offline codes are locked (each order's own limit is 5).
+    pub offline_identity_max_failures: i64,
+    /// The period of the per-identity offline lock.
+    pub offline_identity_period: Millis,
+    /// Renewals that may be started for one personal number within 24 hours.
+    pub renewals_per_day: i64,
+    /// After a renewal completes, the person cannot be renewed again for this long.
+    pub renewal_cool_off: Millis,
 }
 
 /// What a relay-mode read may cost the instance running it: a slow or hostile phone gets a
@@ -74,6 +90,12 @@ impl Default for Config {
             evidence_retention: 30 * 24 * 3_600_000,
             rp_orders_per_minute: 6_000,
             relay: RelayLimits::default(),
+            push_window: 90_000,
+            app_request_window: 60_000,
+            offline_identity_max_failures: 15,
+            offline_identity_period: 24 * 3_600_000,
+            renewals_per_day: 3,
+            renewal_cool_off: 7 * 24 * 3_600_000,
         }
     }
 }

@@ -62,9 +62,27 @@ pub fn assess(
     now_secs: i64,
     accept_device_proof: bool,
 ) -> Result<StepUp, EvidenceRefusal> {
-    let aa_challenge: [u8; 8] = order
-        .aa_challenge
-        .as_slice()
+    assess_challenge(
+        evidence,
+        &order.aa_challenge,
+        identity,
+        trust,
+        now_secs,
+        accept_device_proof,
+    )
+}
+
+/// [`assess`] for any flow that bound an Active Authentication challenge (an order, a
+/// renewal): `identity` is the holder the passport must match.
+pub fn assess_challenge(
+    evidence: &Evidence,
+    aa_challenge: &[u8],
+    identity: &IdentityRecord,
+    trust: &TrustStore,
+    now_secs: i64,
+    accept_device_proof: bool,
+) -> Result<StepUp, EvidenceRefusal> {
+    let aa_challenge: [u8; 8] = aa_challenge
         .try_into()
         .map_err(|_| EvidenceRefusal::Malformed)?;
     if let Some(aa) = &evidence.active_authentication

@@ -23,13 +23,36 @@ pub struct PickedUp {
     pub aa_challenge: Option<[u8; 8]>,
 }
 
+impl PickedUp {
+    /// Decodes the challenges of a pickup answer.
+    pub(super) fn from_response(order: PickupResponse) -> Result<Self, ClientError> {
+        let challenge = B64
+            .decode(&order.challenge)
+            .map_err(|_| ClientError::Decode)?;
+        let aa_challenge = order.aa_challenge.as_deref().map(decode_aa).transpose()?;
+        Ok(Self {
+            order,
+            challenge,
+            aa_challenge,
+        })
+    }
+}
+
+/// An Active Authentication challenge as the service sends it (hex, 8 bytes).
+pub(super) fn decode_aa(hex_text: &str) -> Result<[u8; 8], ClientError> {
+    hex::decode(hex_text)
+        .ok()
+        .and_then(|b| <[u8; 8]>::try_from(b).ok())
+        .ok_or(ClientError::Decode)
+}
+
 /// The app side of the service: one identity's device key in a key store.
 pub struct AppClient {
     pub(super) http: Https,
-    keys: Arc<dyn KeyStore>,
-    alias: KeyAlias,
+    pub(super) keys: Arc<dyn KeyStore>,
+    pub(super) alias: KeyAlias,
     code: Option<SecurityCode>,
-    identity_id: Option<String>,
+    pub(super) identity_id: Option<String>,
 }
 
 impl std::fmt::Debug for AppClient {
@@ -109,7 +132,7 @@ impl AppClient {
         Ok(resp)
     }
 
-    fn identity(&self) -> Result<String, ClientError> {
+    pub(super) fn identity(&self) -> Result<String, ClientError> {
         self.identity_id.clone().ok_or(ClientError::KeyStore(
             "no identity enrolled in this client".into(),
         ))
@@ -137,24 +160,7 @@ impl AppClient {
                 },
             )
             .await?;
-        let challenge = B64
-            .decode(&order.challenge)
-            .map_err(|_| ClientError::Decode)?;
-        let aa_challenge = order
-            .aa_challenge
-            .as_deref()
-            .map(|h| {
-                hex::decode(h)
-                    .ok()
-                    .and_then(|b| <[u8; 8]>::try_from(b).ok())
-                    .ok_or(ClientError::Decode)
-            })
-            .transpose()?;
-        Ok(PickedUp {
-            order,
-            challenge,
-            aa_challenge,
-        })
+        PickedUp::from_response(order)
     }
 
     /// Picks up the order of a scanned animated QR payload.

@@ -1,15 +1,19 @@
 //! The app's client for tapid's identity service: HTTPS with rustls ([`Https`]) and the app
 //! API's steps ([`AppClient`]) — enrol, pick up by QR frame or autostart token, send the
 //! passport evidence or relay the chip to the service's own read ([`AppClient::relay_read`]),
-//! approve or decline — each signed with the device key in a [`tapid_keystore::KeyStore`].
+//! approve or decline, poll and pick up pushes, renew remotely — each signed with the device
+//! key in a [`tapid_keystore::KeyStore`].
 
 mod app;
 mod https;
+mod push;
 mod relay;
+mod renewal;
 
 pub use app::{AppClient, PickedUp};
 pub use https::Https;
 pub use relay::{CALL_TIMEOUT, MAX_EXCHANGES};
+pub use renewal::RenewalStarted;
 
 /// What can go wrong talking to the service.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

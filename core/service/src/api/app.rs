@@ -45,8 +45,34 @@ pub(crate) fn verify_device(
     key.verify(message, &sig).map_err(|_| bad())
 }
 
-fn token_hash(token: &str) -> String {
+/// The stored form of an app session token.
+pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A key attestation the service's policy accepts: its kind and its decoded data.
+pub(crate) fn checked_attestation(
+    state: &AppState,
+    attestation: &api::Attestation,
+) -> Result<(String, Vec<u8>), ApiError> {
+    let kind = attestation.kind.as_str();
+    let hardware = matches!(kind, api::attestation::ANDROID | api::attestation::APPLE);
+    if !hardware && kind != api::attestation::SOFTWARE {
+        return Err(ApiError::app(
+            Code::InvalidParameters,
+            "Unknown attestation kind",
+        ));
+    }
+    if state.config.require_hardware_key && !hardware {
+        return Err(ApiError::app(
+            Code::AttestationRefused,
+            "A hardware-backed key is required",
+        ));
+    }
+    let data = B64
+        .decode(&attestation.data)
+        .map_err(|_| ApiError::app(Code::InvalidParameters, "Invalid attestation data"))?;
+    Ok((kind.to_owned(), data))
 }
 
 /// `POST /app/v1/enrol`.
@@ -81,23 +107,8 @@ pub async fn enrol(
         &api::enrol_payload(&req.activation_code, &public_key),
         &req.signature,
     )?;
-    let kind = req.attestation.kind.as_str();
-    let hardware = matches!(kind, api::attestation::ANDROID | api::attestation::APPLE);
-    if !hardware && kind != api::attestation::SOFTWARE {
-        return Err(ApiError::app(
-            Code::InvalidParameters,
-            "Unknown attestation kind",
-        ));
-    }
-    if state.config.require_hardware_key && !hardware {
-        return Err(ApiError::app(
-            Code::AttestationRefused,
-            "A hardware-backed key is required",
-        ));
-    }
-    let attestation = B64
-        .decode(&req.attestation.data)
-        .map_err(|_| ApiError::app(Code::InvalidParameters, "Invalid attestation data"))?;
+    let (kind, attestation) = checked_attestation(&state, &req.attestation)?;
+    let kind = kind.as_str();
     let secret = zeroize::Zeroizing::new(entropy::bytes::<32>(state.entropy.as_ref()));
     identity.status = IdentityStatus::Active;
     identity.activation_hash = None;
@@ -125,7 +136,10 @@ pub async fn enrol(
 }
 
 /// The active identity `id`, or `identityUnusable`.
-async fn active_identity(state: &AppState, id: &str) -> Result<IdentityRecord, ApiError> {
+pub(crate) async fn active_identity(
+    state: &AppState,
+    id: &str,
+) -> Result<IdentityRecord, ApiError> {
     state
         .store
         .find_identity(IdentityKey::Id(id))

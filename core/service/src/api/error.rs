@@ -59,6 +59,10 @@ impl ApiError {
             AppErrorCode::Locked => StatusCode::TOO_MANY_REQUESTS,
             AppErrorCode::RelayLost => StatusCode::NOT_FOUND,
             AppErrorCode::RelayBusy => StatusCode::SERVICE_UNAVAILABLE,
+            AppErrorCode::IdentityRevoked | AppErrorCode::StepUpFailed => StatusCode::FORBIDDEN,
+            AppErrorCode::TooManyRequests | AppErrorCode::RenewalCoolOff => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             _ => StatusCode::BAD_REQUEST,
         };
         Self {

@@ -6,6 +6,9 @@ pub mod app;
 pub mod error;
 pub mod issuer;
 pub mod json;
+pub mod offline;
+pub mod push;
+pub mod renewal;
 pub mod rp;
 pub mod wire;
 
@@ -130,6 +133,25 @@ pub fn router(state: AppState) -> Router {
         .route(
             service_api::RELAY_EXCHANGE,
             post_only(post(crate::relay::handlers::exchange)),
+        )
+        .route(service_api::PUSH_PENDING, post_only(post(push::pending)))
+        .route(service_api::PUSH_PICKUP, post_only(post(push::pickup)))
+        .route(
+            service_api::OFFLINE_CHALLENGE,
+            post_only(post(offline::challenge)),
+        )
+        .route(
+            service_api::OFFLINE_VERIFY,
+            post_only(post(offline::verify)),
+        )
+        .route(service_api::RENEWAL_START, post_only(post(renewal::start)))
+        .route(
+            service_api::RENEWAL_EVIDENCE,
+            post_only(post(renewal::evidence)),
+        )
+        .route(
+            service_api::RENEWAL_COMPLETE,
+            post_only(post(renewal::complete)),
         )
         .fallback(not_found)
         // This instance's relays (the in-flight reads of relay mode), shared by the router's

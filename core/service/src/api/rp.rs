@@ -63,6 +63,7 @@ async fn start(
         let order = start::new_order(kind, &req, &rp.id, now, state.entropy.as_ref());
         match state.store.insert_order(&order).await {
             Ok(()) => {
+                super::push::send(&state, &order).await?;
                 tracing::info!(order = %order.order_ref, rp = %rp.id, kind = kind.as_str(), "order started");
                 return Ok(axum::Json(
                     serde_json::to_value(StartResponse {

@@ -41,8 +41,41 @@ fn date(ms: Millis) -> String {
         .unwrap_or_default()
 }
 
-/// The completion data with its JWS.
+/// How the user approved: what `completionData.approval` (and the JWS) says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApprovalMethod {
+    /// The device key signed the order's challenge (after a QR, autostart or push pickup).
+    DeviceKey,
+    /// The user typed the offline code the app computed from its OCRA secret.
+    OfflineCode {
+        /// The matched time step minus the server's (the device's clock drift).
+        step_offset: i64,
+    },
+}
+
+impl ApprovalMethod {
+    fn to_json(self, order: &OrderRecord) -> Value {
+        match self {
+            Self::DeviceKey => json!({
+                "method": "deviceKey",
+                "via": order.pickup.map(|p| p.as_str()),
+            }),
+            Self::OfflineCode { step_offset } => json!({
+                "method": "offlineCode",
+                "suite": tapid_identity::offline_code::SUITE,
+                "stepOffset": step_offset,
+            }),
+        }
+    }
+}
+
+/// The completion data with its JWS, approved with the device key.
 pub fn completion(a: &Approved<'_>, key: &JwsKey) -> Value {
+    completion_as(a, ApprovalMethod::DeviceKey, key)
+}
+
+/// The completion data with its JWS, approved as `method` says.
+pub fn completion_as(a: &Approved<'_>, method: ApprovalMethod, key: &JwsKey) -> Value {
     let id = a.identity;
     let public_key = id.device_public_key.as_deref().unwrap_or_default();
     let uhi = B64.encode(Sha256::digest(public_key).get(..20).unwrap_or_default());
@@ -68,10 +101,13 @@ pub fn completion(a: &Approved<'_>, key: &JwsKey) -> Value {
         "userVisibleDataSha256": digest(a.order.user_visible_data.as_deref()),
         "userNonVisibleDataSha256": digest(a.order.user_non_visible_data.as_deref()),
     });
+    let approval = method.to_json(a.order);
+    set(&mut claims, "approval", approval.clone());
     let mut data = json!({
         "user": user,
         "device": device,
         "bankIdIssueDate": date(id.enrolled_at.unwrap_or(id.created_at)),
+        "approval": approval,
     });
     if let Some((mrtd, details)) = &a.step_up {
         set(

@@ -21,8 +21,14 @@ pub fn fail(o: &mut OrderRecord, hint: HintCode, now: Millis) {
 /// Applies the expiry rules at `now`; `true` when `o` changed (and must be written).
 pub fn expire(o: &mut OrderRecord, now: Millis, cfg: &Config) -> bool {
     let age = now.saturating_sub(o.created_at);
+    // An order for a named person is pushed to that person's device: it waits for the push.
+    let pickup_window = if o.pending_pno.is_some() {
+        cfg.pickup_window.max(cfg.push_window)
+    } else {
+        cfg.pickup_window
+    };
     match o.phase {
-        Phase::Outstanding if age > cfg.pickup_window => {
+        Phase::Outstanding if age > pickup_window => {
             fail(o, HintCode::StartFailed, now);
             true
         }
@@ -135,6 +141,19 @@ mod tests {
         );
         assert_eq!(collect(&o, 31_001 + 300_000, &cfg).map(|_| ()), Ok(()));
         assert_eq!(collect(&o, 31_002 + 300_000, &cfg), Err(Gone::TooOld));
+    }
+
+    #[test]
+    fn an_order_for_a_named_person_waits_for_the_push() {
+        let cfg = Config::default();
+        let mut o = order();
+        o.pending_pno = Some("198503142385".into());
+        assert!(!expire(&mut o, 1_000 + 90_000, &cfg), "a push lives 90 s");
+        assert!(expire(&mut o, 1_000 + 90_001, &cfg));
+        assert_eq!(
+            collect(&o, 91_001, &cfg).unwrap().hint_code,
+            Some(HintCode::StartFailed)
+        );
     }
 
     #[test]

@@ -6,7 +6,9 @@
 
 mod columns;
 pub mod postgres;
+pub mod push;
 pub mod records;
+pub mod renewal;
 pub mod schema;
 pub mod sqlite;
 pub mod storage;
@@ -16,7 +18,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use postgres::Postgres;
+pub use push::{OfflineCodeRecord, PushRecord};
 pub use records::{IdentityRecord, IdentityStatus, OrderKind, OrderRecord, Phase, Pickup};
+pub use renewal::{RenewalPhase, RenewalRecord};
 pub use sqlite::Sqlite;
 pub use storage::{Dialect, Migration, Storage};
 pub use value::{Cell, Param, Row};

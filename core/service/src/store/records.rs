@@ -85,6 +85,10 @@ pub enum Pickup {
     Qr,
     /// The autostart token (same device).
     Autostart,
+    /// A push to the device of the order's named person.
+    Push,
+    /// No app: the user typed the offline code the app computed for the order's challenge.
+    OfflineCode,
 }
 
 impl Pickup {
@@ -93,6 +97,8 @@ impl Pickup {
         match self {
             Self::Qr => "qr",
             Self::Autostart => "autostart",
+            Self::Push => "push",
+            Self::OfflineCode => "offlineCode",
         }
     }
 
@@ -101,6 +107,8 @@ impl Pickup {
         match s {
             "qr" => Some(Self::Qr),
             "autostart" => Some(Self::Autostart),
+            "push" => Some(Self::Push),
+            "offlineCode" => Some(Self::OfflineCode),
             _ => None,
         }
     }

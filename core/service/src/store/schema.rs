@@ -4,7 +4,10 @@
 use super::storage::Migration;
 
 /// Every migration, oldest first.
-pub const MIGRATIONS: &[Migration] = &[Migration {
+pub const MIGRATIONS: &[Migration] = &[V1, V2];
+
+/// Version 1: orders and identities.
+const V1: Migration = Migration {
     version: 1,
     name: "orders and identities",
     sql: "
@@ -64,4 +67,58 @@ CREATE TABLE identities (
 );
 CREATE INDEX identities_pno ON identities (personal_number)
 ",
-}];
+};
+
+/// Version 3: pushes to enrolled devices, the offline codes of pushed orders (attempts counted
+/// in the row, compare-and-set on `version`), the nonces of signed app polls, and remote
+/// renewals.
+const V2: Migration = Migration {
+    version: 2,
+    name: "pushes, offline codes, app nonces, renewals",
+    sql: "
+CREATE TABLE pushes (
+    push_id TEXT PRIMARY KEY,
+    order_ref TEXT NOT NULL UNIQUE,
+    identity_id TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL
+);
+CREATE INDEX pushes_identity ON pushes (identity_id, expires_at);
+CREATE TABLE offline_codes (
+    order_ref TEXT PRIMARY KEY,
+    identity_id TEXT NOT NULL,
+    challenge TEXT NOT NULL,
+    issued_at BIGINT NOT NULL,
+    attempts BIGINT NOT NULL,
+    used BIGINT NOT NULL,
+    step_offset BIGINT,
+    version BIGINT NOT NULL
+);
+CREATE INDEX offline_codes_identity ON offline_codes (identity_id, issued_at);
+CREATE TABLE app_nonces (
+    nonce_hash TEXT PRIMARY KEY,
+    expires_at BIGINT NOT NULL
+);
+CREATE INDEX app_nonces_expiry ON app_nonces (expires_at);
+CREATE TABLE renewals (
+    renewal_id TEXT PRIMARY KEY,
+    personal_number TEXT NOT NULL,
+    old_identity_id TEXT NOT NULL,
+    new_identity_id TEXT NOT NULL UNIQUE,
+    phase TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    device_public_key BLOB NOT NULL,
+    attestation_kind TEXT NOT NULL,
+    attestation BLOB NOT NULL,
+    challenge BLOB NOT NULL,
+    aa_challenge BLOB NOT NULL,
+    app_token_hash TEXT NOT NULL UNIQUE,
+    step_up TEXT,
+    face_check TEXT NOT NULL,
+    finished_at BIGINT
+);
+CREATE INDEX renewals_pno ON renewals (personal_number, created_at)
+",
+};
