@@ -69,7 +69,7 @@ CREATE INDEX identities_pno ON identities (personal_number)
 ",
 };
 
-/// Version 3: pushes to enrolled devices, the offline codes of pushed orders (attempts counted
+/// Version 2: pushes to enrolled devices, the offline codes of pushed orders (attempts counted
 /// in the row, compare-and-set on `version`), the nonces of signed app polls, and remote
 /// renewals.
 const V2: Migration = Migration {
