@@ -8,6 +8,11 @@
 //!
 //! # Endpoints (HTTP long-poll: each call is answered with the service's next step)
 //!
+//! A read is strictly one command, one answer, so a call per APDU carries it without a second
+//! protocol: the same TLS, JSON bodies, app-token authentication and error codes as every
+//! other app call, through any HTTP proxy, and no WebSocket dependency on either side. Each
+//! call costs the service one store read (the order must still be open).
+//!
 //! * `POST /app/v1/relay/start` ([`tapid_identity::service_api::RelayStartRequest`]): the app
 //!   token of the pickup, the access key as the app's MRZ scan or the user got it, what the
 //!   phone's link carries, and a device-key signature over
