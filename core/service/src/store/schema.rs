@@ -4,13 +4,11 @@
 use super::storage::Migration;
 
 /// Every migration, oldest first.
-pub const MIGRATIONS: &[Migration] = &[V1, V3];
-
-/// Version 1: orders and identities.
-const V1: Migration = Migration {
-    version: 1,
-    name: "orders and identities",
-    sql: "
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "orders and identities",
+        sql: "
 CREATE TABLE orders (
     order_ref TEXT PRIMARY KEY,
     rp_id TEXT NOT NULL,
@@ -67,15 +65,14 @@ CREATE TABLE identities (
 );
 CREATE INDEX identities_pno ON identities (personal_number)
 ",
-};
-
-/// Version 3: pushes to enrolled devices, the offline codes of pushed orders (attempts counted
-/// in the row, compare-and-set on `version`), the nonces of signed app polls, and remote
-/// renewals.
-const V3: Migration = Migration {
-    version: 3,
-    name: "pushes, offline codes, app nonces, renewals",
-    sql: "
+    },
+    // Version 3: pushes to enrolled devices, the offline codes of pushed orders (attempts counted
+    // in the row, compare-and-set on `version`), the nonces of signed app polls, and remote
+    // renewals.
+    Migration {
+        version: 3,
+        name: "pushes, offline codes, app nonces, renewals",
+        sql: "
 CREATE TABLE pushes (
     push_id TEXT PRIMARY KEY,
     order_ref TEXT NOT NULL UNIQUE,
@@ -121,4 +118,5 @@ CREATE TABLE renewals (
 );
 CREATE INDEX renewals_pno ON renewals (personal_number, created_at)
 ",
-};
+    },
+];
