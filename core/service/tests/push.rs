@@ -355,7 +355,79 @@ async fn offline_codes_need_a_push_and_no_step_up(db: TestDb) {
     );
 }
 
+async fn racing_instances_neither_count_past_the_limit_nor_both_accept(db: TestDb) {
+    let mut h = Harness::start(&db).await;
+    h.add_instance(&db).await;
+    let (_app, enrolment) = enrolled(&h).await;
+    let order = h.start_order("auth", &for_holder()).await;
+    let digits = challenge(&h, &order.order_ref).await.1["challenge"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let right = AppClient::offline_code(
+        &enrolment.ocra_secret,
+        &digits,
+        u64::try_from(now(&h)).unwrap(),
+    )
+    .unwrap();
+    // Two right answers at once, one through each instance: exactly one completes the order.
+    let body = |r: &str| serde_json::json!({"orderRef": order.order_ref, "response": r});
+    let (rp0, rp1) = (h.shop_on(0), h.shop_on(1));
+    let (a, b) = tokio::join!(
+        rp_call(&rp0, api::OFFLINE_VERIFY, body(&right)),
+        rp_call(&rp1, api::OFFLINE_VERIFY, body(&right)),
+    );
+    let mut outcomes = [
+        a.1["status"]
+            .as_str()
+            .or(a.1["errorCode"].as_str())
+            .unwrap()
+            .to_owned(),
+        b.1["status"]
+            .as_str()
+            .or(b.1["errorCode"].as_str())
+            .unwrap()
+            .to_owned(),
+    ];
+    outcomes.sort();
+    assert_eq!(outcomes, ["complete", "orderClosed"]);
+
+    // Eight wrong answers at once over both instances: five are counted, never more.
+    let second = h.start_order("auth", &for_holder()).await;
+    challenge(&h, &second.order_ref).await;
+    let wrong = serde_json::json!({"orderRef": second.order_ref, "response": "00000000"});
+    let calls: Vec<_> = (0..8)
+        .map(|i| {
+            let rp = h.shop_on(i % 2);
+            let wrong = wrong.clone();
+            tokio::spawn(async move { rp_call(&rp, api::OFFLINE_VERIFY, wrong).await })
+        })
+        .collect();
+    let mut wrongs = Vec::new();
+    let mut locked = 0;
+    for c in calls {
+        let (_, body) = c.await.unwrap();
+        match body["errorCode"].as_str().unwrap() {
+            "offlineCodeWrong" => wrongs.push(body["attemptsLeft"].as_i64().unwrap()),
+            "locked" => locked += 1,
+            other => panic!("{other}"),
+        }
+    }
+    wrongs.sort();
+    assert_eq!(wrongs, [1, 2, 3, 4], "each wrong answer counted once");
+    assert_eq!(locked, 4);
+    let stored = h.instances[0]
+        .state
+        .store
+        .find_offline_code(&second.order_ref)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.attempts, 5);
+}
+
 on_both_backends!(
+    racing_instances_neither_count_past_the_limit_nor_both_accept,
     a_push_is_approved_with_the_device_key,
     a_push_is_declined,
     a_push_expires_with_its_order,

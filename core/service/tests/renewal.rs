@@ -16,7 +16,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use common::backend::TestDb;
 use common::harness::{App, HOLDER_PNO, Harness, evidence, software};
-use tapid_identity::client::ClientError;
+use tapid_identity::client::{ClientError, RenewalStarted};
 use tapid_identity::service_api::RenewalResponse;
 use tapid_service::api::wire::{Requirement, StartRequest};
 use tapid_service::clock::Clock;
@@ -40,7 +40,7 @@ fn code<T: std::fmt::Debug>(r: Result<T, ClientError>) -> String {
 }
 
 /// A new device renews the holder's identity with the holder's passport.
-async fn renew(h: &Harness) -> (App, RenewalResponse) {
+async fn renew(h: &Harness) -> (App, RenewalStarted, RenewalResponse) {
     let mut app = App::new(h.anonymous(0)).await;
     let started = app
         .client
@@ -55,7 +55,7 @@ async fn renew(h: &Harness) -> (App, RenewalResponse) {
         .unwrap();
     assert!(outcome.mrtd, "{outcome:?}");
     let done = app.client.renew(&started).await.unwrap();
-    (app, done)
+    (app, started, done)
 }
 
 async fn cancel(h: &Harness, order_ref: &str) {
@@ -82,7 +82,9 @@ async fn renewal_revokes_the_old_device_and_the_new_one_approves(db: TestDb) {
         .unwrap();
     let picked = old.client.pickup_push(&list.pushes[0]).await.unwrap();
 
-    let (new, done) = renew(&h).await;
+    let (mut new, started, done) = renew(&h).await;
+    // A retried confirmation (the answer was lost) finds the renewal done: same identity.
+    assert_eq!(new.client.renew(&started).await.unwrap(), done);
     assert_ne!(done.identity_id, old_id);
     assert_eq!(done.replaces, old_id);
     assert!(done.mrtd);
@@ -222,7 +224,7 @@ async fn renewals_are_rate_limited_and_cool_off(db: TestDb) {
         "renewalCoolOff"
     );
     h.clock.advance(3_600_001);
-    let (_, second) = renew(&h).await;
+    let (_, _, second) = renew(&h).await;
     assert!(!second.identity_id.is_empty());
     h.clock.advance(3_600_001);
     assert_eq!(

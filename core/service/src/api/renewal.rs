@@ -362,17 +362,21 @@ async fn new_identity(
             "Internal error",
         )
     };
-    if let Some(existing) = state
-        .store
-        .find_identity(IdentityKey::Id(&r.new_identity_id))
-        .await?
-    {
+    let open = |existing: IdentityRecord| {
         let secret = existing
             .ocra_secret
             .as_deref()
             .and_then(|s| state.keys.data.open(purpose, s))
             .ok_or_else(internal)?;
-        return Ok((existing, secret));
+        Ok((existing, secret))
+    };
+    let find = || {
+        state
+            .store
+            .find_identity(IdentityKey::Id(&r.new_identity_id))
+    };
+    if let Some(existing) = find().await? {
+        return open(existing);
     }
     let now = state.clock.now_millis();
     let secret = Zeroizing::new(entropy::bytes::<32>(state.entropy.as_ref()).to_vec());
@@ -404,7 +408,7 @@ async fn new_identity(
     match state.store.insert_identity(&record).await {
         Ok(()) => Ok((record, secret)),
         // A concurrent retry created it first: answer with that one.
-        Err(StoreError::Conflict) => Box::pin(new_identity(state, r, old)).await,
+        Err(StoreError::Conflict) => open(find().await?.ok_or_else(internal)?),
         Err(e) => Err(e.into()),
     }
 }
