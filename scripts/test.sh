@@ -12,23 +12,30 @@ if [ "${CI:-}" = "true" ]; then
   export TAPID_REQUIRE_CONFORMANCE=1 TAPID_REQUIRE_PCSC=1 TAPID_REQUIRE_POSTGRES=1
 fi
 
+# Each phase's wall time goes to stderr, so a slow phase shows in CI's log (the whole run stays
+# well under 30 minutes on 2 cores).
 phase() { echo "test: $1 took $(($(date +%s) - $2)) s" >&2; }
+run_start=$(date +%s)
 
+start=$(date +%s)
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
 # The FFI crate's testing flavour (the software passport for app teams) is linted too.
 cargo clippy -p tapid-ffi --all-targets --features testing -- -D warnings
+phase "rustfmt and clippy" "$start"
 
 # Dependencies declared but unused fail the run. cargo-machete comes from crates.io, installed
 # once (at this version; it builds with the toolchain above in about four minutes on two cores);
 # a dependency it cannot see used is listed, with its reason, under the crate's
 # [package.metadata.cargo-machete] ignored.
+start=$(date +%s)
 machete_version="0.9.2"
 if [ "$(cargo machete --version 2>/dev/null)" != "$machete_version" ]; then
   echo "test: installing cargo-machete $machete_version" >&2
   cargo install cargo-machete --version "$machete_version" --locked
 fi
 cargo machete
+phase "cargo machete" "$start"
 
 # The real components the tests talk to, stopped on exit: pcscd with the vpcd reader, and a
 # throw-away PostgreSQL (the service's second storage backend) whose URL the tests read from
@@ -39,7 +46,9 @@ scripts/postgres.sh start
 TAPID_TEST_POSTGRES="$(scripts/postgres.sh url)"
 export TAPID_TEST_POSTGRES
 
+start=$(date +%s)
 cargo test --workspace --no-fail-fast
+phase "cargo test (workspace)" "$start"
 
 # The bindings, while pcscd + vpcd are up (the JVM's javax.smartcardio test reads through them):
 # the Kotlin tests on the host JVM (they build the library, the bindings and the CLI first),
@@ -51,3 +60,4 @@ start=$(date +%s)
 TAPID_SKIP_CARGO=1 scripts/android-compile-check.sh
 TAPID_SKIP_CARGO=1 scripts/swift-check.sh
 phase "Android compile check and Swift syntax check" "$start"
+phase "the whole test command" "$run_start"
