@@ -1,5 +1,6 @@
-//! `tapid demo` and `tapid serve` as a user runs them: the demo completes every flow with the
-//! passport step-up; the service generates its test PKI in an empty TLS directory, answers over
+//! `tapid demo` and `tapid serve` as a user runs them: the demo completes every flow (the
+//! passport step-up in relay and evidence mode, a push approved offline, a renewal, a push on
+//! the new phone); the service generates its test PKI in an empty TLS directory, answers over
 //! TLS with it, keeps its orders across a restart on the same database, and stops on SIGTERM.
 #![allow(
     clippy::unwrap_used,
@@ -22,7 +23,7 @@ use tapid_test_support::cli::{ChildGuard, run};
 const TAPID: &str = env!("CARGO_BIN_EXE_tapid");
 
 #[test]
-fn the_demo_completes_every_flow_with_the_passport_step_up() {
+fn the_demo_completes_every_flow() {
     let (code, out, err) = run(TAPID, &["demo", "--json"]);
     assert_eq!(code, 0, "{out}\n{err}");
     let flows: Vec<Value> = out
@@ -30,23 +31,62 @@ fn the_demo_completes_every_flow_with_the_passport_step_up() {
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
         .collect();
     let names: Vec<&str> = flows.iter().map(|f| f["flow"].as_str().unwrap()).collect();
-    assert_eq!(names, ["qr-auth", "autostart-auth", "sign"]);
+    assert_eq!(
+        names,
+        [
+            "qr-auth",
+            "autostart-auth",
+            "sign",
+            "push-offline",
+            "renewal",
+            "push-auth"
+        ]
+    );
     for f in &flows {
         assert_eq!(f["status"], "complete", "{f}");
+    }
+    let pno = tapid_emulator::profile::SWEDISH_PERSONAL_NUMBER;
+    // The orders with the passport step-up: relay mode for the QR login, evidence otherwise.
+    for (f, mode, chip) in [
+        (&flows[0], "relay", "CA"),
+        (&flows[1], "evidence", "AA"),
+        (&flows[2], "evidence", "AA"),
+    ] {
         assert_eq!(f["stepUp"]["mrtd"], true, "{f}");
-        assert_eq!(f["stepUpMode"], "evidence", "{f}");
+        assert_eq!(f["stepUpMode"], mode, "{f}");
         assert_eq!(f["signatureVerified"], true, "{f}");
-        assert_eq!(
-            f["user"]["personalNumber"],
-            tapid_emulator::profile::SWEDISH_PERSONAL_NUMBER
-        );
+        assert_eq!(f["user"]["personalNumber"], pno);
         assert_eq!(f["user"]["name"], "Åsa Märta Öberg");
+        assert_eq!(f["approval"]["method"], "deviceKey", "{f}");
         let v = &f["verdicts"];
+        assert_eq!(v["mode"], mode, "{f}");
         assert_eq!(v["passiveAuthentication"], "valid", "{f}");
         assert_eq!(v["chipAuthenticity"], "valid", "{f}");
-        assert_eq!(v["chipMethod"], "AA", "{f}");
+        assert_eq!(v["chipMethod"], chip, "{f}");
         assert_eq!(v["holderMatch"], true, "{f}");
     }
+    // The pushed login approved offline: no step-up, the offline code.
+    let offline = &flows[3];
+    assert_eq!(offline["approval"]["method"], "offlineCode", "{offline}");
+    assert_eq!(offline["user"]["personalNumber"], pno);
+    assert_eq!(offline["signatureVerified"], true, "{offline}");
+    assert!(offline.get("stepUpMode").is_none(), "{offline}");
+    // The renewal: the passport in evidence mode, the old identity revoked.
+    let renewal = &flows[4];
+    assert_eq!(renewal["stepUp"]["mrtd"], true, "{renewal}");
+    assert_eq!(renewal["stepUpMode"], "evidence", "{renewal}");
+    assert_eq!(renewal["oldDevicePoll"], "identityRevoked", "{renewal}");
+    let (old, new) = (
+        renewal["revokedIdentity"].as_str().unwrap(),
+        renewal["newIdentity"].as_str().unwrap(),
+    );
+    assert_ne!(old, new);
+    // The new phone approves a push with its new key.
+    let pushed = &flows[5];
+    assert_eq!(pushed["approval"]["method"], "deviceKey", "{pushed}");
+    assert_eq!(pushed["approval"]["via"], "push", "{pushed}");
+    assert_eq!(pushed["user"]["personalNumber"], pno);
+    assert_eq!(pushed["signatureVerified"], true, "{pushed}");
 }
 
 /// A `tapid serve` child on `db` and the line it printed.

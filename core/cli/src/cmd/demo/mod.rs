@@ -2,8 +2,9 @@
 //! free port, a temporary SQLite database, a test PKI generated for this run); the demo then
 //! plays every other party through the service's real HTTP/TLS APIs: the issuer (a bank)
 //! issues an identity for the Swedish passport's holder, the app enrols a device key with the
-//! activation code, and a relying party runs each [`Flow`] to its final status, the app
-//! stepping up with the emulated passport.
+//! activation code, and a relying party runs each [`Flow`] to its final status: the app
+//! stepping up with the emulated passport (relay and evidence mode), a push approved with the
+//! offline code, a renewal onto a new phone and that phone approving a push.
 //!
 //! One module per party ([`issuer`], [`rp`], [`app`], [`passport`]), the service's wiring in
 //! [`service`], the flows in [`flows`], what is printed in [`say`] and [`report`].
@@ -29,7 +30,8 @@ use flows::Flow;
 #[derive(clap::Args)]
 #[command(
     after_help = "Exit status: 0 every flow completed (status complete, stepUp.mrtd \
-                        true, the completion's signature verified); 1 otherwise"
+                        true where the flow has a passport step-up, the approval method the \
+                        flow is about, the completion's signature verified); 1 otherwise"
 )]
 pub struct Args {
     /// Print one JSON object per flow and nothing else on stdout.
@@ -55,7 +57,7 @@ pub fn run(args: Args) -> ExitCode {
 
 async fn demo(json: bool) -> ExitCode {
     let say = say::Say::new(json);
-    let setup = match flows::Setup::new(&say).await {
+    let mut setup = match flows::Setup::new(&say).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!("tapid: demo: {e}");
@@ -65,7 +67,7 @@ async fn demo(json: bool) -> ExitCode {
     let mut all_ok = true;
     for flow in Flow::ALL {
         say.heading(flow.title());
-        let outcome = flows::run(flow, &setup, &say).await;
+        let outcome = flows::run(flow, &mut setup, &say).await;
         all_ok &= outcome.is_ok();
         report::print(&outcome, &say);
     }

@@ -1,7 +1,9 @@
 //! The relying party (a web shop's backend, with its client certificate): starts orders over
 //! the RP API v6.0, shows the animated QR (its frames computed from `qrStartSecret`, which
 //! never leaves the backend) or hands the autostart token to the app, collects until the order
-//! is final, and verifies the completion's JWS offline against the published JWK set.
+//! is final, and verifies the completion's JWS offline against the published JWK set. For a
+//! user whose phone has no network it shows the offline challenge and passes on the code the
+//! user typed.
 
 use std::time::{Duration, Instant};
 
@@ -9,6 +11,10 @@ use serde_json::Value;
 use tapid_identity::autostart::{LaunchUrl, Platform, RedirectPolicy};
 use tapid_identity::client::Https;
 use tapid_identity::qr::{QrStartSecret, generate};
+use tapid_identity::service_api::{OFFLINE_CHALLENGE, OFFLINE_VERIFY};
+use tapid_service::api::offline::{
+    OfflineChallengeRequest, OfflineChallengeResponse, OfflineVerifyRequest, OfflineVerifyResponse,
+};
 use tapid_service::api::wire::{StartRequest, StartResponse};
 use tapid_service::jws::{self, JwkSet};
 
@@ -85,12 +91,21 @@ impl RelyingParty {
             .await
             .map_err(api("start the order"))?;
         let mrtd = req.requirement.as_ref().is_some_and(|r| r.mrtd);
+        let pushed = req
+            .requirement
+            .as_ref()
+            .is_some_and(|r| r.personal_number.is_some());
         say.line(
             "rp",
             &format!(
-                "started {} {kind} order{} (orderRef {})",
+                "started {} {kind} order{}{} (orderRef {})",
                 if kind == "auth" { "an" } else { "a" },
                 if mrtd { " with requirement.mrtd" } else { "" },
+                if pushed {
+                    " for the holder's personal number (pushed to the phone)"
+                } else {
+                    ""
+                },
                 order.order_ref
             ),
         );
@@ -123,6 +138,56 @@ impl RelyingParty {
             ),
         );
         Ok(c)
+    }
+
+    /// The offline challenge of `order_ref`, shown to the user on the web page.
+    pub async fn offline_challenge(&self, order_ref: &str, say: &Say) -> Result<String, DemoError> {
+        let shown: OfflineChallengeResponse = self
+            .http
+            .post(
+                OFFLINE_CHALLENGE,
+                &OfflineChallengeRequest {
+                    order_ref: order_ref.to_owned(),
+                },
+            )
+            .await
+            .map_err(api("ask for the offline challenge"))?;
+        say.line(
+            "rp",
+            &format!(
+                "shows the offline challenge {} (valid until {}, {} wrong answers allowed)",
+                shown.challenge, shown.expires_at, shown.attempts_left
+            ),
+        );
+        Ok(shown.challenge)
+    }
+
+    /// Passes on the offline code the user typed; the service completes the order.
+    pub async fn offline_verify(
+        &self,
+        order_ref: &str,
+        response: &str,
+        say: &Say,
+    ) -> Result<(), DemoError> {
+        let verified: OfflineVerifyResponse = self
+            .http
+            .post(
+                OFFLINE_VERIFY,
+                &OfflineVerifyRequest {
+                    order_ref: order_ref.to_owned(),
+                    response: response.to_owned(),
+                },
+            )
+            .await
+            .map_err(api("verify the offline code"))?;
+        say.line(
+            "rp",
+            &format!(
+                "the user typed the app's code; the service says {}",
+                verified.status
+            ),
+        );
+        Ok(())
     }
 
     /// Shows the animated QR (not with `--json`) for a few frames, collecting between them as
