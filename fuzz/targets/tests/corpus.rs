@@ -79,7 +79,7 @@ fn every_target_replays_its_seeds_conformance_inputs_and_regressions() {
     let mut problems = Vec::new();
     println!(
         "{:>16} {:>6} {:>9} {:>9}",
-        "target", "inputs", "accepted", "rejected"
+        "target", "seeds", "accepted", "rejected"
     );
     for (name, _) in TARGETS {
         let (x, y) = (&a[name], &b[name]);
