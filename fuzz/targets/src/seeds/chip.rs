@@ -25,8 +25,8 @@ fn input(flags: u8, ops: &[[u8; 5]]) -> Vec<u8> {
 
 /// Per profile: the genuine session (extended length, short APDUs), and as near-misses a
 /// document edit (a byte of the first data group flipped: the signature no longer covers it),
-/// a missing file, a wire edit inside secure messaging (a byte of an answer flipped) and an
-/// answer replaced by an error status.
+/// a missing file, a wire edit inside secure messaging (a byte of an answer flipped), an
+/// answer replaced by an error status, and three edits at once on each layer.
 pub fn seeds(corpus: &mut Corpus) {
     for (index, name) in PROFILES.iter().enumerate() {
         let p = u8::try_from(index).unwrap_or(0);
@@ -59,6 +59,20 @@ pub fn seeds(corpus: &mut Corpus) {
             "chip",
             format!("{name}, wire: answer 2 replaced by 6A82"),
             input(p | SHORT, &[op(2, 4, 0x6A82, 0)]),
+        );
+        // Several operations, so that libFuzzer starts from inputs longer than one.
+        corpus.near_miss(
+            "chip",
+            format!("{name}, document: three edits"),
+            input(
+                p | DOCUMENT,
+                &[op(2, 2, 0, 0x30), op(5, 3, 100, 0x80), op(0, 5, 0, 1)],
+            ),
+        );
+        corpus.near_miss(
+            "chip",
+            format!("{name}, wire: three edits late in the read"),
+            input(p, &[op(20, 3, 5, 0x00), op(21, 1, 8, 0), op(25, 5, 0, 0)]),
         );
     }
 }
