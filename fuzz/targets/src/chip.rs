@@ -16,7 +16,9 @@
 //!   the previous exchange's / document: replace the file with file `val`'s bytes.
 //!
 //! Asserted (else [`Outcome::Violation`]): the read completes (no future left pending), it
-//! sends at most `2 × genuine + 64` APDUs, and a read whose verdict is valid read what the
+//! sends at most `2 × genuine + 64` APDUs (genuine: the genuine chip's read with short APDUs,
+//! the longer one — a mangled EF.ATR/INFO rightly turns extended length off, as the second
+//! smoke run found), and a read whose verdict is valid read what the
 //! genuine chip's signatures cover ([`vouched`]): every data group byte for byte, and of EF.SOD
 //! and EF.CardSecurity the signed content and signature. Accepted when the read completes with
 //! a report.
@@ -356,14 +358,22 @@ pub fn chip(data: &[u8]) -> Outcome {
         Ok(c) => c,
         Err(e) => return Outcome::Violation(format!("the chip does not start: {e}")),
     };
-    let limit = 2 * reference.apdus + 64;
+    // Short APDUs need the most exchanges; a mutation may rightly force them (an unreadable
+    // EF.ATR/INFO leaves the reader without the chip's extended-length buffer sizes).
+    let most = genuine
+        .reference
+        .iter()
+        .map(|r| r.apdus)
+        .max()
+        .unwrap_or(reference.apdus);
+    let limit = 2 * most + 64;
     let mut link = Link::new(chip, wire, limit);
     let Some(result) = run(&mut link, &genuine.key) else {
         return Outcome::Violation("the read did not finish (a future left pending)".into());
     };
     if link.exceeded {
         return Outcome::Violation(format!(
-            "more than {limit} APDUs (the genuine read takes {})",
+            "more than {limit} APDUs (the genuine read takes {}, with short APDUs {most})",
             reference.apdus
         ));
     }
