@@ -112,7 +112,7 @@ const MAC_KEY_BYTE: u8 = 0x22;
 
 /// The session keys both sides of [`sm_unwrap`] use (fixed: the target is about the unwrap,
 /// not the key agreement).
-fn channel(alg: CipherAlg) -> Option<SecureChannel> {
+pub(crate) fn channel(alg: CipherAlg) -> Option<SecureChannel> {
     let key = |b: u8| Zeroizing::new(vec![b; alg.key_len()]);
     SecureChannel::new(
         alg,

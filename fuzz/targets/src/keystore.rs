@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::io;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use sha2::{Digest, Sha256};
 use tapid_keystore::software::{COUNTER_FILE, STORE_FILE};
@@ -11,12 +11,12 @@ use tapid_keystore::{FileSystem, SoftwareKeyStore};
 
 use crate::Outcome;
 
-/// Files in memory; nothing the store writes while opening matters here.
-#[derive(Default)]
-struct MemFs(Mutex<BTreeMap<String, Vec<u8>>>);
+/// Files in memory, shared by its clones (the seed generator reads back what a store wrote).
+#[derive(Default, Clone)]
+pub(crate) struct MemFs(Arc<Mutex<BTreeMap<String, Vec<u8>>>>);
 
 impl MemFs {
-    fn files(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Vec<u8>>> {
+    pub(crate) fn files(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Vec<u8>>> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

@@ -18,8 +18,9 @@ use tapid_mrtd::security_infos::SecurityInfos;
 
 use crate::Outcome;
 
-/// The MRZ (TD1, TD2, TD3, MRV-A/B) with its check digits, the access key derived from it, and
-/// the CLI's `DOC,YYMMDD,YYMMDD` key form. Accepted when the MRZ parses and yields its key.
+/// The MRZ (TD1, TD2, TD3; visas' MRV-A/B share the two-line widths and are refused) with its
+/// check digits, the access key derived from it, and the CLI's `DOC,YYMMDD,YYMMDD` key form.
+/// Accepted when the MRZ parses and yields its key.
 pub fn mrz(data: &[u8]) -> Outcome {
     let text = String::from_utf8_lossy(data);
     let _ = MrzKey::parse_triple(&text);
