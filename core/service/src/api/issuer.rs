@@ -17,8 +17,8 @@ use crate::tls::Role;
 /// The activation code's alphabet: no 0/O, 1/I/L.
 const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
-/// A one-time activation code: 20 characters from [`ALPHABET`] (about 99 bits) in groups of
-/// five.
+/// A one-time activation code: 20 characters of a 31-letter alphabet without 0/O, 1/I/L
+/// (about 99 bits), in groups of five.
 pub fn activation_code(entropy: &dyn Entropy) -> String {
     let mut out = String::with_capacity(23);
     let mut n = 0;
