@@ -75,7 +75,7 @@ pub struct EnrolRequest {
 }
 
 /// The answer to an enrolment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EnrolResponse {
     /// The identity the device now acts for.
@@ -84,6 +84,17 @@ pub struct EnrolResponse {
     pub ocra_secret: String,
     /// The OCRA suite.
     pub ocra_suite: String,
+}
+
+impl std::fmt::Debug for EnrolResponse {
+    // The OCRA secret makes offline codes: never in logs or error messages.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnrolResponse")
+            .field("identity_id", &self.identity_id)
+            .field("ocra_secret", &"<redacted>")
+            .field("ocra_suite", &self.ocra_suite)
+            .finish()
+    }
 }
 
 /// `POST /app/v1/pickup`: exactly one of `qr_payload` and `auto_start_token`.
@@ -533,7 +544,7 @@ pub struct RenewalCompleteRequest {
 }
 
 /// The completed renewal: the new identity, and what was checked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RenewalResponse {
     /// The new identity the device now acts for.
@@ -549,6 +560,20 @@ pub struct RenewalResponse {
     /// Whether the face was compared with the passport's DG2 (`notPerformed`: no such check
     /// is built; a deployment that adds one records its result here).
     pub face_check: String,
+}
+
+impl std::fmt::Debug for RenewalResponse {
+    // The OCRA secret makes offline codes: never in logs or error messages.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RenewalResponse")
+            .field("identity_id", &self.identity_id)
+            .field("replaces", &self.replaces)
+            .field("ocra_secret", &"<redacted>")
+            .field("ocra_suite", &self.ocra_suite)
+            .field("mrtd", &self.mrtd)
+            .field("face_check", &self.face_check)
+            .finish()
+    }
 }
 
 /// What the device signs to poll for pushes.

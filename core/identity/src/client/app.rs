@@ -101,18 +101,23 @@ impl AppClient {
         Ok(B64.encode(sig.as_der()))
     }
 
+    /// The device key's public key, uncompressed SEC1 (what enrolment and renewal register).
+    pub(super) async fn public_sec1(&self) -> Result<Vec<u8>, ClientError> {
+        Ok(self
+            .keys
+            .public_key(&self.alias)
+            .await
+            .map_err(|e| ClientError::KeyStore(e.to_string()))?
+            .to_sec1())
+    }
+
     /// Enrols the device key with the issuer's one-time `activation_code`.
     pub async fn enrol(
         &mut self,
         activation_code: &str,
         attestation: Attestation,
     ) -> Result<EnrolResponse, ClientError> {
-        let public = self
-            .keys
-            .public_key(&self.alias)
-            .await
-            .map_err(|e| ClientError::KeyStore(e.to_string()))?
-            .to_sec1();
+        let public = self.public_sec1().await?;
         let signature = self
             .sign(&api::enrol_payload(activation_code, &public))
             .await?;

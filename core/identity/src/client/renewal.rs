@@ -31,12 +31,7 @@ impl AppClient {
         personal_number: &str,
         attestation: Attestation,
     ) -> Result<RenewalStarted, ClientError> {
-        let public = self
-            .keys
-            .public_key(&self.alias)
-            .await
-            .map_err(|e| ClientError::KeyStore(e.to_string()))?
-            .to_sec1();
+        let public = self.public_sec1().await?;
         let signature = self
             .sign(&api::renewal_start_payload(personal_number, &public))
             .await?;

@@ -203,7 +203,7 @@ pub async fn pickup(
         None => OrderKey::AutoStartToken(&scanned),
     };
     let no_order = || ApiError::app(Code::NoSuchOrder, "No such order");
-    let mut order = current_order(&state, order_key)
+    let order = current_order(&state, order_key)
         .await?
         .ok_or_else(no_order)?;
     let now = state.clock.now_millis();
@@ -228,6 +228,22 @@ pub async fn pickup(
         qr.check_scan(payload, elapsed, state.config.qr_window)
             .map_err(|e| qr_error(&e))?;
     }
+    claim(&state, &peer, order, &identity, via, now)
+        .await
+        .map(axum::Json)
+}
+
+/// Claims an open order for `identity` (picked up `via` a QR frame, an autostart token or a
+/// push): checks the phase and the order's person, then writes the pickup by compare-and-set,
+/// so exactly one app wins, also across instances. Answers what the app needs to go on.
+pub(crate) async fn claim(
+    state: &AppState,
+    peer: &Peer,
+    mut order: OrderRecord,
+    identity: &IdentityRecord,
+    via: Pickup,
+    now: i64,
+) -> Result<PickupResponse, ApiError> {
     match order.phase {
         Phase::Outstanding => {}
         Phase::PickedUp => {
@@ -280,7 +296,7 @@ pub async fn pickup(
     }
     tracing::info!(order = %order.order_ref, via = via.as_str(), "order picked up");
     let rp_name = order.rp_id.clone();
-    Ok(axum::Json(PickupResponse {
+    Ok(PickupResponse {
         app_token,
         kind: order.kind.as_str().into(),
         relying_party: rp_name,
@@ -289,7 +305,7 @@ pub async fn pickup(
         challenge: B64.encode(&order.challenge),
         mrtd_required: requirement.mrtd,
         aa_challenge: requirement.mrtd.then(|| hex::encode(&order.aa_challenge)),
-    }))
+    })
 }
 
 /// The open order of an app token, with its identity.

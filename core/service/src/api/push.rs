@@ -8,16 +8,13 @@
 
 use axum::Extension;
 use axum::extract::State;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as B64;
 use sha2::{Digest, Sha256};
-use tapid_identity::order::HintCode;
 use tapid_identity::service_api::{
     self as api, AppErrorCode as Code, PickupResponse, Push, PushList, PushPendingRequest,
     PushPickupRequest,
 };
 
-use super::app::{token_hash, verify_device};
+use super::app::{claim, verify_device};
 use super::error::ApiError;
 use super::json::Json;
 use super::rp::current_order;
@@ -168,68 +165,13 @@ pub async fn pickup(
             "The push has expired",
         ));
     }
-    let mut order = current_order(&state, OrderKey::Ref(&push.order_ref))
+    let order = current_order(&state, OrderKey::Ref(&push.order_ref))
         .await?
         .ok_or_else(no_order)?;
-    match order.phase {
-        Phase::Outstanding => {}
-        Phase::PickedUp => {
-            return Err(ApiError::app(
-                Code::AlreadyPickedUp,
-                "The order was picked up already",
-            ));
-        }
-        Phase::Cancelled => return Err(no_order()),
-        Phase::Complete | Phase::Failed => {
-            return Err(ApiError::app(
-                Code::OrderClosed,
-                "The order is no longer open",
-            ));
-        }
+    if order.phase == Phase::Cancelled {
+        return Err(no_order());
     }
-    let requirement = start::requirement(&order);
-    if requirement
-        .personal_number
-        .as_ref()
-        .is_some_and(|p| *p != identity.personal_number)
-    {
-        return Err(ApiError::app(
-            Code::PersonalNumberMismatch,
-            "The order is for another person",
-        ));
-    }
-    let app_token = B64.encode(entropy::bytes::<32>(state.entropy.as_ref()));
-    order.phase = Phase::PickedUp;
-    order.hint_code = Some(
-        if requirement.mrtd {
-            HintCode::UserMrtd
-        } else {
-            HintCode::UserSign
-        }
-        .as_str()
-        .to_owned(),
-    );
-    order.picked_up_at = Some(now);
-    order.pickup = Some(Pickup::Push);
-    order.identity_id = Some(identity.identity_id.clone());
-    order.app_token_hash = Some(token_hash(&app_token));
-    order.device_ip = Some(peer.addr.ip().to_string());
-    order.updated_at = now;
-    if !state.store.update_order(&mut order).await? {
-        return Err(ApiError::app(
-            Code::AlreadyPickedUp,
-            "The order was picked up already",
-        ));
-    }
-    tracing::info!(order = %order.order_ref, via = "push", "order picked up");
-    Ok(axum::Json(PickupResponse {
-        app_token,
-        kind: order.kind.as_str().into(),
-        relying_party: order.rp_id.clone(),
-        user_visible_data: order.user_visible_data.clone(),
-        user_visible_data_format: order.user_visible_data_format.clone(),
-        challenge: B64.encode(&order.challenge),
-        mrtd_required: requirement.mrtd,
-        aa_challenge: requirement.mrtd.then(|| hex::encode(&order.aa_challenge)),
-    }))
+    claim(&state, &peer, order, &identity, Pickup::Push, now)
+        .await
+        .map(axum::Json)
 }
