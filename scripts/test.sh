@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+run_start=$(date +%s)
 ./scripts/setup.sh
+echo "test: setup took $(($(date +%s) - run_start)) s" >&2
 
 export TAPID_CONFORMANCE_DIR="${TAPID_CONFORMANCE_DIR:-$(cd .. && pwd)/shared/conformance}"
 if [ "${CI:-}" = "true" ]; then
@@ -15,13 +17,19 @@ fi
 # Each phase's wall time goes to stderr, so a slow phase shows in CI's log (the whole run stays
 # well under 30 minutes on 2 cores).
 phase() { echo "test: $1 took $(($(date +%s) - $2)) s" >&2; }
-run_start=$(date +%s)
+if [ "${CI:-}" = "true" ]; then
+  # A clean checkout builds once: incremental caches would only be written, never read.
+  export CARGO_INCREMENTAL=0
+fi
+# One feature set for every cargo step (the FFI crate's testing flavour, the software passport
+# for app teams, included), so clippy, the tests and the Kotlin tests' library share one build
+# of every dependency instead of one per feature combination.
+features=(--features tapid-ffi/testing)
 
 start=$(date +%s)
 cargo fmt --all --check
-cargo clippy --workspace --all-targets -- -D warnings
-# The FFI crate's testing flavour (the software passport for app teams) is linted too.
-cargo clippy -p tapid-ffi --all-targets --features testing -- -D warnings
+# The testing flavour is a superset of the release one (no code is compiled only without it).
+cargo clippy --workspace --all-targets "${features[@]}" -- -D warnings
 phase "rustfmt and clippy" "$start"
 
 # Dependencies declared but unused fail the run. cargo-machete comes from crates.io, installed
@@ -47,17 +55,20 @@ TAPID_TEST_POSTGRES="$(scripts/postgres.sh url)"
 export TAPID_TEST_POSTGRES
 
 start=$(date +%s)
-cargo test --workspace --no-fail-fast
+cargo test --workspace "${features[@]}" --no-fail-fast
 phase "cargo test (workspace)" "$start"
 
 # The bindings, while pcscd + vpcd are up (the JVM's javax.smartcardio test reads through them):
-# the Kotlin tests on the host JVM (they build the library, the bindings and the CLI first),
-# the Android module's Kotlin compiled against the Android API 34 jar, the Swift syntax check.
+# the Kotlin tests on the host JVM, the Android module's Kotlin compiled against the Android
+# API 34 jar, the Swift syntax check. Their library, bindgen and CLI come from the build above
+# (linking only), so scripts/ffi-build.sh skips its own cargo step.
 start=$(date +%s)
+cargo build --workspace "${features[@]}" --locked -q
+export TAPID_SKIP_CARGO=1
 mvn -B -q -f android/jvm-tests/pom.xml test
 phase "Kotlin JVM tests" "$start"
 start=$(date +%s)
-TAPID_SKIP_CARGO=1 scripts/android-compile-check.sh
-TAPID_SKIP_CARGO=1 scripts/swift-check.sh
+scripts/android-compile-check.sh
+scripts/swift-check.sh
 phase "Android compile check and Swift syntax check" "$start"
 phase "the whole test command" "$run_start"
