@@ -23,3 +23,19 @@ if ! command -v cargo >/dev/null 2>&1; then
   echo "setup: a Rust toolchain (cargo, rustc >= 1.92) is required" >&2
   exit 1
 fi
+
+# The supply-chain and dependency checks of the test command, from crates.io at these versions,
+# each built once with `cargo install --locked` only when missing (about two and four minutes on
+# two cores).
+install_tool() { # crate version command
+  local have
+  have="$(cargo "$3" --version 2>/dev/null || true)"
+  case "$have" in
+    "$2" | *" $2") ;;
+    *)
+      echo "setup: installing $1 $2" >&2
+      cargo install "$1" --version "$2" --locked --quiet ;;
+  esac
+}
+install_tool cargo-machete 0.9.2 machete
+install_tool cargo-deny 0.20.2 deny

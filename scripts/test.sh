@@ -32,18 +32,15 @@ cargo fmt --all --check
 cargo clippy --workspace --all-targets "${features[@]}" -- -D warnings
 phase "rustfmt and clippy" "$start"
 
-# Dependencies declared but unused fail the run. cargo-machete comes from crates.io, installed
-# once (at this version; it builds with the toolchain above in about four minutes on two cores);
-# a dependency it cannot see used is listed, with its reason, under the crate's
-# [package.metadata.cargo-machete] ignored.
+# Dependencies declared but unused fail the run (cargo-machete; a dependency it cannot see used
+# is listed, with its reason, under the crate's [package.metadata.cargo-machete] ignored), and so
+# do a license, a duplicate crate version or a source outside deny.toml's policy (cargo deny;
+# its advisories check needs the RustSec database from GitHub: see the README). setup.sh
+# installed both.
 start=$(date +%s)
-machete_version="0.9.2"
-if [ "$(cargo machete --version 2>/dev/null)" != "$machete_version" ]; then
-  echo "test: installing cargo-machete $machete_version" >&2
-  cargo install cargo-machete --version "$machete_version" --locked
-fi
 cargo machete
-phase "cargo machete" "$start"
+cargo deny --locked check bans licenses sources
+phase "cargo machete and cargo deny" "$start"
 
 # The real components the tests talk to, stopped on exit: pcscd with the vpcd reader, and a
 # throw-away PostgreSQL (the service's second storage backend) whose URL the tests read from
