@@ -22,8 +22,8 @@ if [ "${CI:-}" = "true" ]; then
   export CARGO_INCREMENTAL=0
 fi
 # One feature set for every cargo step (the FFI crate's testing flavour, the software passport
-# for app teams, included), so clippy, the tests and the Kotlin tests' library share one build
-# of every dependency instead of one per feature combination.
+# for app teams, included): one clippy pass covers both flavours, and the bindings' library is
+# built from the same dependency builds as the tests.
 features=(--features tapid-ffi/testing)
 
 start=$(date +%s)
@@ -57,8 +57,9 @@ phase "cargo test (workspace)" "$start"
 
 # The bindings, while pcscd + vpcd are up (the JVM's javax.smartcardio test reads through them):
 # the Kotlin tests on the host JVM, the Android module's Kotlin compiled against the Android
-# API 34 jar, the Swift syntax check. Their library, bindgen and CLI come from the build above
-# (linking only), so scripts/ffi-build.sh skips its own cargo step.
+# API 34 jar, the Swift syntax check. Their library, bindgen and CLI are built here with the
+# tests' feature set (without dev-dependencies cargo still recompiles tapid-cli and tapid-ffi
+# once), so scripts/ffi-build.sh skips its own cargo step.
 start=$(date +%s)
 cargo build --workspace "${features[@]}" --locked -q
 export TAPID_SKIP_CARGO=1
