@@ -36,6 +36,11 @@ pub const OFFLINE_VERIFY: &str = "/app/v1/offline/verify";
 pub const RENEWAL_START: &str = "/app/v1/renewal/start";
 /// `POST`: the renewal's passport step-up (evidence mode).
 pub const RENEWAL_EVIDENCE: &str = "/app/v1/renewal/evidence";
+/// `POST`: start the renewal's passport step-up in relay mode (as [`RELAY_START`], with the
+/// renewal's app token and a signature over [`relay_start_payload`] of its challenge).
+pub const RENEWAL_RELAY_START: &str = "/app/v1/renewal/relay/start";
+/// `POST`: the chip's answer in a renewal's relay (as [`RELAY_EXCHANGE`]).
+pub const RENEWAL_RELAY_EXCHANGE: &str = "/app/v1/renewal/relay/exchange";
 /// `POST`: complete the renewal: the new identity replaces the old one.
 pub const RENEWAL_COMPLETE: &str = "/app/v1/renewal/complete";
 

@@ -15,16 +15,15 @@ use async_trait::async_trait;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use common::backend::TestDb;
-use common::harness::{App, Harness};
+use common::harness::{App, Harness, card, mrz_key};
 use tapid_card::{CardTransport, TransportCapabilities, TransportError};
-use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, Fault, Profile};
+use tapid_emulator::{EmulatorTransport, Fault, Profile};
 use tapid_identity::client::{AppClient, ClientError, PickedUp};
 use tapid_identity::service_api::{
     self as api, RelayAccessKey, RelayCapabilities, RelayExchangeRequest, RelayProgress,
     RelayStartRequest, RelayStep,
 };
 use tapid_keystore::{KeyAlias, KeyStore, SecurityCode};
-use tapid_mrtd::mrz::Mrz;
 use tapid_service::api::wire::{Requirement, StartRequest};
 use tapid_service::clock::ManualClock;
 
@@ -42,28 +41,6 @@ fn mrtd_sign() -> StartRequest {
 
 fn code<T: std::fmt::Debug>(r: Result<T, ClientError>) -> String {
     r.unwrap_err().error_code().unwrap_or("none").to_owned()
-}
-
-/// The emulated document `profile` (with `fault`) in the phone's NFC field.
-fn card(profile: &str, fault: Option<Fault>) -> EmulatorTransport {
-    let profile = Profile::named(profile).unwrap();
-    let chip = match fault {
-        Some(f) => {
-            tapid_emulator::faults::chip(&profile, ChipConfig::default(), b"chip", f).unwrap()
-        }
-        None => Chip::new(&profile, ChipConfig::default(), b"chip").unwrap(),
-    };
-    EmulatorTransport::new(chip)
-}
-
-/// The MRZ access key of `profile` as the app's MRZ scan reads it.
-fn mrz_key(profile: &str) -> RelayAccessKey {
-    let mrz = Mrz::parse(&Profile::named(profile).unwrap().mrz).unwrap();
-    RelayAccessKey::Mrz {
-        document_number: mrz.document_number,
-        date_of_birth: mrz.date_of_birth_raw,
-        date_of_expiry: mrz.date_of_expiry_raw,
-    }
 }
 
 /// What a phone does wrong at one command.

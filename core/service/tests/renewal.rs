@@ -1,7 +1,8 @@
 //! Remote renewal end to end over loopback TLS, on SQLite and PostgreSQL: enrolment → a new
 //! device renews with the holder's passport → the old identity is revoked (its device's next
 //! poll answers `identityRevoked`, it can no longer approve) → the new device approves an
-//! order. A passport of another holder, the rate limit and the cool-off are refused.
+//! order; the step-up in evidence mode and in relay mode. A passport of another holder, a
+//! cloned chip, the rate limit and the cool-off are refused.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -15,7 +16,8 @@ mod common;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use common::backend::TestDb;
-use common::harness::{App, HOLDER_PNO, Harness, evidence, software};
+use common::harness::{App, HOLDER_PNO, Harness, card, evidence, mrz_key, software};
+use tapid_emulator::Fault;
 use tapid_identity::client::{ClientError, RenewalStarted};
 use tapid_identity::service_api::RenewalResponse;
 use tapid_service::api::wire::{Requirement, StartRequest};
@@ -239,7 +241,121 @@ async fn renewals_are_rate_limited_and_cool_off(db: TestDb) {
         .unwrap();
 }
 
+/// Relay mode: the service reads the new device's passport itself (PACE, Chip Authentication,
+/// Active Authentication, passive authentication on the server), matches it against the holder
+/// of the identity being replaced, and the renewal completes; a CA clone does not renew, and an
+/// order's token cannot drive a renewal's relay.
+async fn a_renewal_in_relay_mode_is_read_by_the_server(db: TestDb) {
+    let h = Harness::start(&db).await;
+    let old = h.app().await;
+    let old_id = old.client.identity_id().unwrap().to_owned();
+
+    // A cloned chip first: the read completes, the step-up fails, the renewal is over.
+    let mut thief = App::new(h.anonymous(0)).await;
+    let cloned = thief
+        .client
+        .start_renewal(HOLDER_PNO, software())
+        .await
+        .unwrap();
+    let mut clone = card("se-passport-pace", Some(Fault::CaClone));
+    let outcome = thief
+        .client
+        .relay_renewal(
+            &cloned,
+            &mrz_key("se-passport-pace"),
+            &mut clone,
+            &mut |_| {},
+        )
+        .await
+        .unwrap();
+    assert!(!outcome.mrtd, "{outcome:?}");
+    assert_eq!(outcome.reason.as_deref(), Some("chipInvalid"));
+    assert_eq!(code(thief.client.renew(&cloned).await), "stepUpFailed");
+
+    // The genuine passport on a new device renews.
+    let mut new = App::new(h.anonymous(0)).await;
+    let started = new
+        .client
+        .start_renewal(HOLDER_PNO, software())
+        .await
+        .unwrap();
+    let mut steps = Vec::new();
+    let mut passport = card("se-passport-pace", None);
+    let outcome = new
+        .client
+        .relay_renewal(
+            &started,
+            &mrz_key("se-passport-pace"),
+            &mut passport,
+            &mut |p| steps.extend(p.step.clone()),
+        )
+        .await
+        .unwrap();
+    assert!(outcome.mrtd, "{outcome:?}");
+    assert!(steps.iter().any(|s| s == "DG1"), "{steps:?}");
+    // The step-up is done: neither a second relay nor evidence is taken.
+    let again = new
+        .client
+        .relay_renewal(
+            &started,
+            &mrz_key("se-passport-pace"),
+            &mut card("se-passport-pace", None),
+            &mut |_| {},
+        )
+        .await;
+    assert_eq!(code(again), "stepUpNotExpected");
+    let done = new.client.renew(&started).await.unwrap();
+    assert!(done.mrtd);
+    assert_eq!(done.replaces, old_id);
+    assert_eq!(
+        code(old.client.pending_pushes(h.clock.now_secs(), [1; 16]).await),
+        "identityRevoked"
+    );
+
+    // An order's app token is not a renewal's: its relay is refused on the renewal endpoints.
+    let order = h
+        .start_order(
+            "auth",
+            &StartRequest {
+                end_user_ip: "192.0.2.10".into(),
+                requirement: Some(Requirement {
+                    mrtd: true,
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+        )
+        .await;
+    let picked = new
+        .client
+        .pickup_autostart(&order.auto_start_token)
+        .await
+        .unwrap();
+    let as_renewal = RenewalStarted {
+        response: tapid_identity::service_api::RenewalStartResponse {
+            app_token: picked.order.app_token.clone(),
+            challenge: B64.encode(&picked.challenge),
+            aa_challenge: "0000000000000000".into(),
+            expires_at: 0,
+        },
+        challenge: picked.challenge.clone(),
+        aa_challenge: [0; 8],
+    };
+    let wrong = new
+        .client
+        .relay_renewal(
+            &as_renewal,
+            &mrz_key("se-passport-pace"),
+            &mut card("se-passport-pace", None),
+            &mut |_| {},
+        )
+        .await;
+    assert_eq!(code(wrong), "noSuchOrder");
+    assert_eq!(h.collect(&order.order_ref).await["status"], "pending");
+}
+
 on_both_backends!(
+    a_renewal_in_relay_mode_is_read_by_the_server,
     renewal_revokes_the_old_device_and_the_new_one_approves,
     a_passport_of_another_holder_does_not_renew,
     renewals_are_rate_limited_and_cool_off,

@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tapid_card::CardTransport;
 
-use super::{AppClient, ClientError, PickedUp};
+use super::{AppClient, ClientError, PickedUp, RenewalStarted};
 use crate::service_api::{
     self as api, RelayAccessKey, RelayCapabilities, RelayExchangeRequest, RelayProgress,
     RelayStartRequest, RelayStep, StepUpOutcome,
@@ -49,15 +49,50 @@ impl AppClient {
         transport: &mut T,
         progress: &mut (dyn FnMut(&RelayProgress) + Send),
     ) -> Result<StepUpOutcome, ClientError> {
+        let relay = Relay {
+            start: api::RELAY_START,
+            exchange: api::RELAY_EXCHANGE,
+            app_token: &picked.order.app_token,
+            challenge: &picked.challenge,
+        };
+        self.relay(relay, access_key, transport, progress).await
+    }
+
+    /// Runs a renewal's passport step-up in relay mode, as [`AppClient::relay_read`] does an
+    /// order's: the service matches the read against the holder of the identity being
+    /// replaced; then [`AppClient::renew`] completes the renewal.
+    pub async fn relay_renewal<T: CardTransport + ?Sized>(
+        &self,
+        started: &RenewalStarted,
+        access_key: &RelayAccessKey,
+        transport: &mut T,
+        progress: &mut (dyn FnMut(&RelayProgress) + Send),
+    ) -> Result<StepUpOutcome, ClientError> {
+        let relay = Relay {
+            start: api::RENEWAL_RELAY_START,
+            exchange: api::RENEWAL_RELAY_EXCHANGE,
+            app_token: &started.response.app_token,
+            challenge: &started.challenge,
+        };
+        self.relay(relay, access_key, transport, progress).await
+    }
+
+    async fn relay<T: CardTransport + ?Sized>(
+        &self,
+        relay: Relay<'_>,
+        access_key: &RelayAccessKey,
+        transport: &mut T,
+        progress: &mut (dyn FnMut(&RelayProgress) + Send),
+    ) -> Result<StepUpOutcome, ClientError> {
         let caps = transport.capabilities();
         let signature = self
-            .sign(&api::relay_start_payload(&picked.challenge))
+            .sign(&api::relay_start_payload(relay.challenge))
             .await?;
         let mut step: RelayStep = self
             .relay_call(
-                api::RELAY_START,
+                relay.start,
                 &RelayStartRequest {
-                    app_token: picked.order.app_token.clone(),
+                    app_token: relay.app_token.to_owned(),
                     access_key: access_key.clone(),
                     capabilities: RelayCapabilities {
                         extended_length: caps.extended_length,
@@ -84,9 +119,9 @@ impl AppClient {
             let card_lost = response.is_none();
             step = self
                 .relay_call(
-                    api::RELAY_EXCHANGE,
+                    relay.exchange,
                     &RelayExchangeRequest {
-                        app_token: picked.order.app_token.clone(),
+                        app_token: relay.app_token.to_owned(),
                         relay_id: step.relay_id.clone(),
                         response: response.map(|r| B64.encode(r)),
                     },
@@ -101,4 +136,12 @@ impl AppClient {
             "the relay needed more exchanges than allowed".into(),
         ))
     }
+}
+
+/// Where a relay runs: an order's or a renewal's endpoints, token and challenge.
+struct Relay<'a> {
+    start: &'static str,
+    exchange: &'static str,
+    app_token: &'a str,
+    challenge: &'a [u8],
 }

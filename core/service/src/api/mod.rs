@@ -150,6 +150,14 @@ pub fn router(state: AppState) -> Router {
             post_only(post(renewal::evidence)),
         )
         .route(
+            service_api::RENEWAL_RELAY_START,
+            post_only(post(crate::relay::handlers::renewal_start)),
+        )
+        .route(
+            service_api::RENEWAL_RELAY_EXCHANGE,
+            post_only(post(crate::relay::handlers::renewal_exchange)),
+        )
+        .route(
             service_api::RENEWAL_COMPLETE,
             post_only(post(renewal::complete)),
         )

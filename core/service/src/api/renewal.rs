@@ -8,8 +8,9 @@
 //! approve anything.
 //!
 //! The step-up's outcome reaches the renewal through [`record_step_up`], whatever mode made it:
-//! evidence mode here ([`evidence`]), relay mode by running its read bound to the renewal's
-//! Active Authentication challenge and handing its [`StepUp`] to the same function.
+//! evidence mode here ([`evidence`]), relay mode in [`crate::relay::handlers::renewal_start`]
+//! (the service reads the chip itself through the new device and hands its [`StepUp`] to the
+//! same function).
 //!
 //! **Face check seam.** Real deployments also compare a live face (with liveness detection)
 //! against the passport's DG2 before renewing. tapid builds no such check and does not pretend
@@ -243,7 +244,10 @@ pub async fn evidence(
 }
 
 /// The identity being replaced, while it is still active.
-async fn holder(state: &AppState, r: &RenewalRecord) -> Result<IdentityRecord, ApiError> {
+pub(crate) async fn holder(
+    state: &AppState,
+    r: &RenewalRecord,
+) -> Result<IdentityRecord, ApiError> {
     state
         .store
         .find_identity(IdentityKey::Id(&r.old_identity_id))

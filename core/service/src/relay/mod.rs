@@ -25,6 +25,11 @@
 //!   [`crate::stepup::decide`], the same `stepUp.mrtd`, the same refusal reasons;
 //!   `stepUpDetails.mode` is `relay`).
 //!
+//! * `POST /app/v1/renewal/relay/start` and `/app/v1/renewal/relay/exchange`: the same for a
+//!   remote renewal's step-up, with the renewal's app token and challenge; the read is matched
+//!   against the holder of the identity being replaced and recorded on the renewal as its
+//!   evidence-mode step-up is.
+//!
 //! A relay ends with a typed error (`relayAccessDenied`, `relayTimedOut`, `relayCardLost`,
 //! `relayFailed`, `relayLost`, `relayBusy`) and the order stays pending: the app may start a
 //! new relay. Only a completed read changes the order.

@@ -28,8 +28,8 @@ impl Drop for AbortOnDrop {
 
 /// One in-flight read.
 pub(crate) struct Session {
-    /// The order the relay reads for.
-    pub order_ref: String,
+    /// What the relay reads for: the order's reference, or `renewal:<id>` for a renewal.
+    pub subject: String,
     /// The driver's commands and its result.
     pub events: mpsc::Receiver<Event>,
     /// The phone's answers, to the driver.
@@ -44,9 +44,10 @@ pub(crate) struct Session {
 }
 
 impl Session {
-    /// A session for `order_ref` over the driver's channel ends, started at `now`.
+    /// A session for `subject` (see [`Session::subject`]) over the driver's channel ends,
+    /// started at `now`.
     pub(crate) fn new(
-        order_ref: String,
+        subject: String,
         events: mpsc::Receiver<Event>,
         answers: mpsc::Sender<Answer>,
         driver: JoinHandle<()>,
@@ -54,7 +55,7 @@ impl Session {
         limits: &RelayLimits,
     ) -> Self {
         Self {
-            order_ref,
+            subject,
             events,
             answers,
             answer_due: now.saturating_add(limits.apdu_timeout),
@@ -67,7 +68,7 @@ impl Session {
 
 enum Slot {
     Idle(Box<Session>),
-    /// Leased by a handler; the order it reads for.
+    /// Leased by a handler; what it reads for.
     Busy(String),
 }
 
@@ -127,19 +128,19 @@ impl Relays {
     }
 
     /// Registers `session` under `id`, leased to the caller. Another idle relay of the same
-    /// order is ended (the app started anew); a full registry refuses.
+    /// subject is ended (the app started anew); a full registry refuses.
     pub(crate) fn open(&self, id: String, session: Session) -> Result<Lease, RelayFailure> {
         let lifetime = self.lifetime();
-        let order_ref = session.order_ref.clone();
+        let subject = session.subject.clone();
         let mut slots = self.slots();
         slots.retain(|_, slot| match slot {
-            Slot::Idle(s) => s.order_ref != order_ref && s.started.elapsed() <= lifetime,
+            Slot::Idle(s) => s.subject != subject && s.started.elapsed() <= lifetime,
             Slot::Busy(_) => true,
         });
         if slots.len() >= self.inner.limits.max_sessions {
             return Err(RelayFailure::Busy);
         }
-        slots.insert(id.clone(), Slot::Busy(order_ref));
+        slots.insert(id.clone(), Slot::Busy(subject));
         drop(slots);
         Ok(Lease {
             relays: self.clone(),
@@ -148,17 +149,17 @@ impl Relays {
         })
     }
 
-    /// Leases relay `id` of `order_ref` for one call. Unknown here (or another order's):
+    /// Leases relay `id` of `subject` for one call. Unknown here (or another subject's):
     /// [`RelayFailure::Lost`], and the relay is left alone; in use by another call:
     /// [`RelayFailure::Busy`].
-    pub(crate) fn lease(&self, id: &str, order_ref: &str) -> Result<Lease, RelayFailure> {
+    pub(crate) fn lease(&self, id: &str, subject: &str) -> Result<Lease, RelayFailure> {
         let mut slots = self.slots();
         match slots.get(id) {
-            Some(Slot::Idle(s)) if s.order_ref == order_ref => {}
-            Some(Slot::Busy(o)) if o == order_ref => return Err(RelayFailure::Busy),
+            Some(Slot::Idle(s)) if s.subject == subject => {}
+            Some(Slot::Busy(o)) if o == subject => return Err(RelayFailure::Busy),
             _ => return Err(RelayFailure::Lost),
         }
-        match slots.insert(id.to_owned(), Slot::Busy(order_ref.to_owned())) {
+        match slots.insert(id.to_owned(), Slot::Busy(subject.to_owned())) {
             Some(Slot::Idle(session)) => Ok(Lease {
                 relays: self.clone(),
                 id: id.to_owned(),

@@ -9,11 +9,11 @@ use tapid_emulator::pki::drbg::SeededRng;
 use tapid_emulator::pki::test_trust_store;
 use tapid_emulator::{Chip, ChipConfig, EmulatorTransport, Fault, Profile};
 use tapid_identity::client::{AppClient, Https};
-use tapid_identity::service_api::{Attestation, attestation};
+use tapid_identity::service_api::{Attestation, RelayAccessKey, attestation};
 use tapid_keystore::{
     KdfParams, KeyAlias, KeyStore, ProtectionPolicy, SecurityCode, SoftwareKeyStore, StoreOptions,
 };
-use tapid_mrtd::mrz::AccessKey;
+use tapid_mrtd::mrz::{AccessKey, Mrz};
 use tapid_mrtd::reader::{ReadOptions, Verification, read};
 use tapid_service::api::AppState;
 use tapid_service::api::wire::{IssueRequest, IssueResponse, StartRequest, StartResponse};
@@ -262,18 +262,33 @@ impl App {
     }
 }
 
-/// The evidence bundle (canonical bytes) of an emulated read of `profile` (with `fault`),
-/// answering the server's Active Authentication challenge `aa`.
-pub async fn evidence(profile: &str, fault: Option<Fault>, aa: [u8; 8]) -> Vec<u8> {
+/// The emulated document `profile` (with `fault`) in the phone's NFC field.
+pub fn card(profile: &str, fault: Option<Fault>) -> EmulatorTransport {
     let profile = Profile::named(profile).unwrap();
-    let key = AccessKey::Mrz(profile.mrz_key().unwrap());
     let chip = match fault {
         Some(f) => {
             tapid_emulator::faults::chip(&profile, ChipConfig::default(), b"chip", f).unwrap()
         }
         None => Chip::new(&profile, ChipConfig::default(), b"chip").unwrap(),
     };
-    let mut transport = EmulatorTransport::new(chip);
+    EmulatorTransport::new(chip)
+}
+
+/// The MRZ access key of `profile` as the app's MRZ scan reads it (relay mode).
+pub fn mrz_key(profile: &str) -> RelayAccessKey {
+    let mrz = Mrz::parse(&Profile::named(profile).unwrap().mrz).unwrap();
+    RelayAccessKey::Mrz {
+        document_number: mrz.document_number,
+        date_of_birth: mrz.date_of_birth_raw,
+        date_of_expiry: mrz.date_of_expiry_raw,
+    }
+}
+
+/// The evidence bundle (canonical bytes) of an emulated read of `profile` (with `fault`),
+/// answering the server's Active Authentication challenge `aa`.
+pub async fn evidence(profile: &str, fault: Option<Fault>, aa: [u8; 8]) -> Vec<u8> {
+    let key = AccessKey::Mrz(Profile::named(profile).unwrap().mrz_key().unwrap());
+    let mut transport = card(profile, fault);
     let trust = test_trust_store().unwrap();
     let options = ReadOptions {
         aa_challenge: Some(aa),
