@@ -9,15 +9,18 @@
     missing_docs
 )]
 
-mod common;
-
 use std::sync::Arc;
 
-use common::backend::TestDb;
 use tapid_service::store::{
     IdentityKey, IdentityRecord, IdentityStatus, OrderKey, OrderKind, OrderRecord, Phase, Pickup,
-    StoreError,
+    Store, StoreError,
 };
+use tapid_test_support::backend::TestDb;
+
+/// Opens the test database's store (migrating it).
+async fn open(db: &TestDb) -> Store {
+    Store::open(db.spec()).await.unwrap()
+}
 
 fn order(n: u8) -> OrderRecord {
     OrderRecord {
@@ -78,7 +81,7 @@ fn identity(n: u8) -> IdentityRecord {
 }
 
 async fn orders_round_trip_through_every_key(db: TestDb) {
-    let store = db.open().await;
+    let store = open(&db).await;
     let mut o = order(1);
     o.pending_pno = Some("198503142385".into());
     o.app_token_hash = Some("apphash".into());
@@ -103,7 +106,7 @@ async fn orders_round_trip_through_every_key(db: TestDb) {
 }
 
 async fn compare_and_set_lets_one_writer_win(db: TestDb) {
-    let store = db.open().await;
+    let store = open(&db).await;
     let o = order(2);
     store.insert_order(&o).await.unwrap();
     let mut first = o.clone();
@@ -125,7 +128,7 @@ async fn compare_and_set_lets_one_writer_win(db: TestDb) {
 }
 
 async fn racing_writers_from_many_tasks_yield_one_winner(db: TestDb) {
-    let store = Arc::new(db.open().await);
+    let store = Arc::new(open(&db).await);
     let o = order(3);
     store.insert_order(&o).await.unwrap();
     let mut tasks = Vec::new();
@@ -153,7 +156,7 @@ async fn racing_writers_from_many_tasks_yield_one_winner(db: TestDb) {
 }
 
 async fn one_open_order_per_personal_number(db: TestDb) {
-    let store = db.open().await;
+    let store = open(&db).await;
     let mut a = order(4);
     a.pending_pno = Some("198503142385".into());
     store.insert_order(&a).await.unwrap();
@@ -172,7 +175,7 @@ async fn one_open_order_per_personal_number(db: TestDb) {
 }
 
 async fn identities_round_trip_and_activation_codes_are_unique(db: TestDb) {
-    let store = db.open().await;
+    let store = open(&db).await;
     let mut i = identity(1);
     store.insert_identity(&i).await.unwrap();
     let found = store
@@ -208,7 +211,7 @@ async fn identities_round_trip_and_activation_codes_are_unique(db: TestDb) {
 }
 
 async fn evidence_is_purged_after_its_retention(db: TestDb) {
-    let store = db.open().await;
+    let store = open(&db).await;
     let mut keep = order(7);
     keep.evidence = Some(vec![1; 10]);
     keep.evidence_delete_at = Some(2_000);
@@ -239,14 +242,14 @@ async fn evidence_is_purged_after_its_retention(db: TestDb) {
 async fn data_survives_reopening_and_migrations_apply_once(db: TestDb) {
     let mut o = order(9);
     {
-        let store = db.open().await;
+        let store = open(&db).await;
         store.insert_order(&o).await.unwrap();
         o.phase = Phase::Failed;
         o.hint_code = Some("startFailed".into());
         assert!(store.update_order(&mut o).await.unwrap());
     }
     // Two instances opening the same database at once both migrate safely.
-    let (a, b) = tokio::join!(db.open(), db.open());
+    let (a, b) = tokio::join!(open(&db), open(&db));
     for store in [a, b] {
         assert_eq!(
             store.find_order(OrderKey::Ref(&o.order_ref)).await.unwrap(),
@@ -255,7 +258,7 @@ async fn data_survives_reopening_and_migrations_apply_once(db: TestDb) {
     }
 }
 
-on_both_backends!(
+tapid_test_support::on_both_backends!(
     orders_round_trip_through_every_key,
     compare_and_set_lets_one_writer_win,
     racing_writers_from_many_tasks_yield_one_winner,

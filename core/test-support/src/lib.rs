@@ -13,6 +13,8 @@
 //! - `read` (feature `read`): a reader run as the tests run it, at the pinned time.
 //! - `pcsc` (feature `pcsc`): waiting for pcscd's vpcd reader and its card.
 //! - `postgres` (feature `postgres`): a fresh database on the test PostgreSQL.
+//! - `backend` (feature `backends`): a test database on SQLite or PostgreSQL, and
+//!   `on_both_backends!`, which runs a test on each.
 //!
 //! A helper that cannot do what a test asked (a missing file, exhausted scripted randomness, a
 //! binary that does not start) fails the test with a message: these helpers panic where
@@ -25,6 +27,8 @@
     reason = "test helpers: failing the calling test, with a message, is their error handling"
 )]
 
+#[cfg(feature = "backends")]
+pub mod backend;
 pub mod cli;
 pub mod conformance;
 #[cfg(feature = "pcsc")]

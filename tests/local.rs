@@ -15,7 +15,6 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::backend::TestDb;
 use common::harness::START_MS;
 use serde_json::{Value, json};
 use tapid_identity::client::Https;
@@ -27,6 +26,8 @@ use tapid_service::entropy::SeededEntropy;
 use tapid_service::keys::ServiceKeys;
 use tapid_service::local::{self, LocalPki, PartyName};
 use tapid_service::pki::role;
+use tapid_service::store::Store;
+use tapid_test_support::backend::TestDb;
 
 async fn a_local_service_answers_over_its_pki_and_stops_gracefully(db: TestDb) {
     let pki = LocalPki::generate(
@@ -41,7 +42,7 @@ async fn a_local_service_answers_over_its_pki_and_stops_gracefully(db: TestDb) {
     )
     .unwrap();
     let state = AppState {
-        store: db.open().await,
+        store: Store::open(db.spec()).await.unwrap(),
         clock: Arc::new(ManualClock::new(START_MS)),
         entropy: Arc::new(SeededEntropy::new(b"local")),
         keys: Arc::new(ServiceKeys::generate(&SeededEntropy::new(b"keys"))),
@@ -79,4 +80,4 @@ async fn a_local_service_answers_over_its_pki_and_stops_gracefully(db: TestDb) {
     assert!(anonymous.get::<Value>("/health").await.is_err());
 }
 
-on_both_backends!(a_local_service_answers_over_its_pki_and_stops_gracefully);
+tapid_test_support::on_both_backends!(a_local_service_answers_over_its_pki_and_stops_gracefully);

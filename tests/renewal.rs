@@ -15,7 +15,6 @@ mod common;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use common::backend::TestDb;
 use common::harness::{App, HOLDER_PNO, Harness, card, evidence, mrz_key, software};
 use tapid_emulator::Fault;
 use tapid_identity::client::{ClientError, RenewalStarted};
@@ -24,6 +23,7 @@ use tapid_service::api::wire::{Requirement, StartRequest};
 use tapid_service::clock::Clock;
 use tapid_service::config::Config;
 use tapid_service::store::{IdentityKey, IdentityStatus};
+use tapid_test_support::backend::TestDb;
 
 fn for_person(pno: &str) -> StartRequest {
     StartRequest {
@@ -354,7 +354,7 @@ async fn a_renewal_in_relay_mode_is_read_by_the_server(db: TestDb) {
     assert_eq!(h.collect(&order.order_ref).await["status"], "pending");
 }
 
-on_both_backends!(
+tapid_test_support::on_both_backends!(
     a_renewal_in_relay_mode_is_read_by_the_server,
     renewal_revokes_the_old_device_and_the_new_one_approves,
     a_passport_of_another_holder_does_not_renew,

@@ -24,8 +24,9 @@ use tapid_service::keys::ServiceKeys;
 use tapid_service::local::{self, LocalPki, PartyName};
 use tapid_service::pki::{Credential, role};
 use tapid_service::server::Running;
+use tapid_service::store::Store;
 
-use super::backend::TestDb;
+use tapid_test_support::backend::TestDb;
 
 /// The service's clock at the start of every test: 2027-01-15, inside the test PKIs.
 pub const START_MS: i64 = 1_800_000_000_000;
@@ -111,7 +112,7 @@ impl Harness {
     pub async fn add_instance(&mut self, db: &TestDb) -> usize {
         let n = self.instances.len();
         let state = AppState {
-            store: db.open().await,
+            store: Store::open(db.spec()).await.unwrap(),
             clock: Arc::new(self.clock.clone()),
             entropy: Arc::new(SeededEntropy::new(
                 format!("instance {n} of {}", db.spec()).as_bytes(),

@@ -16,10 +16,10 @@ use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use common::backend::TestDb;
 use common::harness::{Harness, evidence};
 use tapid_identity::qr::{QrStartSecret, generate};
 use tapid_service::api::wire::{Requirement, StartRequest, StartResponse};
+use tapid_test_support::backend::TestDb;
 
 fn mrtd_sign() -> StartRequest {
     StartRequest {
@@ -109,7 +109,7 @@ async fn apps_racing_on_two_instances_yield_exactly_one_pickup(db: TestDb) {
     }
 }
 
-on_both_backends!(
+tapid_test_support::on_both_backends!(
     an_order_started_on_one_instance_completes_through_another,
     apps_racing_on_two_instances_yield_exactly_one_pickup,
 );

@@ -13,7 +13,6 @@ mod common;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use common::backend::TestDb;
 use common::harness::{App, HOLDER_PNO, Harness, evidence, software};
 use tapid_emulator::Fault;
 use tapid_identity::client::ClientError;
@@ -21,6 +20,7 @@ use tapid_identity::qr::{QrStartSecret, generate};
 use tapid_identity::service_api::{self as api, EvidenceRequest, StepUpOutcome};
 use tapid_service::api::wire::{Requirement, StartRequest};
 use tapid_service::config::Config;
+use tapid_test_support::backend::TestDb;
 
 fn req(mrtd: bool, pno: Option<&str>) -> StartRequest {
     StartRequest {
@@ -403,7 +403,7 @@ async fn a_policy_requiring_hardware_keys_refuses_software_keys(db: TestDb) {
     );
 }
 
-on_both_backends!(
+tapid_test_support::on_both_backends!(
     a_cloned_chip_completes_with_mrtd_false,
     an_edited_data_group_completes_with_mrtd_false,
     another_persons_passport_completes_with_mrtd_false,

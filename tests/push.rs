@@ -16,7 +16,6 @@ mod common;
 use axum::http::Method;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use common::backend::TestDb;
 use common::harness::{App, HOLDER_PNO, Harness, software};
 use tapid_identity::client::{AppClient, ClientError, Https};
 use tapid_identity::service_api::{self as api, EnrolResponse};
@@ -24,6 +23,7 @@ use tapid_service::api::wire::{Requirement, StartRequest};
 use tapid_service::clock::Clock;
 use tapid_service::config::Config;
 use tapid_service::jws::{self, JwkSet};
+use tapid_test_support::backend::TestDb;
 
 fn for_holder() -> StartRequest {
     StartRequest {
@@ -426,7 +426,7 @@ async fn racing_instances_neither_count_past_the_limit_nor_both_accept(db: TestD
     assert_eq!(stored.attempts, 5);
 }
 
-on_both_backends!(
+tapid_test_support::on_both_backends!(
     racing_instances_neither_count_past_the_limit_nor_both_accept,
     a_push_is_approved_with_the_device_key,
     a_push_is_declined,

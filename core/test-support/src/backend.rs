@@ -1,6 +1,7 @@
-//! The two storage backends, for tests that run once on each.
-
-use tapid_service::store::Store;
+//! The service's two storage backends, for tests that run once on each: a SQLite file in a
+//! temporary directory and a fresh database on the test PostgreSQL. Only the database's spec
+//! is handed out (`sqlite:FILE` or `postgres://…`): the test opens its store with it, so this
+//! crate names no type of the service's.
 
 /// A database a test runs on: a SQLite file in a temporary directory, or a fresh PostgreSQL
 /// database. `spec()` opens it again (a restart on the same data).
@@ -12,7 +13,7 @@ pub struct TestDb {
 impl TestDb {
     /// A new SQLite database file.
     pub fn sqlite() -> Self {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("a temporary directory: {e}"));
         let spec = format!("sqlite:{}", dir.path().join("tapid.db").display());
         Self {
             spec,
@@ -23,18 +24,13 @@ impl TestDb {
     /// A new PostgreSQL database, or `None` when the test PostgreSQL is not running (the test
     /// then skips; CI requires it).
     pub async fn postgres() -> Option<Self> {
-        let spec = tapid_test_support::postgres::fresh_database().await?;
+        let spec = crate::postgres::fresh_database().await?;
         Some(Self { spec, _dir: None })
     }
 
     /// `sqlite:FILE` or `postgres://…`.
     pub fn spec(&self) -> &str {
         &self.spec
-    }
-
-    /// Opens the store (migrating it).
-    pub async fn open(&self) -> Store {
-        Store::open(&self.spec).await.unwrap()
     }
 }
 
@@ -47,7 +43,7 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    super::$name($crate::common::backend::TestDb::sqlite()).await;
+                    super::$name($crate::backend::TestDb::sqlite()).await;
                 }
             )*
         }
@@ -55,7 +51,7 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    if let Some(db) = $crate::common::backend::TestDb::postgres().await {
+                    if let Some(db) = $crate::backend::TestDb::postgres().await {
                         super::$name(db).await;
                     }
                 }

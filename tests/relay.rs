@@ -14,7 +14,6 @@ mod common;
 use async_trait::async_trait;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use common::backend::TestDb;
 use common::harness::{App, Harness, card, mrz_key};
 use tapid_card::{CardTransport, TransportCapabilities, TransportError};
 use tapid_emulator::{EmulatorTransport, Fault, Profile};
@@ -26,6 +25,7 @@ use tapid_identity::service_api::{
 use tapid_keystore::{KeyAlias, KeyStore, SecurityCode};
 use tapid_service::api::wire::{Requirement, StartRequest};
 use tapid_service::clock::ManualClock;
+use tapid_test_support::backend::TestDb;
 
 fn mrtd_sign() -> StartRequest {
     StartRequest {
@@ -483,7 +483,7 @@ async fn a_hostile_phone_gets_errors_and_the_order_stays_pending(db: TestDb) {
     assert_pending(&h, &order_ref).await;
 }
 
-on_both_backends!(
+tapid_test_support::on_both_backends!(
     a_hostile_phone_gets_errors_and_the_order_stays_pending,
     the_passport_and_the_id_card_complete_with_mrtd_true,
     a_ca_clone_completes_with_mrtd_false,

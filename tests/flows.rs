@@ -14,11 +14,11 @@ mod common;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use common::backend::TestDb;
 use common::harness::{HOLDER_PNO, Harness, evidence};
 use tapid_identity::qr::{QrStartSecret, generate};
 use tapid_service::api::wire::{Requirement, StartRequest};
 use tapid_service::jws::{self, JwkSet};
+use tapid_test_support::backend::TestDb;
 
 fn auth_request() -> StartRequest {
     StartRequest {
@@ -129,7 +129,7 @@ async fn id_card_chip_proved_on_the_device_counts_only_when_the_rp_accepts_it(db
     }
 }
 
-on_both_backends!(
+tapid_test_support::on_both_backends!(
     auth_by_qr_completes_with_a_verifiable_signature,
     sign_with_passport_step_up_by_autostart,
     id_card_chip_proved_on_the_device_counts_only_when_the_rp_accepts_it,

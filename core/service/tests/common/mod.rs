@@ -1,5 +1,0 @@
-//! Helpers shared by the service's test files.
-#![allow(dead_code)]
-
-pub mod backend;
-pub mod harness;
