@@ -57,6 +57,8 @@ enum Command {
     Serve(cmd::serve::Args),
     /// The whole system in one process: service, issuer, relying party, app and passport.
     Demo(cmd::demo::Args),
+    /// Measure emulated passport reads: APDUs, bytes, terminal CPU, the modelled NFC link.
+    Bench(cmd::bench::Args),
 }
 
 fn run(command: Command) -> ExitCode {
@@ -73,6 +75,7 @@ fn run(command: Command) -> ExitCode {
         Command::Message(args) => cmd::message::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Demo(args) => cmd::demo::run(args),
+        Command::Bench(args) => cmd::bench::run(args),
     }
 }
 

@@ -86,3 +86,58 @@ fn wrong_password_is_access_denied_for_a_pace_chip() {
     assert_eq!(code, 3, "{err}");
     assert!(err.contains("access denied"), "{err}");
 }
+
+/// `tapid bench --json`: per selected profile, both extended-length settings (one only for
+/// DH-2048, which needs it), with the link model's figures consistent with each other.
+#[test]
+fn bench_reports_each_selected_profile_with_its_link_figures() {
+    let (code, r, err) = tapid(&[
+        "bench",
+        "--json",
+        "--runs",
+        "1",
+        "--profile",
+        "bac",
+        "--profile",
+        "se-passport-pace",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(r["runs"], 1);
+    assert!(r["build"] == "debug" || r["build"] == "release");
+    let reads = r["reads"].as_array().unwrap();
+    let seen: Vec<(String, bool)> = reads
+        .iter()
+        .map(|c| {
+            (
+                c["profile"].as_str().unwrap().to_owned(),
+                c["extended_length"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("bac".to_owned(), true),
+            ("bac".to_owned(), false),
+            ("se-passport-pace".to_owned(), true),
+            ("se-passport-pace".to_owned(), false),
+        ]
+    );
+    for c in reads {
+        let apdus = c["apdus"].as_u64().unwrap();
+        assert!(c["read_binary"].as_u64().unwrap() < apdus);
+        assert!(c["terminal_cpu_ms"].as_f64().unwrap() > 0.0);
+        let link = &c["link"];
+        let (limit, modelled) = (
+            link["link_limit_ms"].as_f64().unwrap(),
+            link["modelled_ms"].as_f64().unwrap(),
+        );
+        assert!(limit > 0.0 && modelled > limit, "{c}");
+        assert!((link["ratio"].as_f64().unwrap() - modelled / limit).abs() < 1e-6);
+    }
+    // Short APDUs need more commands than extended ones for the same files.
+    assert!(reads[1]["apdus"].as_u64() > reads[0]["apdus"].as_u64());
+    let (code, _, err) = tapid(&["bench", "--profile", "no-such-profile"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no-such-profile"), "{err}");
+}

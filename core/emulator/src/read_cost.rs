@@ -174,3 +174,75 @@ pub fn measure(
         link: link_model::figures(&t.exchanges),
     })
 }
+
+/// The time every read of [`measure_all`] is verified at (2027-01-15, Unix seconds): inside
+/// the validity of the test PKI and of the Swedish profiles' documents.
+pub const VERIFIED_AT: i64 = 1_800_000_000;
+
+/// Measures every profile whose name `select` accepts, with extended length on and off (DH-2048
+/// PACE needs extended length: without it there is no read to measure), `runs` reads each.
+///
+/// # Errors
+/// The first profile that cannot be measured.
+pub fn measure_all(
+    runs: usize,
+    trust: &TrustStore,
+    select: &dyn Fn(&str) -> bool,
+) -> Result<Vec<ReadCost>, CostError> {
+    let mut out = Vec::new();
+    for info in crate::profile::list() {
+        if !select(info.name) {
+            continue;
+        }
+        for extended_length in [true, false] {
+            if !extended_length && info.parameters == "DH-2048-256" {
+                continue;
+            }
+            out.push(measure(
+                info.name,
+                extended_length,
+                runs,
+                trust,
+                VERIFIED_AT,
+            )?);
+        }
+    }
+    Ok(out)
+}
+
+/// The costs as a table for people, one line per profile and extended-length setting.
+pub fn table(costs: &[ReadCost]) -> String {
+    use std::fmt::Write as _;
+    let mut s = format!(
+        "{:<24} {:>4} {:>6} {:>5} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9} {:>6}\n",
+        "profile",
+        "ext",
+        "APDUs",
+        "READ",
+        "sent B",
+        "recv B",
+        "term ms",
+        "chip ms",
+        "limit ms",
+        "model ms",
+        "ratio"
+    );
+    for c in costs {
+        let _ = writeln!(
+            s,
+            "{:<24} {:>4} {:>6} {:>5} {:>8} {:>8} {:>9.2} {:>9.2} {:>9.0} {:>9.0} {:>6.2}",
+            c.profile,
+            if c.extended_length { "on" } else { "off" },
+            c.apdus,
+            c.read_binary,
+            c.bytes_sent,
+            c.bytes_received,
+            c.terminal_cpu_ms,
+            c.chip_cpu_ms,
+            c.link.link_limit_ms,
+            c.link.modelled_ms,
+            c.link.ratio
+        );
+    }
+    s
+}

@@ -46,9 +46,6 @@ impl PersonalNumber {
                 let year = number(digits.get(0..4))?;
                 let rest = digits.get(2..).ok_or(Error::PersonalNumberFormat)?;
                 let year = u16::try_from(year).map_err(|_| Error::PersonalNumberDate)?;
-                if year < MIN_YEAR {
-                    return Err(Error::PersonalNumberDate);
-                }
                 Self::from_ten(rest, |_, _, _| Ok(year))
             }
             (10, Some(today)) => Self::from_ten(&digits, |yy, month, day| {
@@ -73,6 +70,11 @@ impl PersonalNumber {
         };
         let (yy, month, day) = (small(yy)?, small(month)?, small(day)?);
         let year = year_of(u16::from(yy), month, day)?;
+        // One bound for every form: a ten-digit number with `+` reaching before it would
+        // parse while its own twelve-digit form did not.
+        if year < MIN_YEAR {
+            return Err(Error::PersonalNumberDate);
+        }
         let birth_date = Date::new(year, month, day).map_err(|_| Error::PersonalNumberDate)?;
         if Some(check) != expected.map(u32::from) {
             return Err(Error::PersonalNumberChecksum);
@@ -211,6 +213,23 @@ mod tests {
 
     fn today() -> Date {
         Date::new(2026, 11, 21).unwrap()
+    }
+
+    /// Found by proptest: `360827+9091` (born 1836) parsed while `183608279091` did not.
+    #[test]
+    fn the_earliest_year_bounds_every_form() {
+        assert_eq!(
+            PersonalNumber::parse("360827+9091", today()),
+            Err(Error::PersonalNumberDate)
+        );
+        assert_eq!(
+            PersonalNumber::parse("183608279091", today()),
+            Err(Error::PersonalNumberDate)
+        );
+        // 1840 itself is accepted in both forms.
+        let p = PersonalNumber::parse("400101+0000", today()).unwrap();
+        assert_eq!(p.to_twelve_digits(), "184001010000");
+        assert_eq!(PersonalNumber::parse(&p.to_twelve_digits(), today()), Ok(p));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! One module per command group. Each exposes a clap `Args`/`Subcommand` type and a `run`
 //! function returning the process exit code.
 pub mod autostart;
+pub mod bench;
 pub mod code;
 pub mod demo;
 pub mod emulate;

@@ -51,14 +51,28 @@ pub struct DhKeyPair {
 
 impl DhGroup {
     /// One of the RFC 5114 groups (PACE parameter IDs 0–2).
+    ///
+    /// The RFC's constants are not checked again at run time (a 2048-bit exponentiation
+    /// each time a group is built): the test `standard_generators_lie_in_their_subgroups`
+    /// checks `g^q ≡ 1` for all three.
     pub fn standard(group: StandardDhGroup) -> Result<Self, CryptoError> {
-        let mut g = Self::from_params(&group.p(), &group.g(), Some(&group.q()))?;
+        let mut g = Self::build(&group.p(), &group.g(), Some(&group.q()))?;
         g.standard = Some(group);
         Ok(g)
     }
 
     /// Explicit parameters: checks p odd, 1 < g < p−1 and, with q, g^q ≡ 1 (mod p).
     pub fn from_params(p: &[u8], g: &[u8], q: Option<&[u8]>) -> Result<Self, CryptoError> {
+        let group = Self::build(p, g, q)?;
+        let g_bytes = group.p.to_bytes(&group.g);
+        group
+            .validate_public(&g_bytes)
+            .map_err(|_| CryptoError::MalformedParameters("DH generator not in the subgroup"))?;
+        Ok(group)
+    }
+
+    /// The group of p, g and q, with g in range but not yet checked to lie in the subgroup.
+    fn build(p: &[u8], g: &[u8], q: Option<&[u8]>) -> Result<Self, CryptoError> {
         let p = PrimeField::new(p)?;
         if p.bits() < 64 {
             return Err(CryptoError::MalformedParameters("DH modulus too small"));
@@ -67,23 +81,32 @@ impl DhGroup {
         let gen_ = p
             .elem_checked(g)
             .map_err(|_| CryptoError::MalformedParameters("DH generator out of range"))?;
-        let group = Self {
+        Ok(Self {
             p,
             g: gen_,
             q,
             standard: None,
-        };
-        let g_bytes = group.p.to_bytes(&group.g);
-        group
-            .validate_public(&g_bytes)
-            .map_err(|_| CryptoError::MalformedParameters("DH generator not in the subgroup"))?;
-        Ok(group)
+        })
     }
 
     /// The same p and q with another generator (PACE's mapped ĝ), validated like a public
     /// value.
     pub fn with_generator(&self, g: &[u8]) -> Result<Self, CryptoError> {
         self.validate_public(g)?;
+        self.with_checked_generator(g)
+    }
+
+    /// The same p and q with a generator that lies in the subgroup by construction, so
+    /// only its range is checked (`1 < g < p−1`; this also excludes ĝ = 1): Generic
+    /// Mapping's `g^s · h`, a product of the generator and a power of a validated public
+    /// value, and Integrated Mapping's `Rp^((p−1)/q)`, whose q-th power is `Rp^(p−1) = 1`.
+    /// Skipping the `ĝ^q` check saves one full exponentiation per PACE run.
+    pub(crate) fn with_subgroup_generator(&self, g: &[u8]) -> Result<Self, CryptoError> {
+        self.validate_range(g)?;
+        self.with_checked_generator(g)
+    }
+
+    fn with_checked_generator(&self, g: &[u8]) -> Result<Self, CryptoError> {
         Ok(Self {
             g: self.p.elem_checked(g)?,
             standard: None,
@@ -123,6 +146,19 @@ impl DhGroup {
     /// Rejects degenerate and out-of-group values: requires 1 < y < p−1 and, when q is known,
     /// y^q ≡ 1 (mod p). Also requires exactly |p| bytes or fewer.
     pub fn validate_public(&self, y: &[u8]) -> Result<(), CryptoError> {
+        let v = self.validate_range(y)?;
+        if let Some(q) = &self.q {
+            let e = self.p.elem_from_uint_reduced(&v);
+            let r = e.pow(q.modulus());
+            if !bool::from(r.ct_eq(&self.p.one())) {
+                return Err(CryptoError::InvalidDhValue);
+            }
+        }
+        Ok(())
+    }
+
+    /// `1 < y < p−1` and at most |p| bytes: y as a number.
+    fn validate_range(&self, y: &[u8]) -> Result<BoxedUint, CryptoError> {
         let v = self
             .p
             .uint_checked(y)
@@ -135,14 +171,7 @@ impl DhGroup {
         if v.cmp_vartime(&two).is_lt() || v.cmp_vartime(&p_minus_1).is_ge() {
             return Err(CryptoError::InvalidDhValue);
         }
-        if let Some(q) = &self.q {
-            let e = self.p.elem_from_uint_reduced(&v);
-            let r = e.pow(q.modulus());
-            if !bool::from(r.ct_eq(&self.p.one())) {
-                return Err(CryptoError::InvalidDhValue);
-            }
-        }
-        Ok(())
+        Ok(v)
     }
 
     /// Imports a private exponent: `1 ≤ x < q` when q is known, else `1 ≤ x < p`.
@@ -250,5 +279,37 @@ trait ResizeTo {
 impl ResizeTo for BoxedUint {
     fn resize_unchecked_to(&self, bits: u32) -> BoxedUint {
         crypto_bigint::Resize::resize_unchecked(self, bits)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `DhGroup::standard` trusts the RFC 5114 constants; this is the check it skips.
+    #[test]
+    fn standard_generators_lie_in_their_subgroups() {
+        for group in StandardDhGroup::ALL {
+            let g = DhGroup::standard(group).unwrap();
+            g.validate_public(&g.g()).unwrap();
+            assert!(DhGroup::from_params(&group.p(), &group.g(), Some(&group.q())).is_ok());
+        }
+    }
+
+    /// A mapped generator is range-checked only: 1 and p−1 are refused, as is a value of
+    /// more than |p| bytes.
+    #[test]
+    fn a_subgroup_generator_is_range_checked() {
+        let g = DhGroup::standard(StandardDhGroup::Rfc5114Modp2048Q224).unwrap();
+        let mut one = vec![0u8; g.p_len()];
+        *one.last_mut().unwrap() = 1;
+        assert!(g.with_subgroup_generator(&one).is_err());
+        let mut p_minus_1 = g.p();
+        *p_minus_1.last_mut().unwrap() -= 1;
+        assert!(g.with_subgroup_generator(&p_minus_1).is_err());
+        assert!(g.with_subgroup_generator(&[1u8; 257]).is_err());
+        let mapped = g.with_subgroup_generator(&g.g()).unwrap();
+        assert_eq!(mapped.g(), g.g());
+        assert_eq!(mapped.standard_group(), None);
     }
 }

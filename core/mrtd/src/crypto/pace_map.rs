@@ -38,7 +38,7 @@ pub fn gm_dh_map(
     let field = group.field();
     let h = field.elem_checked(&h)?;
     let g_hat = group.generator_pow_secret(nonce).mul(&h);
-    group.with_generator(&field.to_bytes(&g_hat))
+    group.with_subgroup_generator(&field.to_bytes(&g_hat))
 }
 
 /// Integrated Mapping, ECDH: `Ĝ = fG(R(s, t) mod p)` (point encoding of 9303-11 App. B;
@@ -123,7 +123,7 @@ pub fn im_dh_map(
     let field = group.field();
     let rp = reduce_mod(field, &im_prf(cipher, s, t, field.bits())?);
     let g_hat = im_dh_generator(group, &rp)?;
-    group.with_generator(&g_hat)
+    group.with_subgroup_generator(&g_hat)
 }
 
 /// `Rp^((p−1)/q) mod p` (|p| bytes); needs q.

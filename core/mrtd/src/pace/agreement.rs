@@ -96,14 +96,14 @@ impl AgreementGroup {
         }
     }
 
-    /// The shared secret K with a peer's public key, which is validated and must differ
-    /// from our own public key.
+    /// The shared secret K with a peer's public key, which is validated (once, by the
+    /// family's own agreement: the point's decoding, or DH's range and subgroup check) and
+    /// must differ from our own public key.
     pub fn shared_secret(
         &self,
         own: &AgreementKeyPair,
         peer: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
-        self.validate_public(peer)?;
         if peer == own.public.as_slice() {
             return Err(CryptoError::Unsupported("peer echoed our own public key"));
         }

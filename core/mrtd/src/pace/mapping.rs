@@ -8,14 +8,14 @@ use crate::crypto::pace_map::{gm_dh_map, gm_ec_map, im_dh_map, im_ec_map};
 use crate::symmetric::CipherAlg;
 
 /// Generic Mapping (also the first half of CAM): Ĝ = s·G + SK_Map·PK_Map,peer (ECDH) or
-/// ĝ = g^s · PK_Map,peer^SK_Map (DH). The peer key is validated and must differ from ours.
+/// ĝ = g^s · PK_Map,peer^SK_Map (DH). The peer key must differ from ours; it is validated
+/// once, by the point's decoding (ECDH) or the DH agreement's range and subgroup check.
 pub(super) fn generic(
     group: &AgreementGroup,
     s: &[u8],
     own: &AgreementKeyPair,
     peer: &[u8],
 ) -> Result<AgreementGroup, CryptoError> {
-    group.validate_public(peer)?;
     if peer == own.public.as_slice() {
         return Err(CryptoError::Unsupported("peer echoed our own mapping key"));
     }
