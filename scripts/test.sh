@@ -58,10 +58,12 @@ phase "cargo test (workspace)" "$start"
 # The bindings, while pcscd + vpcd are up (the JVM's javax.smartcardio test reads through them):
 # the Kotlin tests on the host JVM, the Android module's Kotlin compiled against the Android
 # API 34 jar, the Swift syntax check. Their library, bindgen and CLI are built here with the
-# tests' feature set (without dev-dependencies cargo still recompiles tapid-cli and tapid-ffi
-# once), so scripts/ffi-build.sh skips its own cargo step.
+# targets `cargo test` built (--lib --bins --tests --examples: the same dev-dependencies, so
+# the same features, e.g. tokio's test-util; a plain `cargo build` would recompile everything
+# above tokio): only the uniffi-bindgen binary is new. scripts/ffi-build.sh then skips its own
+# cargo step.
 start=$(date +%s)
-cargo build --workspace "${features[@]}" --locked -q
+cargo build --workspace "${features[@]}" --lib --bins --tests --examples --locked -q
 export TAPID_SKIP_CARGO=1
 mvn -B -q -f android/jvm-tests/pom.xml test
 phase "Kotlin JVM tests" "$start"
