@@ -94,7 +94,7 @@ pub enum AaKey {
     /// RSA with ISO/IEC 9796-2 scheme 1 signatures.
     Rsa {
         /// The private key.
-        key: Box<rsa::RsaPrivateKey>,
+        key: Box<rsa::PrivateKey>,
         /// The hash of the signature (trailer `BC` for SHA-1, `xxCC` otherwise).
         hash: HashAlgorithm,
     },
@@ -123,7 +123,7 @@ impl std::fmt::Debug for AaKey {
 impl AaKey {
     /// An RSA key of `bits` drawn from `seed`.
     pub fn rsa(bits: usize, hash: HashAlgorithm, seed: &[u8]) -> Result<Self, EmulatorError> {
-        let key = rsa::RsaPrivateKey::new(&mut SeededRng::new(seed), bits)
+        let key = rsa::PrivateKey::new(&mut SeededRng::new(seed), bits)
             .map_err(|e| EmulatorError::Key(e.to_string()))?;
         Ok(Self::Rsa {
             key: Box::new(key),
@@ -134,8 +134,8 @@ impl AaKey {
     /// An RSA key from PKCS#8 DER (e.g. `DG15_sk.pkcs8` of the BSI reference set).
     pub fn rsa_from_pkcs8(der: &[u8], hash: HashAlgorithm) -> Result<Self, EmulatorError> {
         use rsa::pkcs8::DecodePrivateKey as _;
-        let key = rsa::RsaPrivateKey::from_pkcs8_der(der)
-            .map_err(|e| EmulatorError::Key(e.to_string()))?;
+        let key =
+            rsa::PrivateKey::from_pkcs8_der(der).map_err(|e| EmulatorError::Key(e.to_string()))?;
         Ok(Self::Rsa {
             key: Box::new(key),
             hash,

@@ -150,7 +150,7 @@ pub fn verify(
 }
 
 /// The `rsa` crate key for a DG15 key within the AA size limits.
-fn rsa_public(key: &RsaPublicKey) -> Result<rsa::RsaPublicKey, AaError> {
+fn rsa_public(key: &RsaPublicKey) -> Result<rsa::PublicKey, AaError> {
     if key.bits < MIN_RSA_BITS {
         return Err(AaError::KeyTooSmall {
             bits: key.bits,
@@ -162,7 +162,7 @@ fn rsa_public(key: &RsaPublicKey) -> Result<rsa::RsaPublicKey, AaError> {
     }
     let n = BoxedUint::from_be_slice_vartime(&key.modulus);
     let e = BoxedUint::from_be_slice_vartime(&key.exponent);
-    rsa::RsaPublicKey::new_with_size_limits(n, e, MIN_RSA_BITS..=MAX_RSA_BITS)
+    rsa::PublicKey::new_with_size_limits(n, e, MIN_RSA_BITS..=MAX_RSA_BITS)
         .map_err(|_| AaError::InvalidKey("RSA modulus or exponent rejected"))
 }
 
@@ -331,12 +331,12 @@ fn verify_ecdsa(
 /// a random M1 filling the capacity, and the trailer for `hash` (`BC` for SHA-1). Returns σ
 /// as k bytes. F occupies the low `⌊bits/8⌋` bytes so that it stays below n.
 pub fn sign_rsa_9796_2<R: CryptoRng + ?Sized>(
-    key: &rsa::RsaPrivateKey,
+    key: &rsa::PrivateKey,
     challenge: &[u8],
     hash: HashAlgorithm,
     rng: &mut R,
 ) -> Result<Vec<u8>, AaError> {
-    let bits = key.n().as_ref().bits_vartime() as usize;
+    let bits = key.n().as_ref().bit_width_vartime() as usize;
     if bits < MIN_RSA_BITS {
         return Err(AaError::KeyTooSmall {
             bits,

@@ -38,7 +38,7 @@ fn h(s: &str) -> Vec<u8> {
 }
 
 /// The DG15 form of an `rsa` crate key (modulus with a DER sign byte where needed).
-fn dg15_of(key: &rsa::RsaPrivateKey) -> Dg15PublicKey {
+fn dg15_of(key: &rsa::PrivateKey) -> Dg15PublicKey {
     let int = |b: &[u8]| {
         let mut v = b.to_vec();
         if v[0] & 0x80 != 0 {
@@ -58,7 +58,7 @@ fn dg15_of(key: &rsa::RsaPrivateKey) -> Dg15PublicKey {
 }
 
 /// Raw RSA private operation on a hand-built representative F (k bytes).
-fn raw_sign(key: &rsa::RsaPrivateKey, f: &[u8]) -> Vec<u8> {
+fn raw_sign(key: &rsa::PrivateKey, f: &[u8]) -> Vec<u8> {
     let m = BoxedUint::from_be_slice(f, key.n_bits_precision()).unwrap();
     let s = rsa::hazmat::rsa_decrypt_and_check::<CounterRng>(key, None, &m).unwrap();
     let bytes = s.to_be_bytes_trimmed_vartime();
@@ -67,8 +67,8 @@ fn raw_sign(key: &rsa::RsaPrivateKey, f: &[u8]) -> Vec<u8> {
     out
 }
 
-fn keygen(bits: usize, label: &str) -> rsa::RsaPrivateKey {
-    rsa::RsaPrivateKey::new(&mut CounterRng::from_label(label), bits).unwrap()
+fn keygen(bits: usize, label: &str) -> rsa::PrivateKey {
+    rsa::PrivateKey::new(&mut CounterRng::from_label(label), bits).unwrap()
 }
 
 #[test]
@@ -130,7 +130,7 @@ fn bsi_reference_key_round_trip() {
     let Some(dir) = conformance_dir() else {
         return;
     };
-    let sk = rsa::RsaPrivateKey::from_pkcs8_der(&conformance::read(
+    let sk = rsa::PrivateKey::from_pkcs8_der(&conformance::read(
         &dir,
         "bsi-tr03105-reference/DG15_sk.pkcs8",
     ))
@@ -317,8 +317,7 @@ fn malformed_signatures_and_keys() {
         Err(AaError::BadSignature)
     );
     // A 512-bit key: parsed from DG15, refused for AA; also refused on the chip side.
-    let small =
-        rsa::RsaPrivateKey::new_unchecked(&mut CounterRng::from_label("small"), 512).unwrap();
+    let small = rsa::PrivateKey::new_unchecked(&mut CounterRng::from_label("small"), 512).unwrap();
     let small_pk = dg15_of(&small);
     assert_eq!(
         verify(&small_pk, &RND_IFD, &[0x01; 64], None),

@@ -2,7 +2,7 @@
 //! `cargo run -p tapid-emulator --example gen_pki`).
 
 use rand_core::Rng;
-use rsa::RsaPrivateKey;
+use rsa::PrivateKey as RsaPrivateKey;
 
 use super::{
     PkiError,

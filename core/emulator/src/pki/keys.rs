@@ -3,7 +3,7 @@
 
 use der::{Encode, asn1::Any, asn1::BitString};
 use p256::pkcs8::{DecodePrivateKey as _, EncodePrivateKey as _};
-use rsa::{RsaPrivateKey, pkcs1::EncodeRsaPublicKey as _};
+use rsa::{PrivateKey as RsaPrivateKey, pkcs1::EncodeRsaPublicKey as _};
 use sha2::{Digest, Sha256};
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 use tapid_mrtd::crypto::{EcParameters, NamedCurve};

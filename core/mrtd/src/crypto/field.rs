@@ -36,7 +36,7 @@ impl PrimeField {
         let precision = bits_for_len(trimmed.len());
         let m = BoxedUint::from_be_slice(trimmed, precision)
             .map_err(|_| CryptoError::MalformedParameters("modulus encoding"))?;
-        let bits = m.bits_vartime();
+        let bits = m.bit_width_vartime();
         if bits < 3 {
             return Err(CryptoError::MalformedParameters("modulus too small"));
         }

@@ -49,7 +49,7 @@ fn validate_curve(params: &EcCurveParams) -> Result<(), CryptoError> {
     }
     let p = uint(params.p());
     let n = uint(params.n());
-    if p.bits() < MIN_EC_BITS || n.bits() < MIN_EC_BITS {
+    if p.bit_width() < MIN_EC_BITS || n.bit_width() < MIN_EC_BITS {
         return Err(CryptoError::MalformedParameters("curve too small"));
     }
     if !prime(params.p()) {
@@ -110,7 +110,7 @@ fn within_hasse(p: &BoxedUint, n: &BoxedUint, h: u64) -> bool {
 fn validate_dh(group: &DhGroup) -> Result<(), CryptoError> {
     let p_bytes = group.p();
     let p = uint(&p_bytes);
-    if p.bits() < MIN_DH_BITS {
+    if p.bit_width() < MIN_DH_BITS {
         return Err(CryptoError::MalformedParameters("DH modulus too small"));
     }
     if !prime(&p_bytes) {
@@ -122,7 +122,7 @@ fn validate_dh(group: &DhGroup) -> Result<(), CryptoError> {
         "DH group without subgroup order q",
     ))?;
     let q = uint(&q_bytes);
-    if q.bits() < MIN_DH_ORDER_BITS {
+    if q.bit_width() < MIN_DH_ORDER_BITS {
         return Err(CryptoError::MalformedParameters("DH subgroup too small"));
     }
     if !prime(&q_bytes) {

@@ -183,7 +183,7 @@ impl GenericCurve {
     /// `k·P` for a public scalar of any size (its bit length is public, so it sets the
     /// number of steps).
     pub(crate) fn mul_vartime(&self, k: &BoxedUint, p: &Affine) -> Result<Affine, CryptoError> {
-        self.mul_bits(k, self.order.bits().max(k.bits_vartime()), p)
+        self.mul_bits(k, self.order.bits().max(k.bit_width_vartime()), p)
     }
 
     /// `u1·P + u2·Q` for public scalars (ECDSA verification).

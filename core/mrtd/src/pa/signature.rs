@@ -1,7 +1,7 @@
 //! Signature verification with a certificate's public key: RSA PKCS#1 v1.5, RSASSA-PSS and
 //! ECDSA, chosen by the signature algorithm, never by the key's certificate.
 
-use rsa::{RsaPublicKey, pkcs1::DecodeRsaPublicKey, traits::SignatureScheme as _};
+use rsa::{PublicKey as RsaPublicKey, pkcs1::DecodeRsaPublicKey, traits::SignatureScheme as _};
 
 use spki::SubjectPublicKeyInfoOwned;
 
