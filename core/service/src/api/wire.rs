@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// `requirement` of an auth or sign order.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Requirement {
     /// The user must confirm with the security code.
@@ -22,7 +22,7 @@ pub struct Requirement {
 }
 
 /// `POST /rp/v6.0/auth` and `/sign`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StartRequest {
     /// The end user's IP address as the relying party sees it.
@@ -45,7 +45,7 @@ pub struct StartRequest {
 }
 
 /// The answer to auth and sign.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StartResponse {
     /// The order reference to collect with.
@@ -59,7 +59,7 @@ pub struct StartResponse {
 }
 
 /// `POST /rp/v6.0/collect` and `/cancel`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderRefRequest {
     /// The order reference.
@@ -67,7 +67,7 @@ pub struct OrderRefRequest {
 }
 
 /// `POST /issuer/v1/identities`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct IssueRequest {
     /// The holder's personal number (12 digits).
@@ -79,7 +79,7 @@ pub struct IssueRequest {
 }
 
 /// The answer to an issue request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct IssueResponse {
     /// The new identity.
@@ -89,3 +89,7 @@ pub struct IssueResponse {
     /// When the code stops working (Unix seconds).
     pub activation_expires_at: i64,
 }
+
+/// The answer to `/cancel`: an empty object, as BankID's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Cancelled {}
