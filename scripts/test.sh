@@ -55,14 +55,24 @@ start=$(date +%s)
 cargo test --workspace "${features[@]}" --no-fail-fast
 phase "cargo test (workspace)" "$start"
 
-# The bindings, while pcscd + vpcd are up (the JVM's javax.smartcardio test reads through them):
-# the Kotlin tests on the host JVM, the Android module's Kotlin compiled against the Android
-# API 34 jar, the Swift syntax check. Their library, bindgen and CLI are built here with the
-# tests' feature set (without dev-dependencies cargo still recompiles tapid-cli and tapid-ffi
-# once), so scripts/ffi-build.sh skips its own cargo step.
+# The library, bindgen and CLI of the phases below, built once with the tests' feature set
+# (without dev-dependencies cargo still recompiles tapid-cli and tapid-ffi once), so
+# scripts/ffi-build.sh skips its own cargo step.
 start=$(date +%s)
 cargo build --workspace "${features[@]}" --locked -q
 export TAPID_SKIP_CARGO=1
+phase "cargo build (workspace)" "$start"
+
+# The service's HTTP API against its own OpenAPI document: schemathesis (installed into a venv
+# under target/) against `tapid serve`, with a bounded, seeded number of examples.
+start=$(date +%s)
+TAPID_BIN=target/debug/tapid scripts/schemathesis.sh
+phase "schemathesis" "$start"
+
+# The bindings, while pcscd + vpcd are up (the JVM's javax.smartcardio test reads through them):
+# the Kotlin tests on the host JVM, the Android module's Kotlin compiled against the Android
+# API 34 jar, the Swift syntax check.
+start=$(date +%s)
 mvn -B -q -f android/jvm-tests/pom.xml test
 phase "Kotlin JVM tests" "$start"
 start=$(date +%s)

@@ -80,6 +80,7 @@ pub(crate) fn checked_attestation(
 #[utoipa::path(
     post,
     path = api::ENROL,
+    operation_id = "enrol",
     tag = TAG_APP,
     request_body = EnrolRequest,
     responses(
@@ -187,6 +188,7 @@ fn qr_error(e: &tapid_identity::Error) -> ApiError {
 #[utoipa::path(
     post,
     path = api::PICKUP,
+    operation_id = "pickup",
     tag = TAG_APP,
     request_body = PickupRequest,
     responses(
@@ -359,6 +361,7 @@ pub(crate) async fn picked_up(
 #[utoipa::path(
     post,
     path = api::EVIDENCE,
+    operation_id = "evidence",
     tag = TAG_APP,
     request_body = EvidenceRequest,
     responses(
@@ -453,6 +456,7 @@ pub(crate) async fn record_step_up(
 #[utoipa::path(
     post,
     path = api::APPROVE,
+    operation_id = "approve",
     tag = TAG_APP,
     request_body = DecisionRequest,
     responses(
@@ -525,6 +529,7 @@ pub async fn approve(
 #[utoipa::path(
     post,
     path = api::DECLINE,
+    operation_id = "decline",
     tag = TAG_APP,
     request_body = DecisionRequest,
     responses(

@@ -61,6 +61,7 @@ fn valid_name(n: &str) -> bool {
 #[utoipa::path(
     post,
     path = super::ISSUER_IDENTITIES,
+    operation_id = "issueIdentity",
     tag = TAG_ISSUER,
     security(("mutualTLS" = [])),
     request_body = IssueRequest,

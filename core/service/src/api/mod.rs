@@ -96,6 +96,7 @@ pub struct Health {
 #[utoipa::path(
     get,
     path = HEALTH,
+    operation_id = "health",
     tag = openapi::TAG_SERVICE,
     responses(
         (status = 200, description = "The instance serves", body = Health),
@@ -118,6 +119,7 @@ pub async fn health(State(state): State<AppState>) -> impl IntoResponse {
 #[utoipa::path(
     get,
     path = JWKS,
+    operation_id = "jwks",
     tag = openapi::TAG_SERVICE,
     responses((status = 200, description = "The service's signing keys", body = JwkSet)),
 )]

@@ -203,6 +203,7 @@ fn answer(code: &OfflineCodeRecord) -> axum::Json<OfflineChallengeResponse> {
 #[utoipa::path(
     post,
     path = api::OFFLINE_CHALLENGE,
+    operation_id = "offlineChallenge",
     tag = TAG_RP,
     security(("mutualTLS" = [])),
     request_body = OfflineChallengeRequest,
@@ -272,6 +273,7 @@ pub async fn challenge(
 #[utoipa::path(
     post,
     path = api::OFFLINE_VERIFY,
+    operation_id = "offlineVerify",
     tag = TAG_RP,
     security(("mutualTLS" = [])),
     request_body = OfflineVerifyRequest,

@@ -91,6 +91,7 @@ impl Modify for MutualTls {
 #[utoipa::path(
     get,
     path = super::OPENAPI,
+    operation_id = "openapi",
     tag = TAG_SERVICE,
     responses((status = 200, description = "The OpenAPI 3.1 document", body = Object)),
 )]
@@ -142,6 +143,32 @@ mod tests {
             unserved.is_empty(),
             "documented but not served: {unserved:?}"
         );
+    }
+
+    #[test]
+    fn operation_ids_are_unique_and_links_name_them() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let mut ids = BTreeSet::new();
+        let mut linked = Vec::new();
+        for (method, path) in documented() {
+            let op = &doc["paths"][&path][&method];
+            let id = op["operationId"].as_str().unwrap().to_owned();
+            assert!(ids.insert(id.clone()), "operationId {id} twice");
+            for response in op["responses"].as_object().unwrap().values() {
+                if let Some(links) = response.get("links").and_then(|l| l.as_object()) {
+                    for link in links.values() {
+                        linked.push(link["operationId"].as_str().unwrap().to_owned());
+                    }
+                }
+            }
+        }
+        assert!(
+            linked.len() >= 6,
+            "auth and sign link to collect, cancel, offline"
+        );
+        for id in linked {
+            assert!(ids.contains(&id), "a link to {id}, which no operation is");
+        }
     }
 
     #[test]

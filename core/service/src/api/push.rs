@@ -73,6 +73,7 @@ fn revoked() -> ApiError {
 #[utoipa::path(
     post,
     path = api::PUSH_PENDING,
+    operation_id = "pushPending",
     tag = TAG_APP,
     request_body = PushPendingRequest,
     responses(
@@ -154,6 +155,7 @@ pub async fn pending(
 #[utoipa::path(
     post,
     path = api::PUSH_PICKUP,
+    operation_id = "pushPickup",
     tag = TAG_APP,
     request_body = PushPickupRequest,
     responses(

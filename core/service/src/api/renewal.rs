@@ -88,6 +88,7 @@ pub async fn renewal_by_token(
 #[utoipa::path(
     post,
     path = api::RENEWAL_START,
+    operation_id = "renewalStart",
     tag = TAG_APP,
     request_body = RenewalStartRequest,
     responses(
@@ -217,6 +218,7 @@ pub async fn record_step_up(
 #[utoipa::path(
     post,
     path = api::RENEWAL_EVIDENCE,
+    operation_id = "renewalEvidence",
     tag = TAG_APP,
     request_body = RenewalEvidenceRequest,
     responses(
@@ -297,6 +299,7 @@ pub(crate) async fn holder(
 #[utoipa::path(
     post,
     path = api::RENEWAL_COMPLETE,
+    operation_id = "renewalComplete",
     tag = TAG_APP,
     request_body = RenewalCompleteRequest,
     responses(

@@ -117,11 +117,16 @@ async fn cancel_in_progress(state: &AppState, pno: &str) -> Result<bool, ApiErro
 #[utoipa::path(
     post,
     path = super::RP_AUTH,
+    operation_id = "auth",
     tag = TAG_RP,
     security(("mutualTLS" = [])),
     request_body = StartRequest,
     responses(
-        (status = 200, description = "The order started", body = StartResponse),
+        (status = 200, description = "The order started", body = StartResponse, links(
+            ("collect" = (operation_id = "collect", request_body = json!({"orderRef": "$response.body#/orderRef"}))),
+            ("cancel" = (operation_id = "cancel", request_body = json!({"orderRef": "$response.body#/orderRef"}))),
+            ("offlineChallenge" = (operation_id = "offlineChallenge", request_body = json!({"orderRef": "$response.body#/orderRef"}))),
+        )),
         (status = 400, description = "`invalidParameters`, or `alreadyInProgress` (the user's other order is cancelled)", body = ErrorResponse),
         (status = 401, description = "`unauthorized`: no relying party's client certificate", body = ErrorResponse),
         (status = 415, description = "`unsupportedMediaType`: not `application/json`", body = ErrorResponse),
@@ -141,11 +146,16 @@ pub async fn auth(
 #[utoipa::path(
     post,
     path = super::RP_SIGN,
+    operation_id = "sign",
     tag = TAG_RP,
     security(("mutualTLS" = [])),
     request_body = StartRequest,
     responses(
-        (status = 200, description = "The order started", body = StartResponse),
+        (status = 200, description = "The order started", body = StartResponse, links(
+            ("collect" = (operation_id = "collect", request_body = json!({"orderRef": "$response.body#/orderRef"}))),
+            ("cancel" = (operation_id = "cancel", request_body = json!({"orderRef": "$response.body#/orderRef"}))),
+            ("offlineChallenge" = (operation_id = "offlineChallenge", request_body = json!({"orderRef": "$response.body#/orderRef"}))),
+        )),
         (status = 400, description = "`invalidParameters` (`userVisibleData` is required), or `alreadyInProgress`", body = ErrorResponse),
         (status = 401, description = "`unauthorized`: no relying party's client certificate", body = ErrorResponse),
         (status = 415, description = "`unsupportedMediaType`: not `application/json`", body = ErrorResponse),
@@ -178,6 +188,7 @@ async fn own_order(
 #[utoipa::path(
     post,
     path = super::RP_COLLECT,
+    operation_id = "collect",
     tag = TAG_RP,
     security(("mutualTLS" = [])),
     request_body = OrderRefRequest,
@@ -206,6 +217,7 @@ pub async fn collect(
 #[utoipa::path(
     post,
     path = super::RP_CANCEL,
+    operation_id = "cancel",
     tag = TAG_RP,
     security(("mutualTLS" = [])),
     request_body = OrderRefRequest,

@@ -1,6 +1,7 @@
 //! The relying-party and issuer request and response bodies (RP API v6.0 field names).
 
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::schema::{AnyOfBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type};
 
 /// `requirement` of an auth or sign order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -14,6 +15,7 @@ pub struct Requirement {
     pub mrtd: bool,
     /// Only this person (12 digits) may complete the order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "^[0-9]{12}$", examples("198503142385"))]
     pub personal_number: Option<String>,
     /// tapid: accept chip authenticity proved only on the device (CA / PACE-CAM without AA)
     /// for the step-up. Off: the server must prove the chip itself (Active Authentication).
@@ -25,22 +27,32 @@ pub struct Requirement {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StartRequest {
-    /// The end user's IP address as the relying party sees it.
+    /// The end user's IP address as the relying party sees it (IPv4, or IPv6 that is not
+    /// IPv4-mapped).
+    #[schema(schema_with = ip_address)]
     pub end_user_ip: String,
     /// Requirements.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requirement: Option<Requirement>,
     /// Text shown to the user (base64 of UTF-8); required for sign.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 1, max_length = 40000, examples("SGVqIGZyw6VuIHRhcGlk"))]
     pub user_visible_data: Option<String>,
     /// Data signed but not shown (base64).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 1, max_length = 200000, examples("b3JkZXItNDI="))]
     pub user_non_visible_data: Option<String>,
     /// `simpleMarkdownV1` or `plaintext`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "^(simpleMarkdownV1|plaintext)$", examples("plaintext"))]
     pub user_visible_data_format: Option<String>,
     /// Where a same-device order returns to (https, 1–512 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(
+        pattern = "^https://[!-~]+$",
+        max_length = 512,
+        examples("https://rp.example/done")
+    )]
     pub return_url: Option<String>,
 }
 
@@ -70,11 +82,14 @@ pub struct OrderRefRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct IssueRequest {
-    /// The holder's personal number (12 digits).
+    /// The holder's personal number (12 digits, with a valid check digit).
+    #[schema(pattern = "^[0-9]{12}$", examples("198503142385"))]
     pub personal_number: String,
     /// Given names.
+    #[schema(min_length = 1, max_length = 100, examples("Anna"))]
     pub given_name: String,
     /// Surname.
+    #[schema(min_length = 1, max_length = 100, examples("Andersson"))]
     pub surname: String,
 }
 
@@ -93,3 +108,20 @@ pub struct IssueResponse {
 /// The answer to `/cancel`: an empty object, as BankID's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Cancelled {}
+
+/// The schema of `endUserIp`: an IPv4 or IPv6 address.
+fn ip_address() -> AnyOfBuilder {
+    let ip = |format| {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(format)))
+    };
+    AnyOfBuilder::new()
+        .item(ip(KnownFormat::Ipv4))
+        .item(ip(KnownFormat::Ipv6))
+        .description(Some(
+            "The end user's IP address as the relying party sees it (IPv4, or IPv6 that is not \
+             IPv4-mapped).",
+        ))
+        .examples(["192.0.2.1", "2001:db8::1"])
+}

@@ -116,6 +116,7 @@ async fn bind(
 #[utoipa::path(
     post,
     path = api::RELAY_START,
+    operation_id = "relayStart",
     tag = TAG_APP,
     request_body = RelayStartRequest,
     responses(
@@ -141,6 +142,7 @@ pub async fn start(
 #[utoipa::path(
     post,
     path = api::RENEWAL_RELAY_START,
+    operation_id = "renewalRelayStart",
     tag = TAG_APP,
     request_body = RelayStartRequest,
     responses(
@@ -166,6 +168,7 @@ pub async fn renewal_start(
 #[utoipa::path(
     post,
     path = api::RELAY_EXCHANGE,
+    operation_id = "relayExchange",
     tag = TAG_APP,
     request_body = RelayExchangeRequest,
     responses(
@@ -191,6 +194,7 @@ pub async fn exchange(
 #[utoipa::path(
     post,
     path = api::RENEWAL_RELAY_EXCHANGE,
+    operation_id = "renewalRelayExchange",
     tag = TAG_APP,
     request_body = RelayExchangeRequest,
     responses(
