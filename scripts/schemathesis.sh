@@ -26,53 +26,74 @@ tapid="${TAPID_BIN:-target/debug/tapid}"
 
 run=$(mktemp -d)
 pid=
-stop() {
+stop_server() {
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid" && wait "$pid" || true
   fi
-  rm -rf "$run"
+  pid=
 }
-trap stop EXIT
-
-"$tapid" serve --db "sqlite:$run/tapid.db" --listen 127.0.0.1:0 --tls-dir "$run/tls" \
-  --key-dir "$run/keys" --json >"$run/listening" 2>"$run/serve.log" &
-pid=$!
-url=
-for _ in $(seq 1 100); do
-  url=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["listening"])' \
-    "$run/listening" 2>/dev/null || true)
-  [ -n "$url" ] && break
-  if ! kill -0 "$pid" 2>/dev/null; then
-    cat "$run/serve.log" >&2
-    echo "schemathesis: tapid serve did not start" >&2
-    exit 1
-  fi
-  sleep 0.1
-done
-if [ -z "$url" ]; then
-  echo "schemathesis: tapid serve printed no listening line" >&2
-  exit 1
-fi
+trap 'stop_server; rm -rf "$run"' EXIT
 
 checks=not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance
+# schemathesis PARTY PHASES [ARGS…]: one run as PARTY (its client certificate) against $url.
 schemathesis() {
   local party=$1 phases=$2
   shift 2
   "$venv/bin/schemathesis" run "${url%/}/openapi.json" \
-    --tls-verify "$run/tls/client-ca.crt" \
-    --request-cert "$run/tls/$party.crt" --request-cert-key "$run/tls/$party.key" \
+    --tls-verify "$dir/tls/client-ca.crt" \
+    --request-cert "$dir/tls/$party.crt" --request-cert-key "$dir/tls/$party.key" \
     --checks "$checks" \
     --phases "$phases" \
     --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-20}" --seed "${SCHEMATHESIS_SEED:-1}" \
     --workers 2 --generation-database none --no-color "$@"
 }
+
+# against DB NAME: serves DB (a `--db` spec) from a fresh directory and runs schemathesis
+# against it; fails when schemathesis found anything.
+against() {
+  local db=$1 name=$2 status=0
+  dir="$run/$name"
+  mkdir -p "$dir"
+  "$tapid" serve --db "$db" --listen 127.0.0.1:0 --tls-dir "$dir/tls" --key-dir "$dir/keys" \
+    --json >"$dir/listening" 2>"$dir/serve.log" &
+  pid=$!
+  url=
+  for _ in $(seq 1 100); do
+    url=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["listening"])' \
+      "$dir/listening" 2>/dev/null || true)
+    [ -n "$url" ] && break
+    if ! kill -0 "$pid" 2>/dev/null; then
+      cat "$dir/serve.log" >&2
+      echo "schemathesis: tapid serve ($name) did not start" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+  if [ -z "$url" ]; then
+    echo "schemathesis: tapid serve ($name) printed no listening line" >&2
+    return 1
+  fi
+  echo "schemathesis: $name" >&2
+  # Every operation as the relying party (the issuer API answers it 401, as documented) …
+  schemathesis rp examples,coverage,fuzzing,stateful || status=$?
+  # … and the issuer API as the issuer (it has no links: no stateful phase).
+  schemathesis issuer examples,coverage,fuzzing --include-tag issuer || status=$?
+  stop_server
+  if [ "$status" -ne 0 ]; then
+    echo "schemathesis: failures on $name; the server's log:" >&2
+    tail -n 50 "$dir/serve.log" >&2
+  fi
+  return "$status"
+}
+
 status=0
-# Every operation as the relying party (the issuer API answers it 401, as documented) …
-schemathesis rp examples,coverage,fuzzing,stateful || status=$?
-# … and the issuer API as the issuer (it has no links: no stateful phase).
-schemathesis issuer examples,coverage,fuzzing --include-tag issuer || status=$?
-if [ "$status" -ne 0 ]; then
-  echo "schemathesis: failures; the server's log:" >&2
-  tail -n 50 "$run/serve.log" >&2
+against "sqlite:$run/tapid.db" sqlite || status=$?
+# PostgreSQL too when a server is up (scripts/postgres.sh; scripts/test.sh starts one): a fresh
+# database on it.
+if [ -n "${TAPID_TEST_POSTGRES:-}" ]; then
+  database="tapid_schemathesis_$$_$(date +%s)"
+  psql -q "$TAPID_TEST_POSTGRES" -c "CREATE DATABASE $database"
+  against "${TAPID_TEST_POSTGRES%/*}/$database" postgres || status=$?
+  psql -q "$TAPID_TEST_POSTGRES" -c "DROP DATABASE $database" || true
 fi
 exit "$status"
