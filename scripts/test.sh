@@ -55,16 +55,25 @@ start=$(date +%s)
 cargo test --workspace "${features[@]}" --no-fail-fast
 phase "cargo test (workspace)" "$start"
 
-# The bindings, while pcscd + vpcd are up (the JVM's javax.smartcardio test reads through them):
-# the Kotlin tests on the host JVM, the Android module's Kotlin compiled against the Android
-# API 34 jar, the Swift syntax check. Their library, bindgen and CLI are built here with the
-# targets `cargo test` built (--lib --bins --tests --examples: the same dev-dependencies, so
-# the same features, e.g. tokio's test-util; a plain `cargo build` would recompile everything
-# above tokio): only the uniffi-bindgen binary is new. scripts/ffi-build.sh then skips its own
-# cargo step.
+# The library, bindgen and CLI of the phases below, built with the targets `cargo test` built
+# (--lib --bins --tests --examples: the same dev-dependencies, so the same features, e.g.
+# tokio's test-util; a plain `cargo build` would recompile everything above tokio): only the
+# uniffi-bindgen binary is new. scripts/ffi-build.sh then skips its own cargo step.
 start=$(date +%s)
 cargo build --workspace "${features[@]}" --lib --bins --tests --examples --locked -q
 export TAPID_SKIP_CARGO=1
+phase "cargo build (workspace)" "$start"
+
+# The service's HTTP API against its own OpenAPI document: schemathesis (installed into a venv
+# under target/) against `tapid serve`, with a bounded, seeded number of examples.
+start=$(date +%s)
+TAPID_BIN=target/debug/tapid scripts/schemathesis.sh
+phase "schemathesis" "$start"
+
+# The bindings, while pcscd + vpcd are up (the JVM's javax.smartcardio test reads through them):
+# the Kotlin tests on the host JVM, the Android module's Kotlin compiled against the Android
+# API 34 jar, the Swift syntax check.
+start=$(date +%s)
 mvn -B -q -f android/jvm-tests/pom.xml test
 phase "Kotlin JVM tests" "$start"
 start=$(date +%s)

@@ -45,6 +45,7 @@ pub const RENEWAL_RELAY_EXCHANGE: &str = "/app/v1/renewal/relay/exchange";
 pub const RENEWAL_COMPLETE: &str = "/app/v1/renewal/complete";
 
 /// The key attestation the app sends at enrolment.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Attestation {
@@ -66,6 +67,7 @@ pub mod attestation {
 }
 
 /// `POST /app/v1/enrol`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EnrolRequest {
@@ -80,6 +82,7 @@ pub struct EnrolRequest {
 }
 
 /// The answer to an enrolment.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EnrolResponse {
@@ -103,6 +106,7 @@ impl std::fmt::Debug for EnrolResponse {
 }
 
 /// `POST /app/v1/pickup`: exactly one of `qr_payload` and `auto_start_token`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PickupRequest {
@@ -119,6 +123,7 @@ pub struct PickupRequest {
 }
 
 /// What the app learns of the order it picked up.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PickupResponse {
@@ -144,6 +149,7 @@ pub struct PickupResponse {
 }
 
 /// `POST /app/v1/evidence`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EvidenceRequest {
@@ -156,6 +162,7 @@ pub struct EvidenceRequest {
 }
 
 /// The server's step-up verdict.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StepUpOutcome {
@@ -169,6 +176,7 @@ pub struct StepUpOutcome {
 
 /// The access key of a relay-mode read, as the app's MRZ scan (OCR) or the user's typing got it
 /// from the document. The service derives the BAC or PACE keys from it itself.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum RelayAccessKey {
@@ -201,6 +209,7 @@ impl std::fmt::Debug for RelayAccessKey {
 
 /// What the phone's NFC link can carry (`tapid_card::TransportCapabilities` on the wire); the
 /// service clamps it to its own bounds.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RelayCapabilities {
@@ -213,6 +222,7 @@ pub struct RelayCapabilities {
 }
 
 /// `POST /app/v1/relay/start`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RelayStartRequest {
@@ -230,6 +240,7 @@ pub struct RelayStartRequest {
 }
 
 /// `POST /app/v1/relay/exchange`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RelayExchangeRequest {
@@ -244,6 +255,7 @@ pub struct RelayExchangeRequest {
 }
 
 /// How far the service's read got, for the app's progress display.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RelayProgress {
@@ -261,6 +273,7 @@ pub struct RelayProgress {
 }
 
 /// The service's answer in a relay: the next command for the chip, or the end.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RelayStep {
@@ -278,6 +291,7 @@ pub struct RelayStep {
 }
 
 /// `POST /app/v1/approve` and `/app/v1/decline`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DecisionRequest {
@@ -288,6 +302,7 @@ pub struct DecisionRequest {
 }
 
 /// The order's state after a decision.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DecisionResponse {
@@ -372,6 +387,7 @@ open_enum! {
 }
 
 /// An app API error body.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AppError {
@@ -441,6 +457,7 @@ pub fn relay_start_payload(challenge: &[u8]) -> Vec<u8> {
 /// `POST /app/v1/push/pending`: a poll signed with the device key over
 /// [`push_pending_payload`]; the timestamp must be within the service's window and the nonce
 /// new, so a captured poll cannot be sent again.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PushPendingRequest {
@@ -455,6 +472,7 @@ pub struct PushPendingRequest {
 }
 
 /// One push: an order a relying party started for this device's holder.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Push {
@@ -477,6 +495,7 @@ pub struct Push {
 }
 
 /// The answer to a poll.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PushList {
@@ -487,6 +506,7 @@ pub struct PushList {
 }
 
 /// `POST /app/v1/push/pickup`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PushPickupRequest {
@@ -499,6 +519,7 @@ pub struct PushPickupRequest {
 }
 
 /// `POST /app/v1/renewal/start`: a new device key asks to replace the identity of a person.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RenewalStartRequest {
@@ -513,6 +534,7 @@ pub struct RenewalStartRequest {
 }
 
 /// The answer to a renewal start: what the passport step-up answers.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RenewalStartResponse {
@@ -527,6 +549,7 @@ pub struct RenewalStartResponse {
 }
 
 /// `POST /app/v1/renewal/evidence`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RenewalEvidenceRequest {
@@ -539,6 +562,7 @@ pub struct RenewalEvidenceRequest {
 }
 
 /// `POST /app/v1/renewal/complete`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RenewalCompleteRequest {
@@ -549,6 +573,7 @@ pub struct RenewalCompleteRequest {
 }
 
 /// The completed renewal: the new identity, and what was checked.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RenewalResponse {

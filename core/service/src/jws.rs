@@ -28,7 +28,7 @@ impl std::fmt::Debug for JwsKey {
 }
 
 /// One public key of the JWK set.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Jwk {
     /// `EC`.
     pub kty: String,
@@ -48,7 +48,7 @@ pub struct Jwk {
 }
 
 /// `{"keys": [...]}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct JwkSet {
     /// The keys.
     pub keys: Vec<Jwk>,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{ErrorCode, HintCode, OrderStatus};
 
 /// A `/collect` response.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CollectResponse {
@@ -39,6 +40,7 @@ impl CollectResponse {
 }
 
 /// An HTTP error body `{errorCode, details}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorResponse {
@@ -50,6 +52,7 @@ pub struct ErrorResponse {
 }
 
 /// `completionData` of a completed order. Unknown fields are ignored; keep the raw JSON for audit.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CompletionData {
@@ -76,6 +79,7 @@ pub struct CompletionData {
 }
 
 /// The user in completion data.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
@@ -93,6 +97,7 @@ pub struct User {
 }
 
 /// The device in completion data.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Device {
@@ -105,6 +110,7 @@ pub struct Device {
 }
 
 /// `stepUp`: an object, not a bare bool.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepUp {
     /// True if the MRTD check was performed and passed, false if performed and failed.

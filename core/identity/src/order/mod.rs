@@ -10,8 +10,8 @@ pub use completion::{CollectResponse, CompletionData, Device, ErrorResponse, Ste
 
 /// Defines an open string enum with explicit wire names and an `Unknown(String)` catch-all.
 macro_rules! open_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $wire:literal,)* }) => {
-        $(#[$meta])*
+    ($(#[doc = $doc:literal])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $wire:literal,)* }) => {
+        $(#[doc = $doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         #[serde(from = "String", into = "String")]
         #[non_exhaustive]
@@ -65,6 +65,26 @@ macro_rules! open_enum {
                 f.write_str(self.as_str())
             }
         }
+
+        // An open string: the known codes are its examples, not a closed `enum`, because a
+        // reader must keep a code it does not know (the service may add codes).
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .description(Some(concat!(
+                        $($doc,)*
+                        " An open code: the known ones are the examples; a reader keeps any \
+                         other verbatim."
+                    ).trim_start()))
+                    .examples(Self::KNOWN.iter().copied())
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {}
     };
 }
 pub(crate) use open_enum;

@@ -13,7 +13,7 @@ use tapid_identity::offline_code;
 use tapid_identity::order::HintCode;
 use tapid_identity::qr::{QrOrder, QrPayload, QrStartSecret};
 use tapid_identity::service_api::{
-    self as api, AppErrorCode as Code, DecisionRequest, DecisionResponse, EnrolRequest,
+    self as api, AppError, AppErrorCode as Code, DecisionRequest, DecisionResponse, EnrolRequest,
     EnrolResponse, EvidenceRequest, PickupRequest, PickupResponse, StepUpOutcome,
 };
 use tapid_mrtd::reader::Evidence;
@@ -21,6 +21,7 @@ use tapid_mrtd::reader::Evidence;
 use super::error::ApiError;
 use super::issuer::activation_hash;
 use super::json::Json;
+use super::openapi::TAG_APP;
 use super::rp::current_order;
 use super::{AppState, Peer};
 use crate::entropy;
@@ -76,6 +77,20 @@ pub(crate) fn checked_attestation(
 }
 
 /// `POST /app/v1/enrol`.
+#[utoipa::path(
+    post,
+    path = api::ENROL,
+    operation_id = "enrol",
+    tag = TAG_APP,
+    request_body = EnrolRequest,
+    responses(
+        (status = 200, description = "The device acts for the identity now; its OCRA secret, once", body = EnrolResponse),
+        (status = 400, description = "`invalidParameters` or `activationInvalid`", body = AppError),
+        (status = 403, description = "`badSignature` or `attestationRefused`", body = AppError),
+        (status = 415, description = "`unsupportedMediaType`: not `application/json`", body = AppError),
+        (status = 500, description = "`internalError`", body = AppError),
+    ),
+)]
 pub async fn enrol(
     State(state): State<AppState>,
     Json(req): Json<EnrolRequest>,
@@ -170,6 +185,22 @@ fn qr_error(e: &tapid_identity::Error) -> ApiError {
 }
 
 /// `POST /app/v1/pickup`.
+#[utoipa::path(
+    post,
+    path = api::PICKUP,
+    operation_id = "pickup",
+    tag = TAG_APP,
+    request_body = PickupRequest,
+    responses(
+        (status = 200, description = "The order this app now handles", body = PickupResponse),
+        (status = 400, description = "`invalidParameters`, `qrTooOld`, `qrInvalid` or `pickupWindowClosed`", body = AppError),
+        (status = 403, description = "`badSignature`, `identityUnusable` or `identityRevoked`, or `personalNumberMismatch`", body = AppError),
+        (status = 404, description = "`noSuchOrder`", body = AppError),
+        (status = 409, description = "`alreadyPickedUp` or `orderClosed`", body = AppError),
+        (status = 415, description = "`unsupportedMediaType`: not `application/json`", body = AppError),
+        (status = 500, description = "`internalError`", body = AppError),
+    ),
+)]
 pub async fn pickup(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
@@ -327,6 +358,22 @@ pub(crate) async fn picked_up(
 }
 
 /// `POST /app/v1/evidence`.
+#[utoipa::path(
+    post,
+    path = api::EVIDENCE,
+    operation_id = "evidence",
+    tag = TAG_APP,
+    request_body = EvidenceRequest,
+    responses(
+        (status = 200, description = "The server's step-up verdict", body = StepUpOutcome),
+        (status = 400, description = "`invalidParameters`, `stepUpNotExpected`, `evidenceMalformed` or `evidenceReplayed`", body = AppError),
+        (status = 403, description = "`badSignature`, `identityUnusable` or `identityRevoked`", body = AppError),
+        (status = 404, description = "`noSuchOrder`: unknown app token, or the order is gone", body = AppError),
+        (status = 409, description = "`orderClosed`", body = AppError),
+        (status = 415, description = "`unsupportedMediaType`: not `application/json`", body = AppError),
+        (status = 500, description = "`internalError`", body = AppError),
+    ),
+)]
 pub async fn evidence(
     State(state): State<AppState>,
     Json(req): Json<EvidenceRequest>,
@@ -406,6 +453,22 @@ pub(crate) async fn record_step_up(
 }
 
 /// `POST /app/v1/approve`.
+#[utoipa::path(
+    post,
+    path = api::APPROVE,
+    operation_id = "approve",
+    tag = TAG_APP,
+    request_body = DecisionRequest,
+    responses(
+        (status = 200, description = "The order's state after the approval", body = DecisionResponse),
+        (status = 400, description = "`invalidParameters` or `stepUpRequired`", body = AppError),
+        (status = 403, description = "`badSignature`, `identityUnusable` or `identityRevoked`", body = AppError),
+        (status = 404, description = "`noSuchOrder`: unknown app token, or the order is gone", body = AppError),
+        (status = 409, description = "`orderClosed`", body = AppError),
+        (status = 415, description = "`unsupportedMediaType`: not `application/json`", body = AppError),
+        (status = 500, description = "`internalError`", body = AppError),
+    ),
+)]
 pub async fn approve(
     State(state): State<AppState>,
     Json(req): Json<DecisionRequest>,
@@ -463,6 +526,22 @@ pub async fn approve(
 }
 
 /// `POST /app/v1/decline`.
+#[utoipa::path(
+    post,
+    path = api::DECLINE,
+    operation_id = "decline",
+    tag = TAG_APP,
+    request_body = DecisionRequest,
+    responses(
+        (status = 200, description = "The order's state after the decline", body = DecisionResponse),
+        (status = 400, description = "`invalidParameters`", body = AppError),
+        (status = 403, description = "`badSignature`, `identityUnusable` or `identityRevoked`", body = AppError),
+        (status = 404, description = "`noSuchOrder`: unknown app token, or the order is gone", body = AppError),
+        (status = 409, description = "`orderClosed`", body = AppError),
+        (status = 415, description = "`unsupportedMediaType`: not `application/json`", body = AppError),
+        (status = 500, description = "`internalError`", body = AppError),
+    ),
+)]
 pub async fn decline(
     State(state): State<AppState>,
     Json(req): Json<DecisionRequest>,

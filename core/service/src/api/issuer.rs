@@ -4,10 +4,12 @@
 use axum::Extension;
 use axum::extract::State;
 use sha2::{Digest, Sha256};
+use tapid_identity::order::ErrorResponse;
 use tapid_identity::personal_number::PersonalNumber;
 
 use super::error::ApiError;
 use super::json::Json;
+use super::openapi::TAG_ISSUER;
 use super::wire::{IssueRequest, IssueResponse};
 use super::{AppState, Peer};
 use crate::entropy::{self, Entropy};
@@ -56,6 +58,21 @@ fn valid_name(n: &str) -> bool {
 }
 
 /// `POST /issuer/v1/identities`.
+#[utoipa::path(
+    post,
+    path = super::ISSUER_IDENTITIES,
+    operation_id = "issueIdentity",
+    tag = TAG_ISSUER,
+    security(("mutualTLS" = [])),
+    request_body = IssueRequest,
+    responses(
+        (status = 200, description = "The identity, and the activation code to hand to its holder", body = IssueResponse),
+        (status = 400, description = "`invalidParameters`: the personal number or a name", body = ErrorResponse),
+        (status = 401, description = "`unauthorized`: no issuer's client certificate", body = ErrorResponse),
+        (status = 415, description = "`unsupportedMediaType`: not `application/json`", body = ErrorResponse),
+        (status = 500, description = "`internalError`", body = ErrorResponse),
+    ),
+)]
 pub async fn issue(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,

@@ -1,5 +1,5 @@
 //! The HTTP API: the relying-party API (`/rp/v6.0/*`), the issuer API (`/issuer/v1/*`), the app
-//! API (`/app/v1/*`), the JWK set and the health check. Handlers decide with the pure order
+//! API (`/app/v1/*`), the JWK set, the health check and the OpenAPI document. Handlers decide with the pure order
 //! functions and write through the store before they answer.
 
 pub mod app;
@@ -7,6 +7,7 @@ pub mod error;
 pub mod issuer;
 pub mod json;
 pub mod offline;
+pub mod openapi;
 pub mod push;
 pub mod renewal;
 pub mod rp;
@@ -83,20 +84,46 @@ impl Peer {
     }
 }
 
-async fn health(State(state): State<AppState>) -> impl IntoResponse {
+/// The `/health` body.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Health {
+    /// `ok`, or `storageUnavailable` when the store does not answer.
+    #[schema(examples("ok", "storageUnavailable"))]
+    pub status: &'static str,
+}
+
+/// `GET /health`: whether the instance can reach its store (no client certificate needed).
+#[utoipa::path(
+    get,
+    path = HEALTH,
+    operation_id = "health",
+    tag = openapi::TAG_SERVICE,
+    responses(
+        (status = 200, description = "The instance serves", body = Health),
+        (status = 503, description = "The store does not answer", body = Health),
+    ),
+)]
+pub async fn health(State(state): State<AppState>) -> impl IntoResponse {
     match state.store.orders_started_since("", i64::MAX).await {
-        Ok(_) => (
-            StatusCode::OK,
-            axum::Json(serde_json::json!({"status": "ok"})),
-        ),
+        Ok(_) => (StatusCode::OK, axum::Json(Health { status: "ok" })),
         Err(_) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            axum::Json(serde_json::json!({"status": "storageUnavailable"})),
+            axum::Json(Health {
+                status: "storageUnavailable",
+            }),
         ),
     }
 }
 
-async fn jwks(State(state): State<AppState>) -> axum::Json<JwkSet> {
+/// `GET /.well-known/jwks.json`: the public key that verifies completion signatures.
+#[utoipa::path(
+    get,
+    path = JWKS,
+    operation_id = "jwks",
+    tag = openapi::TAG_SERVICE,
+    responses((status = 200, description = "The service's signing keys", body = JwkSet)),
+)]
+pub async fn jwks(State(state): State<AppState>) -> axum::Json<JwkSet> {
     axum::Json(JwkSet {
         keys: vec![state.keys.jws.jwk()],
     })
@@ -107,60 +134,69 @@ async fn not_found() -> ApiError {
 }
 
 async fn method_not_allowed() -> ApiError {
-    ApiError::rp(ErrorCode::MethodNotAllowed, "Only POST is allowed")
+    ApiError::rp(ErrorCode::MethodNotAllowed, "Method not allowed")
+}
+
+/// `GET`: the health check.
+pub const HEALTH: &str = "/health";
+/// `GET`: the JWK set of the completion signing key.
+pub const JWKS: &str = "/.well-known/jwks.json";
+/// `GET`: this API's OpenAPI document.
+pub const OPENAPI: &str = "/openapi.json";
+/// `POST`: start an authentication order.
+pub const RP_AUTH: &str = "/rp/v6.0/auth";
+/// `POST`: start a signing order.
+pub const RP_SIGN: &str = "/rp/v6.0/sign";
+/// `POST`: an order's status and, once complete, its completion data.
+pub const RP_COLLECT: &str = "/rp/v6.0/collect";
+/// `POST`: cancel a pending order.
+pub const RP_CANCEL: &str = "/rp/v6.0/cancel";
+/// `POST`: issue an identity and its activation code.
+pub const ISSUER_IDENTITIES: &str = "/issuer/v1/identities";
+
+/// Declares every route once: [`router`] serves exactly these, and [`ROUTES`] lists them for
+/// the OpenAPI document's test (no route undocumented, no documented path unserved).
+macro_rules! routes {
+    ($($method:ident $path:expr => $handler:path,)*) => {
+        /// Every route the router serves, as (lower-case method, path).
+        pub const ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path),)*];
+
+        fn with_routes(router: Router<AppState>) -> Router<AppState> {
+            router $(.route($path, $method($handler).fallback(method_not_allowed)))*
+        }
+    };
+}
+
+routes! {
+    get HEALTH => health,
+    get JWKS => jwks,
+    get OPENAPI => openapi::document,
+    post RP_AUTH => rp::auth,
+    post RP_SIGN => rp::sign,
+    post RP_COLLECT => rp::collect,
+    post RP_CANCEL => rp::cancel,
+    post ISSUER_IDENTITIES => issuer::issue,
+    post service_api::ENROL => app::enrol,
+    post service_api::PICKUP => app::pickup,
+    post service_api::EVIDENCE => app::evidence,
+    post service_api::APPROVE => app::approve,
+    post service_api::DECLINE => app::decline,
+    post service_api::RELAY_START => crate::relay::handlers::start,
+    post service_api::RELAY_EXCHANGE => crate::relay::handlers::exchange,
+    post service_api::PUSH_PENDING => push::pending,
+    post service_api::PUSH_PICKUP => push::pickup,
+    post service_api::OFFLINE_CHALLENGE => offline::challenge,
+    post service_api::OFFLINE_VERIFY => offline::verify,
+    post service_api::RENEWAL_START => renewal::start,
+    post service_api::RENEWAL_EVIDENCE => renewal::evidence,
+    post service_api::RENEWAL_RELAY_START => crate::relay::handlers::renewal_start,
+    post service_api::RENEWAL_RELAY_EXCHANGE => crate::relay::handlers::renewal_exchange,
+    post service_api::RENEWAL_COMPLETE => renewal::complete,
 }
 
 /// The router. The TLS layer adds a [`Peer`] extension to every request.
 pub fn router(state: AppState) -> Router {
-    let post_only = |r: axum::routing::MethodRouter<AppState>| r.fallback(method_not_allowed);
-    Router::new()
-        .route("/health", get(health))
-        .route("/.well-known/jwks.json", get(jwks))
-        .route("/rp/v6.0/auth", post_only(post(rp::auth)))
-        .route("/rp/v6.0/sign", post_only(post(rp::sign)))
-        .route("/rp/v6.0/collect", post_only(post(rp::collect)))
-        .route("/rp/v6.0/cancel", post_only(post(rp::cancel)))
-        .route("/issuer/v1/identities", post_only(post(issuer::issue)))
-        .route(service_api::ENROL, post_only(post(app::enrol)))
-        .route(service_api::PICKUP, post_only(post(app::pickup)))
-        .route(service_api::EVIDENCE, post_only(post(app::evidence)))
-        .route(service_api::APPROVE, post_only(post(app::approve)))
-        .route(service_api::DECLINE, post_only(post(app::decline)))
-        .route(
-            service_api::RELAY_START,
-            post_only(post(crate::relay::handlers::start)),
-        )
-        .route(
-            service_api::RELAY_EXCHANGE,
-            post_only(post(crate::relay::handlers::exchange)),
-        )
-        .route(service_api::PUSH_PENDING, post_only(post(push::pending)))
-        .route(service_api::PUSH_PICKUP, post_only(post(push::pickup)))
-        .route(
-            service_api::OFFLINE_CHALLENGE,
-            post_only(post(offline::challenge)),
-        )
-        .route(
-            service_api::OFFLINE_VERIFY,
-            post_only(post(offline::verify)),
-        )
-        .route(service_api::RENEWAL_START, post_only(post(renewal::start)))
-        .route(
-            service_api::RENEWAL_EVIDENCE,
-            post_only(post(renewal::evidence)),
-        )
-        .route(
-            service_api::RENEWAL_RELAY_START,
-            post_only(post(crate::relay::handlers::renewal_start)),
-        )
-        .route(
-            service_api::RENEWAL_RELAY_EXCHANGE,
-            post_only(post(crate::relay::handlers::renewal_exchange)),
-        )
-        .route(
-            service_api::RENEWAL_COMPLETE,
-            post_only(post(renewal::complete)),
-        )
+    with_routes(Router::new())
         .fallback(not_found)
         // This instance's relays (the in-flight reads of relay mode), shared by the router's
         // clones: see `crate::relay` on why a relay is pinned to its instance.

@@ -17,11 +17,12 @@ use tapid_identity::offline_code::{
     Challenge, MAX_ATTEMPTS, OfflineKey, PendingChallenge, VALIDITY_SECS,
 };
 use tapid_identity::order::ErrorCode;
-use tapid_identity::service_api::AppErrorCode as Code;
+use tapid_identity::service_api::{self as api, AppErrorCode as Code};
 
 use super::app::active_identity;
 use super::error::ApiError;
 use super::json::Json;
+use super::openapi::TAG_RP;
 use super::rp::current_order;
 use super::{AppState, Peer};
 use crate::clock::Millis;
@@ -38,7 +39,7 @@ use crate::tls::Role;
 const RETRIES: usize = 8;
 
 /// `POST /app/v1/offline/challenge` and `/verify`: the order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OfflineChallengeRequest {
     /// The relying party's order.
@@ -46,7 +47,7 @@ pub struct OfflineChallengeRequest {
 }
 
 /// The challenge to show the user.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OfflineChallengeResponse {
     /// The 8 digits the user types into the app.
@@ -58,7 +59,7 @@ pub struct OfflineChallengeResponse {
 }
 
 /// `POST /app/v1/offline/verify`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OfflineVerifyRequest {
     /// The relying party's order.
@@ -68,7 +69,7 @@ pub struct OfflineVerifyRequest {
 }
 
 /// The order's state after a right answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OfflineVerifyResponse {
     /// `complete`: collect the completion as for any order.
@@ -99,13 +100,27 @@ impl From<StoreError> for OfflineError {
     }
 }
 
+/// The body of an [`OfflineError`]: the app error body, with the wrong answers left when the
+/// error concerns the code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OfflineErrorBody {
+    /// The typed code (an app code, or an RP code such as `unauthorized`).
+    pub error_code: String,
+    /// Free text for logs (no personal data).
+    pub details: String,
+    /// Wrong answers left (`offlineCodeWrong`, `locked`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts_left: Option<i64>,
+}
+
 impl IntoResponse for OfflineError {
     fn into_response(self) -> Response {
-        let mut body =
-            serde_json::json!({"errorCode": self.error.code, "details": self.error.details});
-        if let Some(n) = self.attempts_left {
-            crate::order::completion::set(&mut body, "attemptsLeft", serde_json::json!(n));
-        }
+        let body = OfflineErrorBody {
+            error_code: self.error.code,
+            details: self.error.details.to_owned(),
+            attempts_left: self.attempts_left,
+        };
         (self.error.status, axum::Json(body)).into_response()
     }
 }
@@ -185,6 +200,25 @@ fn answer(code: &OfflineCodeRecord) -> axum::Json<OfflineChallengeResponse> {
 
 /// `POST /app/v1/offline/challenge` (relying party): the order's current challenge, a new one
 /// when the last has expired (its wrong answers still count).
+#[utoipa::path(
+    post,
+    path = api::OFFLINE_CHALLENGE,
+    operation_id = "offlineChallenge",
+    tag = TAG_RP,
+    security(("mutualTLS" = [])),
+    request_body = OfflineChallengeRequest,
+    responses(
+        (status = 200, description = "The challenge to show the user", body = OfflineChallengeResponse),
+        (status = 400, description = "`invalidParameters` (no such order of this relying party) or `stepUpRequired`", body = OfflineErrorBody),
+        (status = 401, description = "`unauthorized`: no relying party's client certificate", body = OfflineErrorBody),
+        (status = 403, description = "`identityUnusable` or `identityRevoked`", body = OfflineErrorBody),
+        (status = 404, description = "`noSuchOrder`: the order was not pushed to a device", body = OfflineErrorBody),
+        (status = 409, description = "`orderClosed`", body = OfflineErrorBody),
+        (status = 415, description = "`unsupportedMediaType`: not `application/json`", body = OfflineErrorBody),
+        (status = 429, description = "`locked`: too many wrong offline codes", body = OfflineErrorBody),
+        (status = 500, description = "`internalError`", body = OfflineErrorBody),
+    ),
+)]
 pub async fn challenge(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
@@ -236,6 +270,25 @@ pub async fn challenge(
 
 /// `POST /app/v1/offline/verify` (relying party): checks the typed response; right → the
 /// order completes (approved by offline code), wrong → counted, with the attempts left.
+#[utoipa::path(
+    post,
+    path = api::OFFLINE_VERIFY,
+    operation_id = "offlineVerify",
+    tag = TAG_RP,
+    security(("mutualTLS" = [])),
+    request_body = OfflineVerifyRequest,
+    responses(
+        (status = 200, description = "The order is complete: collect it", body = OfflineVerifyResponse),
+        (status = 400, description = "`invalidParameters`, `stepUpRequired`, `offlineCodeWrong`, `offlineCodeExpired` or `clockSkew`", body = OfflineErrorBody),
+        (status = 401, description = "`unauthorized`: no relying party's client certificate", body = OfflineErrorBody),
+        (status = 403, description = "`identityUnusable` or `identityRevoked`", body = OfflineErrorBody),
+        (status = 404, description = "`noSuchOrder`: no challenge was asked for", body = OfflineErrorBody),
+        (status = 409, description = "`orderClosed`", body = OfflineErrorBody),
+        (status = 415, description = "`unsupportedMediaType`: not `application/json`", body = OfflineErrorBody),
+        (status = 429, description = "`locked`: too many wrong offline codes", body = OfflineErrorBody),
+        (status = 500, description = "`internalError`", body = OfflineErrorBody),
+    ),
+)]
 pub async fn verify(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,

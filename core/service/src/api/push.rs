@@ -10,13 +10,14 @@ use axum::Extension;
 use axum::extract::State;
 use sha2::{Digest, Sha256};
 use tapid_identity::service_api::{
-    self as api, AppErrorCode as Code, PickupResponse, Push, PushList, PushPendingRequest,
-    PushPickupRequest,
+    self as api, AppError, AppErrorCode as Code, PickupResponse, Push, PushList,
+    PushPendingRequest, PushPickupRequest,
 };
 
 use super::app::{claim, verify_device};
 use super::error::ApiError;
 use super::json::Json;
+use super::openapi::TAG_APP;
 use super::rp::current_order;
 use super::{AppState, Peer};
 use crate::entropy;
@@ -69,6 +70,20 @@ fn revoked() -> ApiError {
 }
 
 /// `POST /app/v1/push/pending`.
+#[utoipa::path(
+    post,
+    path = api::PUSH_PENDING,
+    operation_id = "pushPending",
+    tag = TAG_APP,
+    request_body = PushPendingRequest,
+    responses(
+        (status = 200, description = "The open pushes of this device", body = PushList),
+        (status = 400, description = "`invalidParameters`, `requestStale` or `requestReplayed`", body = AppError),
+        (status = 403, description = "`badSignature`, `identityUnusable` or `identityRevoked`", body = AppError),
+        (status = 415, description = "`unsupportedMediaType`: not `application/json`", body = AppError),
+        (status = 500, description = "`internalError`", body = AppError),
+    ),
+)]
 pub async fn pending(
     State(state): State<AppState>,
     Json(req): Json<PushPendingRequest>,
@@ -137,6 +152,22 @@ pub async fn pending(
 }
 
 /// `POST /app/v1/push/pickup`.
+#[utoipa::path(
+    post,
+    path = api::PUSH_PICKUP,
+    operation_id = "pushPickup",
+    tag = TAG_APP,
+    request_body = PushPickupRequest,
+    responses(
+        (status = 200, description = "The pushed order, picked up", body = PickupResponse),
+        (status = 400, description = "`invalidParameters` or `pickupWindowClosed`", body = AppError),
+        (status = 403, description = "`badSignature`, `identityUnusable` or `identityRevoked`, or `personalNumberMismatch`", body = AppError),
+        (status = 404, description = "`noSuchOrder`: no such push, or its order is gone", body = AppError),
+        (status = 409, description = "`alreadyPickedUp` or `orderClosed`", body = AppError),
+        (status = 415, description = "`unsupportedMediaType`: not `application/json`", body = AppError),
+        (status = 500, description = "`internalError`", body = AppError),
+    ),
+)]
 pub async fn pickup(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,

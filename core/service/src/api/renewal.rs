@@ -24,7 +24,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use tapid_identity::offline_code;
 use tapid_identity::personal_number::PersonalNumber;
 use tapid_identity::service_api::{
-    self as api, AppErrorCode as Code, RenewalCompleteRequest, RenewalEvidenceRequest,
+    self as api, AppError, AppErrorCode as Code, RenewalCompleteRequest, RenewalEvidenceRequest,
     RenewalResponse, RenewalStartRequest, RenewalStartResponse, StepUpOutcome,
 };
 use tapid_mrtd::reader::Evidence;
@@ -34,6 +34,7 @@ use super::AppState;
 use super::app::{checked_attestation, token_hash, verify_device};
 use super::error::ApiError;
 use super::json::Json;
+use super::openapi::TAG_APP;
 use crate::entropy;
 use crate::seal::Purpose;
 use crate::stepup::{self, EvidenceRefusal, StepUp};
@@ -84,6 +85,21 @@ pub async fn renewal_by_token(
 }
 
 /// `POST /app/v1/renewal/start`.
+#[utoipa::path(
+    post,
+    path = api::RENEWAL_START,
+    operation_id = "renewalStart",
+    tag = TAG_APP,
+    request_body = RenewalStartRequest,
+    responses(
+        (status = 200, description = "The renewal's token and challenges", body = RenewalStartResponse),
+        (status = 400, description = "`invalidParameters`", body = AppError),
+        (status = 403, description = "`badSignature`, `attestationRefused` or `identityUnusable`", body = AppError),
+        (status = 415, description = "`unsupportedMediaType`: not `application/json`", body = AppError),
+        (status = 429, description = "`tooManyRequests` or `renewalCoolOff`", body = AppError),
+        (status = 500, description = "`internalError`", body = AppError),
+    ),
+)]
 pub async fn start(
     State(state): State<AppState>,
     Json(req): Json<RenewalStartRequest>,
@@ -199,6 +215,22 @@ pub async fn record_step_up(
 
 /// `POST /app/v1/renewal/evidence`: the evidence-mode step-up, re-verified by the server
 /// against the holder of the identity being replaced.
+#[utoipa::path(
+    post,
+    path = api::RENEWAL_EVIDENCE,
+    operation_id = "renewalEvidence",
+    tag = TAG_APP,
+    request_body = RenewalEvidenceRequest,
+    responses(
+        (status = 200, description = "The server's step-up verdict", body = StepUpOutcome),
+        (status = 400, description = "`invalidParameters`, `stepUpNotExpected`, `evidenceMalformed` or `evidenceReplayed`", body = AppError),
+        (status = 403, description = "`badSignature` or `identityUnusable`", body = AppError),
+        (status = 404, description = "`noSuchOrder`: unknown renewal token", body = AppError),
+        (status = 409, description = "`orderClosed`", body = AppError),
+        (status = 415, description = "`unsupportedMediaType`: not `application/json`", body = AppError),
+        (status = 500, description = "`internalError`", body = AppError),
+    ),
+)]
 pub async fn evidence(
     State(state): State<AppState>,
     Json(req): Json<RenewalEvidenceRequest>,
@@ -264,6 +296,22 @@ pub(crate) async fn holder(
 /// `POST /app/v1/renewal/complete`: revokes the old identity, creates the new one. Each step
 /// is a durable compare-and-set or insert that a retried call finds done and skips, so a crash
 /// between them neither loses the renewal nor creates a second identity.
+#[utoipa::path(
+    post,
+    path = api::RENEWAL_COMPLETE,
+    operation_id = "renewalComplete",
+    tag = TAG_APP,
+    request_body = RenewalCompleteRequest,
+    responses(
+        (status = 200, description = "The new identity; its OCRA secret, once", body = RenewalResponse),
+        (status = 400, description = "`invalidParameters` or `stepUpRequired`", body = AppError),
+        (status = 403, description = "`badSignature`, `stepUpFailed` or `identityUnusable`", body = AppError),
+        (status = 404, description = "`noSuchOrder`: unknown renewal token", body = AppError),
+        (status = 409, description = "`orderClosed`", body = AppError),
+        (status = 415, description = "`unsupportedMediaType`: not `application/json`", body = AppError),
+        (status = 500, description = "`internalError`", body = AppError),
+    ),
+)]
 pub async fn complete(
     State(state): State<AppState>,
     Json(req): Json<RenewalCompleteRequest>,

@@ -5,12 +5,12 @@
 
 use axum::Extension;
 use axum::extract::State;
-use serde_json::Value;
-use tapid_identity::order::{ErrorCode, HintCode};
+use tapid_identity::order::{CollectResponse, ErrorCode, ErrorResponse, HintCode};
 
 use super::error::ApiError;
 use super::json::Json;
-use super::wire::{OrderRefRequest, StartRequest, StartResponse};
+use super::openapi::TAG_RP;
+use super::wire::{Cancelled, OrderRefRequest, StartRequest, StartResponse};
 use super::{AppState, Peer};
 use crate::order::lifecycle::{self, Gone};
 use crate::order::start;
@@ -48,7 +48,7 @@ async fn start(
     peer: Peer,
     kind: OrderKind,
     req: StartRequest,
-) -> Result<Json2, ApiError> {
+) -> Result<axum::Json<StartResponse>, ApiError> {
     let rp = peer.require(Role::RelyingParty)?;
     start::validate(kind, &req)?;
     let now = state.clock.now_millis();
@@ -65,15 +65,12 @@ async fn start(
             Ok(()) => {
                 super::push::send(&state, &order).await?;
                 tracing::info!(order = %order.order_ref, rp = %rp.id, kind = kind.as_str(), "order started");
-                return Ok(axum::Json(
-                    serde_json::to_value(StartResponse {
-                        order_ref: order.order_ref,
-                        auto_start_token: order.auto_start_token,
-                        qr_start_token: order.qr_start_token,
-                        qr_start_secret: order.qr_start_secret,
-                    })
-                    .unwrap_or_default(),
-                ));
+                return Ok(axum::Json(StartResponse {
+                    order_ref: order.order_ref,
+                    auto_start_token: order.auto_start_token,
+                    qr_start_token: order.qr_start_token,
+                    qr_start_secret: order.qr_start_secret,
+                }));
             }
             Err(StoreError::Conflict) => {
                 let Some(pno) = order.pending_pno.as_deref() else {
@@ -116,23 +113,61 @@ async fn cancel_in_progress(state: &AppState, pno: &str) -> Result<bool, ApiErro
     Ok(true)
 }
 
-type Json2 = axum::Json<Value>;
-
 /// `POST /rp/v6.0/auth`.
+#[utoipa::path(
+    post,
+    path = super::RP_AUTH,
+    operation_id = "auth",
+    tag = TAG_RP,
+    security(("mutualTLS" = [])),
+    request_body = StartRequest,
+    responses(
+        (status = 200, description = "The order started", body = StartResponse, links(
+            ("collect" = (operation_id = "collect", request_body = json!({"orderRef": "$response.body#/orderRef"}))),
+            ("cancel" = (operation_id = "cancel", request_body = json!({"orderRef": "$response.body#/orderRef"}))),
+            ("offlineChallenge" = (operation_id = "offlineChallenge", request_body = json!({"orderRef": "$response.body#/orderRef"}))),
+        )),
+        (status = 400, description = "`invalidParameters`, or `alreadyInProgress` (the user's other order is cancelled)", body = ErrorResponse),
+        (status = 401, description = "`unauthorized`: no relying party's client certificate", body = ErrorResponse),
+        (status = 415, description = "`unsupportedMediaType`: not `application/json`", body = ErrorResponse),
+        (status = 429, description = "`tooManyRequests`: the relying party's order rate", body = ErrorResponse),
+        (status = 500, description = "`internalError`", body = ErrorResponse),
+    ),
+)]
 pub async fn auth(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
     Json(req): Json<StartRequest>,
-) -> Result<Json2, ApiError> {
+) -> Result<axum::Json<StartResponse>, ApiError> {
     start(state, peer, OrderKind::Auth, req).await
 }
 
 /// `POST /rp/v6.0/sign`.
+#[utoipa::path(
+    post,
+    path = super::RP_SIGN,
+    operation_id = "sign",
+    tag = TAG_RP,
+    security(("mutualTLS" = [])),
+    request_body = StartRequest,
+    responses(
+        (status = 200, description = "The order started", body = StartResponse, links(
+            ("collect" = (operation_id = "collect", request_body = json!({"orderRef": "$response.body#/orderRef"}))),
+            ("cancel" = (operation_id = "cancel", request_body = json!({"orderRef": "$response.body#/orderRef"}))),
+            ("offlineChallenge" = (operation_id = "offlineChallenge", request_body = json!({"orderRef": "$response.body#/orderRef"}))),
+        )),
+        (status = 400, description = "`invalidParameters` (`userVisibleData` is required), or `alreadyInProgress`", body = ErrorResponse),
+        (status = 401, description = "`unauthorized`: no relying party's client certificate", body = ErrorResponse),
+        (status = 415, description = "`unsupportedMediaType`: not `application/json`", body = ErrorResponse),
+        (status = 429, description = "`tooManyRequests`: the relying party's order rate", body = ErrorResponse),
+        (status = 500, description = "`internalError`", body = ErrorResponse),
+    ),
+)]
 pub async fn sign(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
     Json(req): Json<StartRequest>,
-) -> Result<Json2, ApiError> {
+) -> Result<axum::Json<StartResponse>, ApiError> {
     start(state, peer, OrderKind::Sign, req).await
 }
 
@@ -150,11 +185,26 @@ async fn own_order(
 }
 
 /// `POST /rp/v6.0/collect`.
+#[utoipa::path(
+    post,
+    path = super::RP_COLLECT,
+    operation_id = "collect",
+    tag = TAG_RP,
+    security(("mutualTLS" = [])),
+    request_body = OrderRefRequest,
+    responses(
+        (status = 200, description = "The order's status, hint code or completion data", body = CollectResponse),
+        (status = 400, description = "`invalidParameters`: no such order of this relying party, or no longer collectable", body = ErrorResponse),
+        (status = 401, description = "`unauthorized`: no relying party's client certificate", body = ErrorResponse),
+        (status = 415, description = "`unsupportedMediaType`: not `application/json`", body = ErrorResponse),
+        (status = 500, description = "`internalError`", body = ErrorResponse),
+    ),
+)]
 pub async fn collect(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
     Json(req): Json<OrderRefRequest>,
-) -> Result<Json2, ApiError> {
+) -> Result<axum::Json<serde_json::Value>, ApiError> {
     let o = own_order(&state, &peer, &req.order_ref).await?;
     match lifecycle::collect(&o, state.clock.now_millis(), &state.config) {
         Ok(c) => Ok(axum::Json(c.to_json())),
@@ -164,11 +214,26 @@ pub async fn collect(
 }
 
 /// `POST /rp/v6.0/cancel`.
+#[utoipa::path(
+    post,
+    path = super::RP_CANCEL,
+    operation_id = "cancel",
+    tag = TAG_RP,
+    security(("mutualTLS" = [])),
+    request_body = OrderRefRequest,
+    responses(
+        (status = 200, description = "The order is cancelled", body = Cancelled),
+        (status = 400, description = "`invalidParameters`: no such order of this relying party, or not pending", body = ErrorResponse),
+        (status = 401, description = "`unauthorized`: no relying party's client certificate", body = ErrorResponse),
+        (status = 415, description = "`unsupportedMediaType`: not `application/json`", body = ErrorResponse),
+        (status = 500, description = "`internalError`", body = ErrorResponse),
+    ),
+)]
 pub async fn cancel(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
     Json(req): Json<OrderRefRequest>,
-) -> Result<Json2, ApiError> {
+) -> Result<axum::Json<Cancelled>, ApiError> {
     for _ in 0..RETRIES {
         let mut o = own_order(&state, &peer, &req.order_ref).await?;
         if !o.phase.is_open() {
@@ -182,7 +247,7 @@ pub async fn cancel(
         o.pending_pno = None;
         if state.store.update_order(&mut o).await? {
             tracing::info!(order = %o.order_ref, "order cancelled by the relying party");
-            return Ok(axum::Json(serde_json::json!({})));
+            return Ok(axum::Json(Cancelled {}));
         }
     }
     Err(ApiError::rp(

@@ -11,8 +11,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use tapid_card::TransportCapabilities;
 use tapid_identity::service_api::{
-    self as api, AppErrorCode as Code, RelayAccessKey, RelayExchangeRequest, RelayProgress,
-    RelayStartRequest, RelayStep, StepUpOutcome,
+    self as api, AppError, AppErrorCode as Code, RelayAccessKey, RelayExchangeRequest,
+    RelayProgress, RelayStartRequest, RelayStep, StepUpOutcome,
 };
 use tapid_mrtd::mrz::{AccessKey, Can, MrzKey};
 use tapid_mrtd::reader::VerifiedRead;
@@ -25,6 +25,7 @@ use crate::api::AppState;
 use crate::api::app::{picked_up, record_step_up, verify_device};
 use crate::api::error::ApiError;
 use crate::api::json::Json;
+use crate::api::openapi::TAG_APP;
 use crate::api::renewal::{self, renewal_by_token};
 use crate::entropy;
 use crate::order::start;
@@ -112,6 +113,23 @@ async fn bind(
 }
 
 /// `POST /app/v1/relay/start`.
+#[utoipa::path(
+    post,
+    path = api::RELAY_START,
+    operation_id = "relayStart",
+    tag = TAG_APP,
+    request_body = RelayStartRequest,
+    responses(
+        (status = 200, description = "The first command APDU for the chip", body = RelayStep),
+        (status = 400, description = "`invalidParameters`, `stepUpNotExpected`, `relayTimedOut`, `relayAccessDenied`, `relayCardLost` or `relayFailed`", body = AppError),
+        (status = 403, description = "`badSignature`, `identityUnusable` or `identityRevoked`", body = AppError),
+        (status = 404, description = "`noSuchOrder` (unknown app token) or `relayLost` (start a new relay)", body = AppError),
+        (status = 409, description = "`orderClosed`", body = AppError),
+        (status = 415, description = "`unsupportedMediaType`: not `application/json`", body = AppError),
+        (status = 500, description = "`internalError`", body = AppError),
+        (status = 503, description = "`relayBusy`: try again", body = AppError),
+    ),
+)]
 pub async fn start(
     State(state): State<AppState>,
     Extension(relays): Extension<Relays>,
@@ -121,6 +139,23 @@ pub async fn start(
 }
 
 /// `POST /app/v1/renewal/relay/start`: a renewal's step-up in relay mode.
+#[utoipa::path(
+    post,
+    path = api::RENEWAL_RELAY_START,
+    operation_id = "renewalRelayStart",
+    tag = TAG_APP,
+    request_body = RelayStartRequest,
+    responses(
+        (status = 200, description = "The first command APDU for the chip", body = RelayStep),
+        (status = 400, description = "`invalidParameters`, `stepUpNotExpected`, `relayTimedOut`, `relayAccessDenied`, `relayCardLost` or `relayFailed`", body = AppError),
+        (status = 403, description = "`badSignature`, `identityUnusable` or `identityRevoked`", body = AppError),
+        (status = 404, description = "`noSuchOrder` (unknown app token) or `relayLost` (start a new relay)", body = AppError),
+        (status = 409, description = "`orderClosed`", body = AppError),
+        (status = 415, description = "`unsupportedMediaType`: not `application/json`", body = AppError),
+        (status = 500, description = "`internalError`", body = AppError),
+        (status = 503, description = "`relayBusy`: try again", body = AppError),
+    ),
+)]
 pub async fn renewal_start(
     State(state): State<AppState>,
     Extension(relays): Extension<Relays>,
@@ -130,6 +165,23 @@ pub async fn renewal_start(
 }
 
 /// `POST /app/v1/relay/exchange`.
+#[utoipa::path(
+    post,
+    path = api::RELAY_EXCHANGE,
+    operation_id = "relayExchange",
+    tag = TAG_APP,
+    request_body = RelayExchangeRequest,
+    responses(
+        (status = 200, description = "The next command APDU, or the step-up's outcome", body = RelayStep),
+        (status = 400, description = "`invalidParameters`, `stepUpNotExpected`, `relayTimedOut`, `relayAccessDenied`, `relayCardLost` or `relayFailed`", body = AppError),
+        (status = 403, description = "`badSignature`, `identityUnusable` or `identityRevoked`", body = AppError),
+        (status = 404, description = "`noSuchOrder` (unknown app token) or `relayLost` (start a new relay)", body = AppError),
+        (status = 409, description = "`orderClosed`", body = AppError),
+        (status = 415, description = "`unsupportedMediaType`: not `application/json`", body = AppError),
+        (status = 500, description = "`internalError`", body = AppError),
+        (status = 503, description = "`relayBusy`: try again", body = AppError),
+    ),
+)]
 pub async fn exchange(
     State(state): State<AppState>,
     Extension(relays): Extension<Relays>,
@@ -139,6 +191,23 @@ pub async fn exchange(
 }
 
 /// `POST /app/v1/renewal/relay/exchange`.
+#[utoipa::path(
+    post,
+    path = api::RENEWAL_RELAY_EXCHANGE,
+    operation_id = "renewalRelayExchange",
+    tag = TAG_APP,
+    request_body = RelayExchangeRequest,
+    responses(
+        (status = 200, description = "The next command APDU, or the step-up's outcome", body = RelayStep),
+        (status = 400, description = "`invalidParameters`, `stepUpNotExpected`, `relayTimedOut`, `relayAccessDenied`, `relayCardLost` or `relayFailed`", body = AppError),
+        (status = 403, description = "`badSignature`, `identityUnusable` or `identityRevoked`", body = AppError),
+        (status = 404, description = "`noSuchOrder` (unknown app token) or `relayLost` (start a new relay)", body = AppError),
+        (status = 409, description = "`orderClosed`", body = AppError),
+        (status = 415, description = "`unsupportedMediaType`: not `application/json`", body = AppError),
+        (status = 500, description = "`internalError`", body = AppError),
+        (status = 503, description = "`relayBusy`: try again", body = AppError),
+    ),
+)]
 pub async fn renewal_exchange(
     State(state): State<AppState>,
     Extension(relays): Extension<Relays>,
