@@ -50,6 +50,27 @@ fn split_url(url: &str) -> Result<(String, u16), ClientError> {
     Ok((host.to_owned(), port))
 }
 
+/// The certificates of `bytes`: PEM (one or more `CERTIFICATE` blocks) or one DER
+/// certificate — how a service's CA certificate is handed to the app.
+pub fn certificates(bytes: &[u8]) -> Result<Vec<CertificateDer<'static>>, ClientError> {
+    use rustls::pki_types::pem::PemObject;
+    let trimmed = bytes.trim_ascii_start();
+    let certs = if trimmed.starts_with(b"-----") {
+        CertificateDer::pem_slice_iter(trimmed)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| ClientError::Certificate)?
+    } else if trimmed.first() == Some(&0x30) {
+        // A DER SEQUENCE; rustls checks the rest when the handshake uses it.
+        vec![CertificateDer::from(bytes.to_vec())]
+    } else {
+        Vec::new()
+    };
+    if certs.is_empty() {
+        return Err(ClientError::Certificate);
+    }
+    Ok(certs)
+}
+
 impl Https {
     /// A client of the service at `url` (`https://host:port`) trusting `roots`, presenting
     /// `identity` (certificate chain and key) when given.
