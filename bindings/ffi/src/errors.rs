@@ -803,6 +803,32 @@ mod tests {
     }
 
     #[test]
+    fn a_service_refusal_keeps_its_code_and_a_key_error_its_type() {
+        use tapid_identity::client::ClientError;
+        let refused = ServiceError::from(ClientError::Api {
+            status: 409,
+            error_code: "alreadyPickedUp".into(),
+            details: "Another app picked the order up".into(),
+        });
+        assert!(matches!(
+            refused,
+            ServiceError::Refused { status: 409, ref error_code, .. } if error_code == "alreadyPickedUp"
+        ));
+        assert_eq!(
+            ServiceError::from(ClientError::KeyStore(KeyStoreError::WrongSecurityCode {
+                attempts_left: 2
+            })),
+            ServiceError::Key {
+                key_error: KeyError::WrongSecurityCode { attempts_left: 2 }
+            }
+        );
+        assert_eq!(
+            ServiceError::from(ClientError::NotEnrolled),
+            ServiceError::NotEnrolled
+        );
+    }
+
+    #[test]
     fn bad_mac_is_typed() {
         let e = CoreReadError::SecureMessaging(SmError::BadMac);
         assert!(matches!(

@@ -238,9 +238,13 @@ impl KeyStore for PlatformStore {
             user_presence: policy.user_presence,
             security_code: policy.security_code,
         };
-        let made = bounded(self.adapter.0.generate(alias.as_str().to_owned(), policy, None))
-            .await
-            .map_err(to_core_key_error)?;
+        let made = bounded(
+            self.adapter
+                .0
+                .generate(alias.as_str().to_owned(), policy, None),
+        )
+        .await
+        .map_err(to_core_key_error)?;
         public_key(&made.public_key)
     }
 
@@ -266,7 +270,9 @@ impl KeyStore for PlatformStore {
     }
 
     async fn list(&self) -> Result<Vec<KeyInfo>, KeyStoreError> {
-        Err(platform_keeps_no("key policies (DeviceKeys.aliases lists the aliases)"))
+        Err(platform_keeps_no(
+            "key policies (DeviceKeys.aliases lists the aliases)",
+        ))
     }
 
     async fn set_credential(&self, _alias: &KeyAlias, _: &[u8]) -> Result<(), KeyStoreError> {
@@ -637,7 +643,6 @@ impl DeviceKeys {
             }
         }
     }
-
 }
 
 #[uniffi::export]

@@ -584,8 +584,14 @@ impl ServiceClient {
         cancel: Option<Arc<CancelHandle>>,
     ) -> Result<StepUpOutcome, ServiceError> {
         let started = started_of(renewal)?;
-        self.relay(RelayFor::Renewal(started), &key, transport, listener, cancel)
-            .await
+        self.relay(
+            RelayFor::Renewal(started),
+            &key,
+            transport,
+            listener,
+            cancel,
+        )
+        .await
     }
 
     /// Completes the renewal: the service revokes the old identity and creates the new one,

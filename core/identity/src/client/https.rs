@@ -214,4 +214,19 @@ mod tests {
         assert!(split_url("https://x").is_err());
         assert!(split_url("https://:1").is_err());
     }
+
+    #[test]
+    fn a_ca_certificate_is_pem_or_der() {
+        let pem = b"-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n";
+        assert_eq!(certificates(pem).unwrap().len(), 1);
+        assert_eq!(certificates(&[0x30, 0x00]).unwrap().len(), 1);
+        for bad in [
+            &b"hello"[..],
+            b"",
+            b"-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----\n",
+            b"-----BEGIN PRIVATE KEY-----\nMAA=\n-----END PRIVATE KEY-----\n",
+        ] {
+            assert_eq!(certificates(bad), Err(ClientError::Certificate));
+        }
+    }
 }
