@@ -175,11 +175,15 @@ class ServiceClientTest {
         return keys
     }
 
+    /** Every app enrolled here, by identity (a renewal replaces one of the holder's). */
+    private val enrolled: MutableMap<String, ServiceClient> = Collections.synchronizedMap(mutableMapOf())
+
     /** An app enrolled for the holder. */
     private suspend fun enrolledApp(): Pair<ServiceClient, DeviceKeys> {
         val keys = deviceKeys("identity")
         val app = ServiceClient(url, caCertificate())
-        app.enrol(activationCode(), keys, "identity", code, null, null)
+        val enrolment = app.enrol(activationCode(), keys, "identity", code, null, null)
+        enrolled[enrolment.identityId] = app
         return app to keys
     }
 
@@ -196,6 +200,7 @@ class ServiceClientTest {
         val app = ServiceClient(url, caCertificate())
         assertNull(app.identityId())
         val enrolment = app.enrol(activationCode(), keys, "identity", code, null, null)
+        enrolled[enrolment.identityId] = app
         assertEquals(enrolment.identityId, app.identityId())
         // The OCRA secret came back sealed: the device keys open it for offline codes.
         val challenge = "12345678"
@@ -249,6 +254,28 @@ class ServiceClientTest {
         val refused = assertThrows<ServiceException.Refused> { app.relayStepUp(picked, wrong, chip.asTransport(), null, null) }
         assertEquals("relayAccessDenied", refused.errorCode)
         assertTrue(collect(order.ref).contains("\"pending\""))
+    }
+
+    @Test
+    fun `a new device renews with the relayed passport and the replaced identity is revoked`() = runBlocking<Unit> {
+        enrolledApp()
+        val keys = deviceKeys("renewed")
+        val app = ServiceClient(url, caCertificate())
+        val renewal = app.startRenewal(holderPno, keys, "renewed", code, null)
+        assertEquals(8, renewal.aaChallenge.size)
+        val chip = card("se-passport-pace")
+        val progress = Progress()
+        val outcome = app.relayRenewal(renewal, chip.mrzKey(), chip.asTransport(), progress, null)
+        assertTrue(outcome.mrtd, "the service's verdict: ${outcome.reason}")
+        assertTrue(progress.seen.any { it.step == "DG1" })
+        val done = app.completeRenewal(renewal, null)
+        assertEquals(done.identityId, app.identityId())
+        assertEquals(8, keys.offlineCodeResponse("renewed", done.sealedOfflineKey, "12345678", 1_800_000_000uL, code).length)
+        // The new identity picks up orders; the one it replaced (one of the holder's) cannot.
+        app.pickupAutostart(startMrtdAuth().autoStartToken)
+        val replaced = enrolled[done.replaces] ?: error("the renewal replaced an identity not enrolled here: ${done.replaces}")
+        val refused = assertThrows<ServiceException.Refused> { replaced.pickupAutostart(startMrtdAuth().autoStartToken) }
+        assertTrue(refused.errorCode in setOf("identityRevoked", "identityUnusable"), refused.errorCode)
     }
 
     @Test
