@@ -438,6 +438,111 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for KeyError {
     }
 }
 
+/// Why a call to the identity service failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum ServiceError {
+    /// The service refused the request: `error_code` is its typed code (`noSuchOrder`,
+    /// `alreadyPickedUp`, `stepUpNotExpected`, `relayAccessDenied`, `relayCardLost`,
+    /// `stepUpFailed`, …), `status` the HTTP status, `details` its text for logs (the
+    /// service puts no personal data in it).
+    #[error("the service answered {status} {error_code}")]
+    Refused {
+        /// HTTP status.
+        status: u16,
+        /// The service's `errorCode`.
+        error_code: String,
+        /// The service's `details`.
+        details: String,
+    },
+    /// The service URL is not `https://host:port`.
+    #[error("the service URL must be https://host:port")]
+    InvalidUrl,
+    /// The CA certificate is neither PEM nor one DER certificate.
+    #[error("the CA certificate is neither PEM nor DER")]
+    InvalidCertificate,
+    /// TLS failed: setup, the handshake, or the server's certificate does not chain to the CA.
+    #[error("TLS: {detail}")]
+    Tls {
+        /// What failed.
+        detail: String,
+    },
+    /// The connection failed, or the service did not answer in time.
+    #[error("connection: {detail}")]
+    Connection {
+        /// What failed (an I/O error kind, never a request body).
+        detail: String,
+    },
+    /// The service's answer is not what its API says.
+    #[error("the service's answer does not decode")]
+    UnexpectedAnswer,
+    /// The device key refused (wrong security code, cancelled prompt, missing key, …).
+    #[error("device key: {key_error}")]
+    Key {
+        /// The key store's error.
+        key_error: KeyError,
+    },
+    /// No identity enrolled in this client: `enrol` or `use_identity` first.
+    #[error("no identity enrolled in this client")]
+    NotEnrolled,
+    /// The NFC link failed before the relay could start.
+    #[error("transport failed: {transport_error}")]
+    Transport {
+        /// The transport's error.
+        transport_error: TransportError,
+    },
+    /// The relay was cancelled (cancel handle, or the caller's coroutine/task).
+    #[error("cancelled")]
+    Cancelled,
+    /// An argument is not usable (an order record that was not the service's).
+    #[error("invalid input: {detail}")]
+    InvalidInput {
+        /// What.
+        detail: String,
+    },
+    /// Something that should not happen: reported instead of a crash.
+    #[error("internal error: {detail}")]
+    Internal {
+        /// What failed.
+        detail: String,
+    },
+}
+
+impl From<KeyError> for ServiceError {
+    fn from(key_error: KeyError) -> Self {
+        Self::Key { key_error }
+    }
+}
+
+impl From<tapid_identity::client::ClientError> for ServiceError {
+    fn from(e: tapid_identity::client::ClientError) -> Self {
+        use tapid_identity::client::ClientError as C;
+        match e {
+            C::Api {
+                status,
+                error_code,
+                details,
+            } => Self::Refused {
+                status,
+                error_code,
+                details,
+            },
+            C::Url => Self::InvalidUrl,
+            C::Certificate => Self::InvalidCertificate,
+            C::Tls(detail) => Self::Tls { detail },
+            C::Transport(detail) => Self::Connection { detail },
+            C::Decode => Self::UnexpectedAnswer,
+            C::KeyStore(k) => Self::Key {
+                key_error: KeyError::from(k),
+            },
+            C::NotEnrolled => Self::NotEnrolled,
+            // The client's enum may grow.
+            other => Self::Internal {
+                detail: other.to_string(),
+            },
+        }
+    }
+}
+
 // ---- the mappings ----
 
 impl From<MrzField> for MrzFieldName {
@@ -695,6 +800,32 @@ mod tests {
             read_error(&e, false, false),
             ReadError::Transport { .. }
         ));
+    }
+
+    #[test]
+    fn a_service_refusal_keeps_its_code_and_a_key_error_its_type() {
+        use tapid_identity::client::ClientError;
+        let refused = ServiceError::from(ClientError::Api {
+            status: 409,
+            error_code: "alreadyPickedUp".into(),
+            details: "Another app picked the order up".into(),
+        });
+        assert!(matches!(
+            refused,
+            ServiceError::Refused { status: 409, ref error_code, .. } if error_code == "alreadyPickedUp"
+        ));
+        assert_eq!(
+            ServiceError::from(ClientError::KeyStore(KeyStoreError::WrongSecurityCode {
+                attempts_left: 2
+            })),
+            ServiceError::Key {
+                key_error: KeyError::WrongSecurityCode { attempts_left: 2 }
+            }
+        );
+        assert_eq!(
+            ServiceError::from(ClientError::NotEnrolled),
+            ServiceError::NotEnrolled
+        );
     }
 
     #[test]

@@ -18,8 +18,8 @@ use async_trait::async_trait;
 use sha2::{Digest, Sha256};
 use tapid_identity::offline_code::OfflineKey;
 use tapid_keystore::{
-    Capabilities, EcdsaSignature, KeyAlias, KeyStore, KeyStoreError, ProtectionPolicy, PublicKey,
-    SecureHardware as CoreHardware, SecurityCode, SoftwareKeyStore, StoreOptions,
+    Capabilities, EcdsaSignature, KeyAlias, KeyInfo, KeyStore, KeyStoreError, ProtectionPolicy,
+    PublicKey, SecureHardware as CoreHardware, SecurityCode, SoftwareKeyStore, StoreOptions,
 };
 use zeroize::Zeroizing;
 
@@ -203,6 +203,84 @@ impl PlatformAdapter {
         bounded(self.0.delete(alias.as_str().to_owned()))
             .await
             .map_err(to_core_key_error)
+    }
+}
+
+/// The platform store as the core's `KeyStore` (what the service client signs with): the
+/// capabilities the platform reported when it was made, and every signature verified against
+/// the key's public half before it is used (a store that signed with another key gives
+/// `BadSignature` here, not a refusal from the service). The platform keeps neither policies
+/// nor credentials next to its keys, so `list` and the credential calls are refused.
+struct PlatformStore {
+    adapter: PlatformAdapter,
+    capabilities: Capabilities,
+}
+
+fn platform_keeps_no(what: &str) -> KeyStoreError {
+    KeyStoreError::Platform {
+        message: format!("the platform key store keeps no {what}"),
+    }
+}
+
+#[async_trait]
+impl KeyStore for PlatformStore {
+    fn capabilities(&self) -> Capabilities {
+        self.capabilities
+    }
+
+    async fn generate(
+        &self,
+        alias: &KeyAlias,
+        policy: ProtectionPolicy,
+        _code: Option<&SecurityCode>,
+    ) -> Result<PublicKey, KeyStoreError> {
+        let policy = KeyPolicy {
+            user_presence: policy.user_presence,
+            security_code: policy.security_code,
+        };
+        let made = bounded(
+            self.adapter
+                .0
+                .generate(alias.as_str().to_owned(), policy, None),
+        )
+        .await
+        .map_err(to_core_key_error)?;
+        public_key(&made.public_key)
+    }
+
+    async fn public_key(&self, alias: &KeyAlias) -> Result<PublicKey, KeyStoreError> {
+        self.adapter.public_key(alias).await
+    }
+
+    async fn sign(
+        &self,
+        alias: &KeyAlias,
+        message: &[u8],
+        code: Option<&SecurityCode>,
+    ) -> Result<EcdsaSignature, KeyStoreError> {
+        let signature = self.adapter.sign(alias, message, code).await?;
+        let key = self.adapter.public_key(alias).await?;
+        key.verify(message, &signature)
+            .map_err(|_| KeyStoreError::BadSignature)?;
+        Ok(signature)
+    }
+
+    async fn delete(&self, alias: &KeyAlias) -> Result<(), KeyStoreError> {
+        self.adapter.delete(alias).await
+    }
+
+    async fn list(&self) -> Result<Vec<KeyInfo>, KeyStoreError> {
+        Err(platform_keeps_no(
+            "key policies (DeviceKeys.aliases lists the aliases)",
+        ))
+    }
+
+    async fn set_credential(&self, _alias: &KeyAlias, _: &[u8]) -> Result<(), KeyStoreError> {
+        Err(platform_keeps_no("credentials"))
+    }
+
+    async fn credential(&self, _alias: &KeyAlias) -> Result<Option<Vec<u8>>, KeyStoreError> {
+        Err(platform_keeps_no("credentials"))
     }
 }
 
@@ -542,6 +620,25 @@ impl Inner {
                     failed_attempts: status.failed_attempts,
                     attempts_left: status.attempts_left(),
                     blocked: status.is_blocked(),
+                }))
+            }
+        }
+    }
+}
+
+impl DeviceKeys {
+    /// The store as the core's `KeyStore`, for the service client: the software store itself
+    /// (its Argon2id and file I/O move to the blocking pool on their own), or the platform
+    /// store with the capabilities it reports (asked now, bounded) and its signatures verified.
+    /// Runs on the FFI's runtime.
+    pub(crate) async fn key_store(&self) -> Result<Arc<dyn KeyStore>, KeyError> {
+        match &self.inner.backend {
+            Backend::Software(s) => Ok(s.clone() as Arc<dyn KeyStore>),
+            Backend::Platform(p) => {
+                let capabilities: Capabilities = bounded(p.capabilities()).await?.into();
+                Ok(Arc::new(PlatformStore {
+                    adapter: PlatformAdapter(p.clone()),
+                    capabilities,
                 }))
             }
         }

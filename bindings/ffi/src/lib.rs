@@ -12,6 +12,10 @@
 //! * Device keys: [`DeviceKeys`] over a [`PlatformKeyStore`] (foreign) or the core's software
 //!   store; sealing of small secrets; [`verify_signature`].
 //! * Identity flows: QR, autostart, user messages, the holder match, the offline code.
+//! * The identity service: [`ServiceClient`] enrols the device key, picks up orders (QR frame
+//!   or autostart token), relays the passport step-up to the service's own read over the
+//!   platform's [`NfcTransport`] (progress through a [`RelayListener`]), approves or declines,
+//!   and renews remotely; errors keep the service's `errorCode` ([`ServiceError`]).
 //! * Feature `testing`: the software passport ([`emulator`]).
 //!
 //! Runtime: one FFI-owned multi-thread tokio runtime ([`runtime`]); exported futures abort
@@ -31,17 +35,20 @@ pub mod mrz;
 pub mod progress;
 pub mod reader;
 pub mod runtime;
+pub mod service;
 pub mod transport;
 pub mod trust;
 
 pub use errors::{
-    CallbackError, IdentityError, InputError, KeyError, MrzFieldName, ReadError, TransportError,
+    CallbackError, IdentityError, InputError, KeyError, MrzFieldName, ReadError, ServiceError,
+    TransportError,
 };
 pub use keys::{DeviceKeys, PlatformKeyStore, verify_signature};
 pub use log::{LogLevel, LogSink, set_log_sink};
 pub use mrz::{AccessKey, scan_mrz};
 pub use progress::{Language, ProgressListener, ReadProgress, ReadStep};
 pub use reader::{CancelHandle, PassportRead, PassportReader, ReadOptions};
+pub use service::{RelayListener, ServiceClient};
 pub use transport::{NfcTransport, TransportCapabilities};
 pub use trust::TrustStore;
 

@@ -163,26 +163,42 @@ impl Tracker {
     }
 }
 
-/// Delivers events to a listener in order, off the reader's threads.
-pub(crate) struct Delivery {
-    sender: Option<tokio::sync::mpsc::UnboundedSender<ReadProgress>>,
+/// Delivers events to a listener in order, off the reader's threads: one task awaits each
+/// call (bounded by [`CALLBACK_TIMEOUT`]) before the next; the work only queues.
+pub(crate) struct Delivery<T = ReadProgress> {
+    sender: Option<tokio::sync::mpsc::UnboundedSender<T>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
 
-impl Delivery {
+impl Delivery<ReadProgress> {
     /// Starts delivering to `listener` (nothing when `None`).
     pub fn start(listener: Option<Arc<dyn ProgressListener>>) -> Self {
-        let Some(listener) = listener else {
+        Self::start_with(listener.map(|l| {
+            move |p| {
+                let l = l.clone();
+                async move { l.on_progress(p).await }
+            }
+        }))
+    }
+}
+
+impl<T: Send + 'static> Delivery<T> {
+    /// Starts delivering each event with `call` (nothing when `None`).
+    pub fn start_with<F, Fut>(call: Option<F>) -> Self
+    where
+        F: Fn(T) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Result<(), CallbackError>> + Send + 'static,
+    {
+        let Some(call) = call else {
             return Self {
                 sender: None,
                 task: None,
             };
         };
-        let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<ReadProgress>();
+        let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<T>();
         let task = tokio::spawn(async move {
             while let Some(p) = receiver.recv().await {
-                let call = listener.on_progress(p);
-                match tokio::time::timeout(CALLBACK_TIMEOUT, call).await {
+                match tokio::time::timeout(CALLBACK_TIMEOUT, call(p)).await {
                     Ok(Ok(())) => {}
                     // The listener threw: go on.
                     Ok(Err(_)) => crate::log::warn("progress", "a progress listener threw"),
@@ -201,7 +217,7 @@ impl Delivery {
     }
 
     /// Queues an event.
-    pub fn send(&self, p: ReadProgress) {
+    pub fn send(&self, p: T) {
         if let Some(s) = &self.sender {
             let _ = s.send(p);
         }
@@ -216,7 +232,7 @@ impl Delivery {
     }
 }
 
-impl Drop for Delivery {
+impl<T> Drop for Delivery<T> {
     fn drop(&mut self) {
         if let Some(task) = self.task.take() {
             task.abort();

@@ -43,7 +43,9 @@ pub fn runtime() -> Result<&'static tokio::runtime::Runtime, NoRuntime> {
             tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(WORKERS)
                 .thread_name("tapid-ffi")
+                // Timers for the reader's bounds; I/O for the service client's connections.
                 .enable_time()
+                .enable_io()
                 .build()
                 .ok()
         })

@@ -97,7 +97,7 @@ impl AppClient {
             .keys
             .sign(&self.alias, message, self.code.as_ref())
             .await
-            .map_err(|e| ClientError::KeyStore(e.to_string()))?;
+            .map_err(ClientError::KeyStore)?;
         Ok(B64.encode(sig.as_der()))
     }
 
@@ -107,7 +107,7 @@ impl AppClient {
             .keys
             .public_key(&self.alias)
             .await
-            .map_err(|e| ClientError::KeyStore(e.to_string()))?
+            .map_err(ClientError::KeyStore)?
             .to_sec1())
     }
 
@@ -138,9 +138,7 @@ impl AppClient {
     }
 
     pub(super) fn identity(&self) -> Result<String, ClientError> {
-        self.identity_id.clone().ok_or(ClientError::KeyStore(
-            "no identity enrolled in this client".into(),
-        ))
+        self.identity_id.clone().ok_or(ClientError::NotEnrolled)
     }
 
     async fn pickup(

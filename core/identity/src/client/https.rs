@@ -50,6 +50,27 @@ fn split_url(url: &str) -> Result<(String, u16), ClientError> {
     Ok((host.to_owned(), port))
 }
 
+/// The certificates of `bytes`: PEM (one or more `CERTIFICATE` blocks) or one DER
+/// certificate — how a service's CA certificate is handed to the app.
+pub fn certificates(bytes: &[u8]) -> Result<Vec<CertificateDer<'static>>, ClientError> {
+    use rustls::pki_types::pem::PemObject;
+    let trimmed = bytes.trim_ascii_start();
+    let certs = if trimmed.starts_with(b"-----") {
+        CertificateDer::pem_slice_iter(trimmed)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| ClientError::Certificate)?
+    } else if trimmed.first() == Some(&0x30) {
+        // A DER SEQUENCE; rustls checks the rest when the handshake uses it.
+        vec![CertificateDer::from(bytes.to_vec())]
+    } else {
+        Vec::new()
+    };
+    if certs.is_empty() {
+        return Err(ClientError::Certificate);
+    }
+    Ok(certs)
+}
+
 impl Https {
     /// A client of the service at `url` (`https://host:port`) trusting `roots`, presenting
     /// `identity` (certificate chain and key) when given.
@@ -192,5 +213,20 @@ mod tests {
         assert!(split_url("http://x:1").is_err());
         assert!(split_url("https://x").is_err());
         assert!(split_url("https://:1").is_err());
+    }
+
+    #[test]
+    fn a_ca_certificate_is_pem_or_der() {
+        let pem = b"-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n";
+        assert_eq!(certificates(pem).unwrap().len(), 1);
+        assert_eq!(certificates(&[0x30, 0x00]).unwrap().len(), 1);
+        for bad in [
+            &b"hello"[..],
+            b"",
+            b"-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----\n",
+            b"-----BEGIN PRIVATE KEY-----\nMAA=\n-----END PRIVATE KEY-----\n",
+        ] {
+            assert_eq!(certificates(bad), Err(ClientError::Certificate));
+        }
     }
 }

@@ -11,7 +11,7 @@ mod relay;
 mod renewal;
 
 pub use app::{AppClient, PickedUp};
-pub use https::Https;
+pub use https::{Https, certificates};
 pub use relay::{CALL_TIMEOUT, MAX_EXCHANGES};
 pub use renewal::RenewalStarted;
 
@@ -41,9 +41,15 @@ pub enum ClientError {
     /// The answer is not the expected JSON.
     #[error("the service's answer does not decode")]
     Decode,
-    /// The key store refused (wrong security code, key missing, …).
+    /// The key store refused (wrong security code, key missing, …), as it said.
     #[error("key store: {0}")]
-    KeyStore(String),
+    KeyStore(tapid_keystore::KeyStoreError),
+    /// The step needs an enrolled identity and this client acts for none yet.
+    #[error("no identity enrolled in this client")]
+    NotEnrolled,
+    /// The service's CA certificate is neither PEM nor one DER certificate.
+    #[error("the CA certificate is neither PEM nor DER")]
+    Certificate,
 }
 
 impl ClientError {

@@ -79,6 +79,22 @@ impl MrzKey {
         out
     }
 
+    /// The document number as given (upper case, without check digit): what a relay-mode
+    /// step-up sends the service, which derives the keys itself.
+    pub fn document_number(&self) -> &str {
+        &self.document_number
+    }
+
+    /// The date of birth, `YYMMDD`.
+    pub fn date_of_birth(&self) -> &str {
+        &self.date_of_birth
+    }
+
+    /// The date of expiry, `YYMMDD`.
+    pub fn date_of_expiry(&self) -> &str {
+        &self.date_of_expiry
+    }
+
     /// Whether the document number equals `other` (fillers ignored); used to compare the key
     /// with the DG1 read afterwards without exposing either.
     pub fn matches_document_number(&self, other: &str) -> bool {
@@ -109,6 +125,11 @@ impl Can {
     /// The password bytes f(π) for PACE: the ASCII digits, not hashed.
     pub fn as_bytes(&self) -> &[u8] {
         self.0.as_bytes()
+    }
+
+    /// The digits, as text (what a relay-mode step-up sends the service).
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
