@@ -113,7 +113,12 @@ async fn method_not_allowed() -> ApiError {
 /// The router. The TLS layer adds a [`Peer`] extension to every request.
 pub fn router(state: AppState) -> Router {
     let post_only = |r: axum::routing::MethodRouter<AppState>| r.fallback(method_not_allowed);
-    Router::new()
+    let mut router = Router::new();
+    if let Some((demo, sessions)) = crate::demo::routes(&state.config) {
+        // The demo page's sessions live in this instance, as its relays do.
+        router = router.merge(demo.layer(axum::Extension(sessions)));
+    }
+    router
         .route("/health", get(health))
         .route("/.well-known/jwks.json", get(jwks))
         .route("/rp/v6.0/auth", post_only(post(rp::auth)))
