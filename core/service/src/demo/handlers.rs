@@ -113,9 +113,12 @@ pub async fn start(
             .parse()
             .map_err(|_| err(ApiError::invalid("Invalid platform")))?,
     };
-    let reservation = sessions
-        .reserve(state.clock.now_millis())
-        .ok_or_else(|| err(ApiError::rp(ErrorCode::TooManyRequests, "Too many sessions")))?;
+    let reservation = sessions.reserve(state.clock.now_millis()).ok_or_else(|| {
+        err(ApiError::rp(
+            ErrorCode::TooManyRequests,
+            "Too many sessions",
+        ))
+    })?;
     let req = StartRequest {
         end_user_ip: peer.addr.ip().to_canonical().to_string(),
         user_visible_data: Some(B64.encode(visible_text(lang))),
@@ -130,8 +133,7 @@ pub async fn start(
     let started_at = state.clock.now_millis();
     let secret = zeroize::Zeroizing::new(started.qr_start_secret);
     let internal = |details| err(ApiError::rp(ErrorCode::InternalError, details));
-    let secret =
-        QrStartSecret::new(&secret).map_err(|_| internal("Unusable QR start secret"))?;
+    let secret = QrStartSecret::new(&secret).map_err(|_| internal("Unusable QR start secret"))?;
     let launch_url = LaunchUrl::for_platform(
         platform,
         &started.auto_start_token,
@@ -186,7 +188,9 @@ pub async fn status(
     let lang = lang(body.lang.as_deref());
     let err = in_lang(lang);
     let demo = demo(&state, lang)?;
-    let session = sessions.get(&body.session).ok_or_else(|| err(no_session()))?;
+    let session = sessions
+        .get(&body.session)
+        .ok_or_else(|| err(no_session()))?;
     if session.cancelled {
         return Ok(json(view::cancelled(lang)));
     }
@@ -226,7 +230,9 @@ pub async fn cancel(
     let lang = lang(body.lang.as_deref());
     let err = in_lang(lang);
     let demo = demo(&state, lang)?;
-    let session = sessions.get(&body.session).ok_or_else(|| err(no_session()))?;
+    let session = sessions
+        .get(&body.session)
+        .ok_or_else(|| err(no_session()))?;
     rp::cancel_order(&state, &demo.party.id, &session.order_ref)
         .await
         .map_err(&err)?;

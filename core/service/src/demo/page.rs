@@ -60,7 +60,10 @@ pub fn no_store(mut response: Response) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     response
 }
 
@@ -91,7 +94,10 @@ mod tests {
         let page = html("Shop <&> \"AB\"");
         assert!(page.contains("Shop &lt;&amp;&gt; &quot;AB&quot;"));
         assert!(!page.contains("{{"), "every placeholder filled");
-        assert!(!page.contains("src=\"http"), "nothing loaded from elsewhere");
+        assert!(
+            !page.contains("src=\"http"),
+            "nothing loaded from elsewhere"
+        );
         assert!(!SCRIPT.contains("</script"));
         let csp = content_security_policy();
         let script = format!("<script>{SCRIPT}</script>");

@@ -15,8 +15,8 @@ pub struct QrTooLong;
 /// `payload` as an SVG QR code: error correction level L and a quiet zone of four modules, as
 /// the official relying-party demo renders it, black on white, crisp edges.
 pub fn render(payload: &str) -> Result<String, QrTooLong> {
-    let code =
-        QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::L).map_err(|_| QrTooLong)?;
+    let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::L)
+        .map_err(|_| QrTooLong)?;
     Ok(code
         .render::<svg::Color<'_>>()
         .module_dimensions(MODULE, MODULE)
@@ -39,7 +39,10 @@ mod tests {
         assert!(svg.ends_with("</svg>"));
         let code = QrCode::with_error_correction_level(frame.as_bytes(), EcLevel::L).unwrap();
         let side = (code.width() as u32 + 8) * MODULE;
-        assert!(svg.contains(&format!(r#"width="{side}" height="{side}""#)), "{svg}");
+        assert!(
+            svg.contains(&format!(r#"width="{side}" height="{side}""#)),
+            "{svg}"
+        );
         assert_eq!(render(&"x".repeat(4_000)), Err(QrTooLong));
     }
 }

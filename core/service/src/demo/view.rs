@@ -145,7 +145,9 @@ pub fn of(
                 .completion_data
                 .as_ref()
                 .and_then(|c| c.get("user")?.get("name")?.as_str())
-                .map(|name| Holder { name: name.to_owned() });
+                .map(|name| Holder {
+                    name: name.to_owned(),
+                });
         }
         OrderStatus::Pending
             if matches!(

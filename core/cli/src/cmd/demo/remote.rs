@@ -4,8 +4,10 @@
 //! the order it picks up. What a person does with the demo page at `/demo` and a phone; the
 //! browser test (`tests/browser`) drives it with the frame it decoded from a screenshot.
 //!
-//! Prints one JSON line per step on stdout: `{"step":"pickedUp",…}`, then
-//! `{"step":"approved",…}`.
+//! Prints one JSON line per step on stdout: `{"step":"enrolled"}`, `{"step":"pickedUp",…}`,
+//! then `{"step":"approved",…}`. Without `--qr` and `--launch-url` it reads what it scans as
+//! one line on stdin once enrolled (a QR frame is valid for a few seconds only: the page's
+//! current frame is given when the app is ready for it).
 
 use std::path::{Path, PathBuf};
 
@@ -32,13 +34,9 @@ pub struct AppArgs {
     /// the issuer's `issuer.crt`/`issuer.key`.
     #[arg(long, value_name = "DIR")]
     tls_dir: PathBuf,
-    /// The scanned QR content, `bankid.<token>.<time>.<code>`.
-    #[arg(
-        long,
-        value_name = "PAYLOAD",
-        conflicts_with = "launch_url",
-        required_unless_present = "launch_url"
-    )]
+    /// The scanned QR content, `bankid.<token>.<time>.<code>` (without it and `--launch-url`:
+    /// one line on stdin, read once enrolled).
+    #[arg(long, value_name = "PAYLOAD", conflicts_with = "launch_url")]
     qr: Option<String>,
     /// The same-device launch URL instead (`bankid:///?autostarttoken=…`).
     #[arg(long, value_name = "URL")]
@@ -79,6 +77,17 @@ fn client(args: &AppArgs, issuer: bool) -> Result<Https, DemoError> {
     Https::new(&args.url, &roots, identity).map_err(|e| DemoError::Service(format!("client: {e}")))
 }
 
+/// One line of stdin.
+async fn read_line() -> Result<String, DemoError> {
+    tokio::task::spawn_blocking(|| {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).map(|_| line)
+    })
+    .await
+    .map_err(|e| DemoError::Unexpected(format!("stdin task: {e}")))?
+    .map_err(|e| DemoError::Unexpected(format!("stdin: {e}")))
+}
+
 fn step(value: serde_json::Value) {
     outln!("{value}");
 }
@@ -89,10 +98,19 @@ pub async fn run(args: &AppArgs) -> Result<(), DemoError> {
     let issued = issuer::issue(&client(args, true)?, &say).await?;
     let mut device = Device::create(client(args, false)?, &say).await?;
     device.enrol(&issued.activation_code, &say).await?;
+    step(serde_json::json!({ "step": "enrolled" }));
     let picked = match (&args.qr, &args.launch_url) {
         (Some(qr), _) => device.pickup_qr(qr, &say).await?,
         (None, Some(url)) => device.pickup_autostart(url, &say).await?,
-        (None, None) => return Err(DemoError::Unexpected("no --qr and no --launch-url".into())),
+        (None, None) => {
+            let scanned = read_line().await?;
+            let scanned = scanned.trim();
+            if scanned.starts_with("bankid:") && !scanned.starts_with("bankid.") {
+                device.pickup_autostart(scanned, &say).await?
+            } else {
+                device.pickup_qr(scanned, &say).await?
+            }
+        }
     };
     step(serde_json::json!({
         "step": "pickedUp",
@@ -100,13 +118,7 @@ pub async fn run(args: &AppArgs) -> Result<(), DemoError> {
         "kind": picked.order.kind,
     }));
     if args.hold {
-        tokio::task::spawn_blocking(|| {
-            let mut line = String::new();
-            std::io::stdin().read_line(&mut line).map(|_| ())
-        })
-        .await
-        .map_err(|e| DemoError::Unexpected(format!("stdin task: {e}")))?
-        .map_err(|e| DemoError::Unexpected(format!("stdin: {e}")))?;
+        read_line().await?;
     }
     device.approve(&picked, &say).await?;
     step(serde_json::json!({
