@@ -55,6 +55,13 @@ start=$(date +%s)
 cargo test --workspace "${features[@]}" --no-fail-fast
 phase "cargo test (workspace)" "$start"
 
+# The /demo page end to end in headless Chromium, with the CLI binary of the same feature set
+# (so the bindings' build below reuses it): scripts/browser-test.sh.
+start=$(date +%s)
+cargo build -p tapid-cli "${features[@]}" --locked -q
+scripts/browser-test.sh
+phase "browser" "$start"
+
 # The bindings, while pcscd + vpcd are up (the JVM's javax.smartcardio test reads through them):
 # the Kotlin tests on the host JVM, the Android module's Kotlin compiled against the Android
 # API 34 jar, the Swift syntax check. Their library, bindgen and CLI are built here with the

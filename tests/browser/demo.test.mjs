@@ -9,12 +9,13 @@
 // in Swedish and English (the texts `tapid message` gives for the same status), the
 // "start the app on this device" button appears after 5 s, and the result shows the holder.
 //
-// TAPID_BIN names the binary (default: target/debug/tapid); screenshots go to artifacts/.
+// TAPID_BIN names the binary (default: target/debug/tapid); screenshots and the logs of
+// `tapid serve` and `tapid demo app` go to artifacts/.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,7 +96,7 @@ test('the /demo page: animated QR, messages in Swedish and English, the launch b
     bin,
     ['serve', '--db', `sqlite:${join(dir, 'db', 'tapid.db')}`, '--listen', '127.0.0.1:0',
       '--tls-dir', tls, '--key-dir', join(dir, 'keys'), '--demo-rp', join(tls, 'rp.crt'), '--json'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    { stdio: ['ignore', 'pipe', openSync(join(artifacts, 'serve.log'), 'w')] },
   );
   let app = null;
   let browser = null;
@@ -127,7 +128,7 @@ test('the /demo page: animated QR, messages in Swedish and English, the launch b
 
   // The app gets ready (identity issued, device enrolled) while the page waits for it.
   app = spawn(bin, ['demo', 'app', '--url', listening.listening, '--tls-dir', tls, '--hold'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', openSync(join(artifacts, 'app.log'), 'w')],
   });
   const appLine = lines(app, 'tapid demo app');
 
