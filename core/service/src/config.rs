@@ -46,7 +46,7 @@ pub struct Config {
     /// After a renewal completes, the person cannot be renewed again for this long.
     pub renewal_cool_off: Millis,
     /// The demo relying-party page at `/demo` (see [`crate::demo`]): off unless set (`tapid
-    /// serve` and `tapid demo` set it).
+    /// serve --demo-rp CERT` sets it).
     pub demo: Option<DemoConfig>,
 }
 

@@ -1,5 +1,6 @@
 //! The HTTP API: the relying-party API (`/rp/v6.0/*`), the issuer API (`/issuer/v1/*`), the app
-//! API (`/app/v1/*`), the JWK set and the health check. Handlers decide with the pure order
+//! API (`/app/v1/*`), the JWK set, the health check and, when configured, the demo page
+//! ([`crate::demo`]). Handlers decide with the pure order
 //! functions and write through the store before they answer.
 
 pub mod app;

@@ -2,8 +2,8 @@
 //! users (the animated QR refreshed every second, the "start the app on this device" button
 //! after 5 s, the recommended user messages in Swedish or English, the holder's name when the
 //! order completes), and the small backend behind it, inside the service, that acts as a
-//! relying party of its own. On when [`crate::config::Config::demo`] is set (`tapid serve`
-//! and `tapid demo` set it).
+//! relying party of its own. On when [`crate::config::Config::demo`] is set (`tapid serve
+//! --demo-rp CERT` sets it).
 
 pub mod handlers;
 pub mod page;
