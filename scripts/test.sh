@@ -55,20 +55,24 @@ start=$(date +%s)
 cargo test --workspace "${features[@]}" --no-fail-fast
 phase "cargo test (workspace)" "$start"
 
-# The /demo page end to end in headless Chromium, with the CLI binary of the same feature set
-# (so the bindings' build below reuses it): scripts/browser-test.sh.
+# The workspace's binaries and libraries with the tests' feature set (without dev-dependencies
+# cargo still recompiles tapid-cli and tapid-ffi once): the CLI for the browser test, the
+# bindings' library, bindgen and CLI for the steps after it.
 start=$(date +%s)
-cargo build -p tapid-cli "${features[@]}" --locked -q
+cargo build --workspace "${features[@]}" --locked -q
+phase "cargo build (workspace)" "$start"
+
+# The /demo page end to end in headless Chromium against target/debug/tapid:
+# scripts/browser-test.sh.
+start=$(date +%s)
 scripts/browser-test.sh
 phase "browser" "$start"
 
 # The bindings, while pcscd + vpcd are up (the JVM's javax.smartcardio test reads through them):
 # the Kotlin tests on the host JVM, the Android module's Kotlin compiled against the Android
-# API 34 jar, the Swift syntax check. Their library, bindgen and CLI are built here with the
-# tests' feature set (without dev-dependencies cargo still recompiles tapid-cli and tapid-ffi
-# once), so scripts/ffi-build.sh skips its own cargo step.
+# API 34 jar, the Swift syntax check. Their library, bindgen and CLI were built above with the
+# tests' feature set, so scripts/ffi-build.sh skips its own cargo step.
 start=$(date +%s)
-cargo build --workspace "${features[@]}" --locked -q
 export TAPID_SKIP_CARGO=1
 mvn -B -q -f android/jvm-tests/pom.xml test
 phase "Kotlin JVM tests" "$start"
