@@ -7,6 +7,9 @@ packages=(pkg-config libpcsclite-dev pcscd vsmartcard-vpcd pcsc-tools postgresql
 # The bindings' checks: the JVM tests and the Android compile check (JDK 17, Maven), the Swift
 # syntax check (python3-venv for tree-sitter from PyPI), the header check (a C compiler).
 packages+=(openjdk-17-jdk-headless maven python3-venv gcc)
+# The browser test of the /demo page (tests/browser): Debian's Chromium, driven by playwright-core
+# from npm (Node 20 and npm are on the machine: their packages are checked, not replaced).
+packages+=(chromium nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

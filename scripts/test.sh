@@ -70,6 +70,12 @@ start=$(date +%s)
 TAPID_BIN=target/debug/tapid scripts/schemathesis.sh
 phase "schemathesis" "$start"
 
+# The /demo page end to end in headless Chromium against target/debug/tapid:
+# scripts/browser-test.sh.
+start=$(date +%s)
+scripts/browser-test.sh
+phase "browser" "$start"
+
 # The bindings, while pcscd + vpcd are up (the JVM's javax.smartcardio test reads through them):
 # the Kotlin tests on the host JVM, the Android module's Kotlin compiled against the Android
 # API 34 jar, the Swift syntax check.

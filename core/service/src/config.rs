@@ -3,6 +3,7 @@
 use tapid_identity::qr::QrWindow;
 
 use crate::clock::Millis;
+use crate::tls::Party;
 
 /// Timings and policies.
 #[derive(Debug, Clone)]
@@ -44,6 +45,34 @@ pub struct Config {
     pub renewals_per_day: i64,
     /// After a renewal completes, the person cannot be renewed again for this long.
     pub renewal_cool_off: Millis,
+    /// The demo relying-party page at `/demo` (see [`crate::demo`]): off unless set (`tapid
+    /// serve --demo-rp CERT` sets it).
+    pub demo: Option<DemoConfig>,
+}
+
+/// The demo page: the relying party its backend acts as, and the bounds that keep a page
+/// anyone can reach from opening unbounded orders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoConfig {
+    /// The relying party the page's backend starts, collects and cancels orders as (read from
+    /// a relying-party certificate the service holds).
+    pub party: Party,
+    /// Orders the page may start in any minute, over every instance (each start call opens
+    /// one order).
+    pub orders_per_minute: i64,
+    /// Page sessions one instance keeps at once (each holds one order's QR secret).
+    pub max_sessions: usize,
+}
+
+impl DemoConfig {
+    /// The page acting as `party`, with at most 30 orders a minute and 64 sessions.
+    pub fn new(party: Party) -> Self {
+        Self {
+            party,
+            orders_per_minute: 30,
+            max_sessions: 64,
+        }
+    }
 }
 
 /// What a relay-mode read may cost the instance running it: a slow or hostile phone gets a
@@ -96,6 +125,7 @@ impl Default for Config {
             offline_identity_period: 24 * 3_600_000,
             renewals_per_day: 3,
             renewal_cool_off: 7 * 24 * 3_600_000,
+            demo: None,
         }
     }
 }

@@ -11,6 +11,7 @@
 pub mod api;
 pub mod clock;
 pub mod config;
+pub mod demo;
 pub mod entropy;
 pub mod jws;
 pub mod keys;

@@ -9,13 +9,13 @@ use std::time::Duration;
 
 use tapid_service::api::AppState;
 use tapid_service::clock::{Clock, SystemClock};
-use tapid_service::config::Config;
+use tapid_service::config::{Config, DemoConfig};
 use tapid_service::entropy::{self, OsEntropy};
 use tapid_service::keys::ServiceKeys;
 use tapid_service::local::{self, LocalPki, PartyName};
 use tapid_service::pki::role;
 use tapid_service::store::Store;
-use tapid_service::tls::ServerTls;
+use tapid_service::tls::{self as service_tls, Party, Role, ServerTls};
 use tapid_service::tls_dir;
 
 use super::trust_args::AnchorArgs;
@@ -60,6 +60,11 @@ pub struct Args {
     /// one deployment; created owner-only on first start.
     #[arg(long, value_name = "DIR", default_value = ".tapid-run/serve/keys")]
     key_dir: PathBuf,
+    /// Serve the demo relying-party page at `/demo`, its backend acting as the relying party
+    /// this certificate names (PEM or DER; `CN` its id, `O` the name the app shows): e.g. the
+    /// generated `rp.crt` of the TLS directory. Off without it.
+    #[arg(long, value_name = "CERT")]
+    demo_rp: Option<PathBuf>,
     /// Print the listening line as JSON and log JSON lines.
     #[arg(long)]
     json: bool,
@@ -146,6 +151,24 @@ fn tls(dir: &Path) -> Result<(ServerTls, bool), CliError> {
     ))
 }
 
+/// The relying party the `/demo` page's backend acts as: the one certificate `path` names.
+fn demo_party(path: &Path) -> Result<Party, CliError> {
+    let unusable = |e: String| {
+        CliError::new(
+            Exit::UnusableInput,
+            format!("--demo-rp {}: {e}", path.display()),
+        )
+    };
+    let bytes = std::fs::read(path).map_err(|e| unusable(e.to_string()))?;
+    let certs = service_tls::certificates(&bytes, "the demo certificate")
+        .map_err(|e| unusable(e.to_string()))?;
+    certs
+        .first()
+        .and_then(|c| service_tls::party(c))
+        .filter(|p| p.role == Role::RelyingParty)
+        .ok_or_else(|| unusable("the certificate names no relying party".into()))
+}
+
 /// Creates `dir` owner-only (0700) when missing.
 fn private_dir(dir: &Path, what: &str) -> Result<(), CliError> {
     if dir.as_os_str().is_empty() || dir.exists() {
@@ -192,6 +215,11 @@ async fn serve(args: Args) -> Result<(), CliError> {
         .await
         .map_err(|e| internal("--db")(e.to_string()))?;
     let (tls, generated) = tls(&args.tls_dir)?;
+    let demo = match &args.demo_rp {
+        Some(path) => Some(DemoConfig::new(demo_party(path)?)),
+        None => None,
+    };
+    let demo_name = demo.as_ref().map(|d| d.party.id.clone());
     private_dir(&args.key_dir, "--key-dir")?;
     let keys = ServiceKeys::load_or_create(&args.key_dir, &OsEntropy)
         .map_err(|e| internal("--key-dir")(e.to_string()))?;
@@ -200,12 +228,18 @@ async fn serve(args: Args) -> Result<(), CliError> {
         clock: Arc::new(SystemClock),
         entropy: Arc::new(OsEntropy),
         keys: Arc::new(keys),
-        config: Arc::new(Config::default()),
+        config: Arc::new(Config {
+            demo,
+            ..Config::default()
+        }),
         trust: Arc::new(trust),
     };
     let running = local::start(state, tls, &args.listen)
         .await
         .map_err(|e| internal("listen")(e.to_string()))?;
+    let demo_page = demo_name
+        .as_ref()
+        .map(|_| format!("{}{}", running.url(), tapid_service::demo::PAGE));
     if args.json {
         outln!(
             "{}",
@@ -213,10 +247,17 @@ async fn serve(args: Args) -> Result<(), CliError> {
                 "listening": running.url(),
                 "tlsDir": args.tls_dir.display().to_string(),
                 "generatedTls": generated,
+                "demoPage": demo_page,
             })
         );
     } else {
         outln!("listening on {}", running.url());
+        if let Some(page) = &demo_page {
+            outln!("demo page on {page}");
+        }
+    }
+    if let (Some(rp), Some(page)) = (&demo_name, &demo_page) {
+        tracing::info!(rp = %rp, page = %page, "the demo page is on");
     }
     tracing::info!(addr = %running.addr(), "listening");
     let signal = stop_signal().await;

@@ -1,5 +1,6 @@
 //! The HTTP API: the relying-party API (`/rp/v6.0/*`), the issuer API (`/issuer/v1/*`), the app
-//! API (`/app/v1/*`), the JWK set, the health check and the OpenAPI document. Handlers decide with the pure order
+//! API (`/app/v1/*`), the JWK set, the health check, the OpenAPI document and, when
+//! configured, the demo page ([`crate::demo`]). Handlers decide with the pure order
 //! functions and write through the store before they answer.
 
 pub mod app;
@@ -196,7 +197,13 @@ routes! {
 
 /// The router. The TLS layer adds a [`Peer`] extension to every request.
 pub fn router(state: AppState) -> Router {
-    with_routes(Router::new())
+    let mut router = Router::new();
+    if let Some((demo, sessions)) = crate::demo::routes(&state.config) {
+        // The demo page (off by default; a web page of its own relying party, so not in the
+        // API's document) keeps its sessions in this instance, as the relays do.
+        router = router.merge(demo.layer(axum::Extension(sessions)));
+    }
+    with_routes(router)
         .fallback(not_found)
         // This instance's relays (the in-flight reads of relay mode), shared by the router's
         // clones: see `crate::relay` on why a relay is pinned to its instance.

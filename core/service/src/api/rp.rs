@@ -12,10 +12,10 @@ use super::json::Json;
 use super::openapi::TAG_RP;
 use super::wire::{Cancelled, OrderRefRequest, StartRequest, StartResponse};
 use super::{AppState, Peer};
-use crate::order::lifecycle::{self, Gone};
+use crate::order::lifecycle::{self, Collected, Gone};
 use crate::order::start;
 use crate::store::{OrderKey, OrderKind, OrderRecord, Phase, StoreError};
-use crate::tls::Role;
+use crate::tls::{Party, Role};
 
 /// How often a handler re-reads an order whose compare-and-set lost a race before it gives up.
 const RETRIES: usize = 8;
@@ -50,33 +50,47 @@ async fn start(
     req: StartRequest,
 ) -> Result<axum::Json<StartResponse>, ApiError> {
     let rp = peer.require(Role::RelyingParty)?;
-    start::validate(kind, &req)?;
+    let started = start_order(&state, rp, kind, &req, state.config.rp_orders_per_minute).await?;
+    Ok(axum::Json(started))
+}
+
+/// Starts an order for relying party `rp`, which may start at most `per_minute` orders in any
+/// minute (counted in the store, so over every instance): what `auth` and `sign` do once the
+/// certificate named the party, and what the demo page's backend does as its own party.
+pub async fn start_order(
+    state: &AppState,
+    rp: &Party,
+    kind: OrderKind,
+    req: &StartRequest,
+    per_minute: i64,
+) -> Result<StartResponse, ApiError> {
+    start::validate(kind, req)?;
     let now = state.clock.now_millis();
     let started = state
         .store
         .orders_started_since(&rp.id, now - 60_000)
         .await?;
-    if started >= state.config.rp_orders_per_minute {
+    if started >= per_minute {
         return Err(ApiError::rp(ErrorCode::TooManyRequests, "Too many orders"));
     }
     for _ in 0..RETRIES {
-        let order = start::new_order(kind, &req, &rp.id, now, state.entropy.as_ref());
+        let order = start::new_order(kind, req, &rp.id, now, state.entropy.as_ref());
         match state.store.insert_order(&order).await {
             Ok(()) => {
-                super::push::send(&state, &order).await?;
+                super::push::send(state, &order).await?;
                 tracing::info!(order = %order.order_ref, rp = %rp.id, kind = kind.as_str(), "order started");
-                return Ok(axum::Json(StartResponse {
+                return Ok(StartResponse {
                     order_ref: order.order_ref,
                     auto_start_token: order.auto_start_token,
                     qr_start_token: order.qr_start_token,
                     qr_start_secret: order.qr_start_secret,
-                }));
+                });
             }
             Err(StoreError::Conflict) => {
                 let Some(pno) = order.pending_pno.as_deref() else {
                     continue; // a token collided: draw new ones
                 };
-                if cancel_in_progress(&state, pno).await? {
+                if cancel_in_progress(state, pno).await? {
                     return Err(ApiError::rp(
                         ErrorCode::AlreadyInProgress,
                         "An order for this user is already in progress",
@@ -171,15 +185,14 @@ pub async fn sign(
     start(state, peer, OrderKind::Sign, req).await
 }
 
-/// The relying party's own order, or `invalidParameters`.
+/// Relying party `rp_id`'s own order, or `invalidParameters`.
 async fn own_order(
     state: &AppState,
-    peer: &Peer,
+    rp_id: &str,
     order_ref: &str,
 ) -> Result<OrderRecord, ApiError> {
-    let rp = peer.require(Role::RelyingParty)?;
     match current_order(state, OrderKey::Ref(order_ref)).await? {
-        Some(o) if o.rp_id == rp.id => Ok(o),
+        Some(o) if o.rp_id == rp_id => Ok(o),
         _ => Err(ApiError::invalid("No such order")),
     }
 }
@@ -205,9 +218,20 @@ pub async fn collect(
     Extension(peer): Extension<Peer>,
     Json(req): Json<OrderRefRequest>,
 ) -> Result<axum::Json<serde_json::Value>, ApiError> {
-    let o = own_order(&state, &peer, &req.order_ref).await?;
+    let rp = peer.require(Role::RelyingParty)?;
+    let c = collect_order(&state, &rp.id, &req.order_ref).await?;
+    Ok(axum::Json(c.to_json()))
+}
+
+/// What collect answers relying party `rp_id` for its order `order_ref`.
+pub async fn collect_order(
+    state: &AppState,
+    rp_id: &str,
+    order_ref: &str,
+) -> Result<Collected, ApiError> {
+    let o = own_order(state, rp_id, order_ref).await?;
     match lifecycle::collect(&o, state.clock.now_millis(), &state.config) {
-        Ok(c) => Ok(axum::Json(c.to_json())),
+        Ok(c) => Ok(c),
         Err(Gone::Cancelled) => Err(ApiError::invalid("No such order")),
         Err(Gone::TooOld) => Err(ApiError::invalid("The order can no longer be collected")),
     }
@@ -234,8 +258,15 @@ pub async fn cancel(
     Extension(peer): Extension<Peer>,
     Json(req): Json<OrderRefRequest>,
 ) -> Result<axum::Json<Cancelled>, ApiError> {
+    let rp = peer.require(Role::RelyingParty)?;
+    cancel_order(&state, &rp.id, &req.order_ref).await?;
+    Ok(axum::Json(Cancelled {}))
+}
+
+/// Cancels relying party `rp_id`'s pending order `order_ref`.
+pub async fn cancel_order(state: &AppState, rp_id: &str, order_ref: &str) -> Result<(), ApiError> {
     for _ in 0..RETRIES {
-        let mut o = own_order(&state, &peer, &req.order_ref).await?;
+        let mut o = own_order(state, rp_id, order_ref).await?;
         if !o.phase.is_open() {
             return Err(ApiError::invalid("The order is not pending"));
         }
@@ -247,7 +278,7 @@ pub async fn cancel(
         o.pending_pno = None;
         if state.store.update_order(&mut o).await? {
             tracing::info!(order = %o.order_ref, "order cancelled by the relying party");
-            return Ok(axum::Json(Cancelled {}));
+            return Ok(());
         }
     }
     Err(ApiError::rp(

@@ -15,6 +15,7 @@ mod flows;
 mod issuer;
 mod passport;
 mod qr_view;
+mod remote;
 mod report;
 mod rp;
 mod say;
@@ -33,10 +34,21 @@ use flows::Flow;
                         true where the flow has a passport step-up, the approval method the \
                         flow is about, the completion's signature verified); 1 otherwise"
 )]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
     /// Print one JSON object per flow and nothing else on stdout.
     #[arg(long)]
     json: bool,
+    #[command(subcommand)]
+    command: Option<DemoCommand>,
+}
+
+/// What `tapid demo` does instead of running every flow in one process.
+#[derive(clap::Subcommand)]
+enum DemoCommand {
+    /// Play the issuer and the app against a running `tapid serve`: issue an identity, enrol a
+    /// device, scan a QR frame (e.g. of the `/demo` page) or open a launch URL, approve.
+    App(remote::AppArgs),
 }
 
 /// Runs `tapid demo`.
@@ -52,7 +64,18 @@ pub fn run(args: Args) -> ExitCode {
             return Exit::Internal.into();
         }
     };
-    rt.block_on(demo(args.json))
+    match args.command {
+        Some(DemoCommand::App(app)) => rt.block_on(async {
+            match remote::run(&app).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("tapid: demo app: {e}");
+                    Exit::Internal.into()
+                }
+            }
+        }),
+        None => rt.block_on(demo(args.json)),
+    }
 }
 
 async fn demo(json: bool) -> ExitCode {
