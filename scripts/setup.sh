@@ -8,12 +8,15 @@ packages=(pkg-config libpcsclite-dev pcscd vsmartcard-vpcd pcsc-tools postgresql
 # syntax check (python3-venv for tree-sitter from PyPI), the header check (a C compiler).
 packages+=(openjdk-17-jdk-headless maven python3-venv gcc)
 # The browser test of the /demo page (tests/browser): Debian's Chromium, driven by playwright-core
-# from npm (Node 20 and npm are on the machine: their packages are checked, not replaced).
-packages+=(chromium nodejs npm)
+# from npm. Node and npm are checked as commands, not packages: a machine's own Node (e.g.
+# NodeSource's, which bundles npm and conflicts with Debian's npm) is kept.
+packages+=(chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"
