@@ -9,7 +9,9 @@
 //! Every operation is constant time: fixed loops over all limbs, carries and borrows turned
 //! into masks, no branch on a value. Montgomery multiplication is CIOS (Koç, Acar and Kaliski,
 //! "Analyzing and comparing Montgomery multiplication algorithms", 1996) with one final
-//! masked subtraction; inversion is Fermat's `a^(p−2)` with the public exponent's bits.
+//! masked subtraction; inversion is Fermat's `a^(p−2)` with the public exponent's bits. A
+//! curve with `a ≠ −3` whose `−3/a` has a fourth root (every brainpool curve) is multiplied
+//! on its `a = −3` isomorphic twin, where the formulas are cheaper.
 
 use crypto_bigint::modular::BoxedMontyForm;
 use crypto_bigint::{BoxedUint, Choice, CtOption};
@@ -94,40 +96,103 @@ impl<const L: usize> Modulus<L> {
         Some(m)
     }
 
-    /// `a·b·R⁻¹ mod p` (CIOS).
+    /// `a·b·R⁻¹ mod p` (CIOS). Each round adds `a·b_i`, then `m·p` with the `m` that clears
+    /// the lowest limb, and shifts down one limb in place (the running value is below `2p`,
+    /// so one word above the limbs holds its top).
     #[inline]
     fn mont_mul(&self, a: &[u64; L], b: &[u64; L]) -> [u64; L] {
         let mut t = [0u64; L];
         let mut hi = 0u64;
+        let p0 = self.p.first().copied().unwrap_or(0);
         for bi in b {
             let mut carry = 0u64;
             for (tj, aj) in t.iter_mut().zip(a) {
                 (*tj, carry) = mac(*tj, *aj, *bi, carry);
             }
-            let (sum, over) = adc(hi, carry, 0);
-            let t0 = t.first().copied().unwrap_or(0);
-            let m = t0.wrapping_mul(self.n0);
-            let (_, mut carry) = mac(t0, m, self.p.first().copied().unwrap_or(0), 0);
-            // t ← (t + m·p) / 2^64: limb j+1 of the sum lands in limb j.
-            let mut shifted = [0u64; L];
-            for ((dst, tj), pj) in shifted
-                .iter_mut()
-                .zip(t.iter().skip(1))
-                .zip(self.p.iter().skip(1))
-            {
-                (*dst, carry) = mac(*tj, m, *pj, carry);
+            let (top, top_carry) = adc(hi, carry, 0);
+            let mut limbs = t.iter_mut();
+            let Some(mut prev) = limbs.next() else {
+                return t;
+            };
+            let m = prev.wrapping_mul(self.n0);
+            let (_, mut carry) = mac(*prev, m, p0, 0);
+            // t ← (t + m·p) / 2^64: limb j of the sum lands in limb j − 1.
+            for (cur, pj) in limbs.zip(self.p.iter().skip(1)) {
+                (*prev, carry) = mac(*cur, m, *pj, carry);
+                prev = cur;
             }
-            let (top, c) = adc(sum, carry, 0);
-            if let Some(last) = shifted.last_mut() {
-                *last = top;
-            }
-            t = shifted;
-            hi = over + c;
+            let (low, c) = adc(top, carry, 0);
+            *prev = low;
+            hi = top_carry + c;
         }
         self.reduce_once(&t, hi)
     }
 
+    /// `base^exp` in the Montgomery domain, square-and-multiply over the bits of `exp`.
+    /// Only for a public exponent (the multiplications follow its bits); the base may be
+    /// secret.
+    fn pow_public(&self, base: &[u64; L], exp: &[u64; L]) -> [u64; L] {
+        let mut acc = self.to_mont(&one_limbs::<L>());
+        let mut started = false;
+        for word in exp.iter().rev() {
+            for bit in (0..64).rev() {
+                if started {
+                    acc = self.mont_mul(&acc, &acc);
+                }
+                if (word >> bit) & 1 == 1 {
+                    acc = self.mont_mul(&acc, base);
+                    started = true;
+                }
+            }
+        }
+        acc
+    }
+
+    /// `v·R mod p`: into the Montgomery domain.
+    fn to_mont(&self, v: &[u64; L]) -> [u64; L] {
+        self.mont_mul(v, &self.r2)
+    }
+
+    /// `p − v` for `v` in the domain (zero stays zero).
+    fn neg(&self, v: &[u64; L]) -> [u64; L] {
+        self.sub(&[0u64; L], v)
+    }
+
+    /// A `u` with `u⁴ = x` (both in the Montgomery domain), for `p ≡ 3 (mod 4)`: the square
+    /// root of the square root, taking the root that is itself a square. None when `x` has
+    /// no fourth root or `p ≢ 3 (mod 4)`. Public values only (the exponent's bits and the
+    /// comparisons are not constant time).
+    fn fourth_root(&self, x: &[u64; L]) -> Option<[u64; L]> {
+        if self.p.first().copied().unwrap_or(0) & 3 != 3 {
+            return None;
+        }
+        // (p + 1) / 4: p + 1 does not overflow (p is odd and below 2^(64·L) − 1).
+        let mut e = self.p;
+        let mut carry = 1u64;
+        for w in e.iter_mut() {
+            (*w, carry) = adc(*w, 0, carry);
+        }
+        if carry != 0 {
+            return None;
+        }
+        let mut shifted = [0u64; L];
+        for (i, d) in shifted.iter_mut().enumerate() {
+            let lo = e.get(i).copied().unwrap_or(0) >> 2;
+            let hi = e.get(i + 1).copied().unwrap_or(0) << 62;
+            *d = lo | hi;
+        }
+        e = shifted;
+        let sqrt = |v: &[u64; L]| {
+            let r = self.pow_public(v, &e);
+            (self.mont_mul(&r, &r) == *v).then_some(r)
+        };
+        let s = sqrt(x)?;
+        // Of ±s exactly one is a square (−1 is not one when p ≡ 3 mod 4).
+        sqrt(&s).or_else(|| sqrt(&self.neg(&s)))
+    }
+
     /// `t + hi·R` reduced below p, given it is below 2p.
+    #[inline]
     fn reduce_once(&self, t: &[u64; L], hi: u64) -> [u64; L] {
         let mut d = [0u64; L];
         let mut borrow = 0u64;
@@ -223,16 +288,9 @@ impl<const L: usize> FieldElement for Elem<'_, L> {
         Self::from_limbs(a.m, select(&a.v, &b.v, mask))
     }
     fn invert(&self) -> CtOption<Self> {
-        // a^(p−2): square-and-multiply over the public exponent, every step the same work.
-        let mut acc = Self::from_limbs(self.m, self.m.mont_mul(&one_limbs::<L>(), &self.m.r2));
-        for word in self.m.p_minus_2.iter().rev() {
-            for bit in (0..64).rev() {
-                acc = acc.square();
-                let product = acc.mul(self);
-                acc = Self::select(&acc, &product, Choice::from_u64_lsb((word >> bit) & 1));
-            }
-        }
-        CtOption::new(acc, self.is_zero().not())
+        // Fermat: a^(p−2). The exponent is public, so the steps depend only on p.
+        let inv = Self::from_limbs(self.m, self.m.pow_public(&self.v, &self.m.p_minus_2));
+        CtOption::new(inv, self.is_zero().not())
     }
 }
 
@@ -263,16 +321,53 @@ fn limbs<const L: usize>(be: &[u8]) -> Option<[u64; L]> {
 /// A curve's field and constants at one fixed width.
 pub(crate) struct Fixed<const L: usize> {
     modulus: Modulus<L>,
+    /// The coefficients the formulas run with: the curve's own, or those of its `a = −3`
+    /// isomorphic twin when [`Self::twist`] is set.
     a: [u64; L],
+    b: [u64; L],
     b3: [u64; L],
+    a_is_minus_3: bool,
+    twist: Option<Twist<L>>,
+}
+
+/// The isomorphism `(x, y) ↦ (u²·x, u³·y)` onto `y² = x³ − 3x + b·u⁶`, for `u⁴ = −3/a`
+/// (RFC 5639 §3 builds its "t1" curves this way). Multiplying there and mapping back gives
+/// the same point for three fewer field multiplications per doubling and per addition.
+struct Twist<const L: usize> {
+    u2: [u64; L],
+    u3: [u64; L],
+    u2_inv: [u64; L],
+    u3_inv: [u64; L],
 }
 
 impl<const L: usize> Fixed<L> {
-    fn new(p: &[u8], a: &[u8], b3: &[u8]) -> Option<Self> {
-        let modulus = Modulus::new(p)?;
-        let a = Elem::from_be(&modulus, a)?.v;
-        let b3 = Elem::from_be(&modulus, b3)?.v;
-        Some(Self { modulus, a, b3 })
+    fn new(p: &[u8], a: &[u8], b: &[u8]) -> Option<Self> {
+        let m = Modulus::new(p)?;
+        let a = Elem::from_be(&m, a)?.v;
+        let b = Elem::from_be(&m, b)?.v;
+        let mut three = [0u64; L];
+        if let Some(first) = three.first_mut() {
+            *first = 3;
+        }
+        let minus_3 = m.neg(&m.to_mont(&three));
+        let twist = if a == minus_3 || a == [0u64; L] {
+            None
+        } else {
+            Twist::find(&m, &a, &minus_3)
+        };
+        let (a, b) = match &twist {
+            Some(t) => (minus_3, m.mont_mul(&b, &m.mont_mul(&t.u3, &t.u3))),
+            None => (a, b),
+        };
+        let b3 = m.add(&m.add(&b, &b), &b);
+        Some(Self {
+            a_is_minus_3: a == minus_3,
+            modulus: m,
+            a,
+            b,
+            b3,
+            twist,
+        })
     }
 
     fn mul(
@@ -285,13 +380,45 @@ impl<const L: usize> Fixed<L> {
         let m = &self.modulus;
         let c = Constants {
             a: Elem::from_limbs(m, self.a),
+            b: Elem::from_limbs(m, self.b),
             b3: Elem::from_limbs(m, self.b3),
+            a_is_minus_3: self.a_is_minus_3,
             zero: Elem::from_limbs(m, [0u64; L]),
-            one: Elem::from_limbs(m, m.mont_mul(&one_limbs::<L>(), &m.r2)),
+            one: Elem::from_limbs(m, m.to_mont(&one_limbs::<L>())),
         };
-        let p = Point::affine(&c, Elem::from_be(m, x)?, Elem::from_be(m, y)?);
-        let r = projective::mul(&c, k, bits, &p).to_affine();
-        Some(r.map(|(x, y)| (x.to_be(), y.to_be())))
+        let (mut x, mut y) = (Elem::from_be(m, x)?, Elem::from_be(m, y)?);
+        if let Some(t) = &self.twist {
+            x = x.mul(&Elem::from_limbs(m, t.u2));
+            y = y.mul(&Elem::from_limbs(m, t.u3));
+        }
+        let r = projective::mul(&c, k, bits, &Point::affine(&c, x, y)).to_affine();
+        Some(r.map(|(mut x, mut y)| {
+            if let Some(t) = &self.twist {
+                x = x.mul(&Elem::from_limbs(m, t.u2_inv));
+                y = y.mul(&Elem::from_limbs(m, t.u3_inv));
+            }
+            (x.to_be(), y.to_be())
+        }))
+    }
+}
+
+impl<const L: usize> Twist<L> {
+    /// The twist onto `a = −3`, when `−3/a` has a fourth root.
+    fn find(m: &Modulus<L>, a: &[u64; L], minus_3: &[u64; L]) -> Option<Self> {
+        let a_inv = m.pow_public(a, &m.p_minus_2);
+        let u = m.fourth_root(&m.mont_mul(minus_3, &a_inv))?;
+        let u2 = m.mont_mul(&u, &u);
+        let u3 = m.mont_mul(&u2, &u);
+        // a·u⁴ = −3, or no twist (also rules out u = 0).
+        if m.mont_mul(a, &m.mont_mul(&u2, &u2)) != *minus_3 {
+            return None;
+        }
+        Some(Self {
+            u2_inv: m.pow_public(&u2, &m.p_minus_2),
+            u3_inv: m.pow_public(&u3, &m.p_minus_2),
+            u2,
+            u3,
+        })
     }
 }
 
@@ -306,13 +433,13 @@ macro_rules! widths {
         }
 
         impl FixedCurve {
-            /// The fixed-width form of the curve over the field of `p` with coefficient `a`
-            /// and `3·b` (field elements); none for a width outside 3 to 9 limbs.
-            pub(crate) fn new(p: &[u8], a: &[u8], b3: &[u8]) -> Option<Self> {
+            /// The fixed-width form of the curve `y² = x³ + a·x + b` over the field of `p`
+            /// (coefficients as field elements); none for a width outside 3 to 9 limbs.
+            pub(crate) fn new(p: &[u8], a: &[u8], b: &[u8]) -> Option<Self> {
                 let limbs = super::field::trim_leading_zeros(p).len().div_ceil(8);
                 $(
                     if limbs == $limbs {
-                        return Fixed::<$limbs>::new(p, a, b3).map(|f| Self::$variant(Box::new(f)));
+                        return Fixed::<$limbs>::new(p, a, b).map(|f| Self::$variant(Box::new(f)));
                     }
                 )+
                 None
@@ -356,5 +483,44 @@ impl FieldElement for BoxedMontyForm {
     }
     fn invert(&self) -> CtOption<Self> {
         BoxedMontyForm::invert(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::NamedCurve;
+    use crate::crypto::ec_params::EcCurveParams;
+
+    fn fixed<const L: usize>(c: NamedCurve) -> Fixed<L> {
+        let p = EcCurveParams::named(c);
+        Fixed::<L>::new(p.p(), p.a(), p.b()).unwrap()
+    }
+
+    #[test]
+    fn brainpool_curves_run_on_their_a_minus_3_twin_and_nist_curves_as_they_are() {
+        // The twin's b·u⁶ is RFC 5639's brainpoolP512t1 b (the twist is unique up to ±u).
+        let t1_b = hex::decode(
+            "7CBBBCF9441CFAB76E1890E46884EAE321F70C0BCB4981527897504BEC3E36A6\
+             2BCDFA2304976540F6450085F2DAE145C22553B465763689180EA2571867423E",
+        )
+        .unwrap();
+        let bp512 = fixed::<8>(NamedCurve::BrainpoolP512r1);
+        assert!(bp512.twist.is_some() && bp512.a_is_minus_3);
+        let b = Elem::from_limbs(&bp512.modulus, bp512.b).to_be();
+        assert_eq!(b, t1_b);
+        let bp320 = fixed::<5>(NamedCurve::BrainpoolP320r1);
+        assert!(bp320.twist.is_some() && bp320.a_is_minus_3);
+        let p256 = fixed::<4>(NamedCurve::P256);
+        assert!(p256.twist.is_none() && p256.a_is_minus_3);
+    }
+
+    #[test]
+    fn a_curve_without_a_fourth_root_keeps_the_general_formulas() {
+        // y² = x³ + 2x + 3 over p = 2^255 − 19 (p ≡ 1 mod 4: no square-root shortcut).
+        let p = hex::decode("7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFED")
+            .unwrap();
+        let f = Fixed::<4>::new(&p, &[2], &[3]).unwrap();
+        assert!(f.twist.is_none() && !f.a_is_minus_3);
     }
 }

@@ -79,11 +79,15 @@ impl GenericCurve {
         let fixed = FixedCurve::new(
             &field.modulus_bytes(),
             &field.to_bytes(&a),
-            &field.to_bytes(&b3),
+            &field.to_bytes(&b),
         );
+        // The runtime-width path keeps the general formulas: it is also the reference the
+        // fixed-width path (with its `a = −3` forms) is tested against.
         let constants = Constants {
             a: a.clone(),
+            b: b.clone(),
             b3,
+            a_is_minus_3: false,
             zero: field.zero(),
             one: field.one(),
         };
