@@ -543,6 +543,51 @@ impl From<tapid_identity::client::ClientError> for ServiceError {
     }
 }
 
+/// Why a measurement of the feature `testing` ([`crate::bench`]) could not run or finish.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum BenchError {
+    /// An argument outside the range the measurement accepts.
+    #[error("{argument} must be within {min}..={max}")]
+    OutOfRange {
+        /// The argument's name.
+        argument: String,
+        /// The smallest value accepted.
+        min: u32,
+        /// The largest value accepted.
+        max: u32,
+    },
+    /// The transport failed a round trip.
+    #[error("round trip {round_trip} failed: {transport_error}")]
+    Transport {
+        /// Which round trip (1-based; 0: asking for the capabilities before the first).
+        round_trip: u32,
+        /// The transport's error.
+        transport_error: TransportError,
+    },
+    /// The transport's answer was not the expected response (its length and status word only
+    /// are compared, and named).
+    #[error("round trip {round_trip}: {len} bytes ending in {sw:04X}, not the expected answer")]
+    Response {
+        /// Which round trip (1-based).
+        round_trip: u32,
+        /// The answer's length in bytes.
+        len: u32,
+        /// Its last two bytes (0 when shorter).
+        sw: u16,
+    },
+    /// The measurement was cancelled (the caller's coroutine or task).
+    #[error("cancelled")]
+    Cancelled,
+    /// Something that should not happen (the runtime could not start): reported instead of a
+    /// crash.
+    #[error("internal error: {detail}")]
+    Internal {
+        /// What failed.
+        detail: String,
+    },
+}
+
 // ---- the mappings ----
 
 impl From<MrzField> for MrzFieldName {

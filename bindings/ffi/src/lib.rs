@@ -16,7 +16,8 @@
 //!   or autostart token), relays the passport step-up to the service's own read over the
 //!   platform's [`NfcTransport`] (progress through a [`RelayListener`]), approves or declines,
 //!   and renews remotely; errors keep the service's `errorCode` ([`ServiceError`]).
-//! * Feature `testing`: the software passport ([`emulator`]).
+//! * Feature `testing`: the software passport ([`emulator`]); the round trip of one APDU
+//!   through a transport, measured on the Rust side ([`bench`]).
 //!
 //! Runtime: one FFI-owned multi-thread tokio runtime ([`runtime`]); exported futures abort
 //! their task when dropped. Errors: a few enums mapped in one place ([`errors`]). Logging: a
@@ -24,6 +25,8 @@
 
 uniffi::setup_scaffolding!();
 
+#[cfg(feature = "testing")]
+pub mod bench;
 #[cfg(feature = "testing")]
 pub mod emulator;
 pub mod errors;
@@ -39,6 +42,8 @@ pub mod service;
 pub mod transport;
 pub mod trust;
 
+#[cfg(feature = "testing")]
+pub use errors::BenchError;
 pub use errors::{
     CallbackError, IdentityError, InputError, KeyError, MrzFieldName, ReadError, ServiceError,
     TransportError,
