@@ -174,7 +174,8 @@ impl Https {
         Self::build(url, roots, identity, keys)
     }
 
-    /// A client without a client certificate (the app's).
+    /// A client without a client certificate (the app's): it links no private-key loader,
+    /// which `new` does, so the mobile library calls this one.
     pub fn anonymous(url: &str, roots: &[CertificateDer<'static>]) -> Result<Self, ClientError> {
         Self::build(url, roots, None, &NoClientKey)
     }
