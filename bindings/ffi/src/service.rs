@@ -411,7 +411,7 @@ impl ServiceClient {
     #[uniffi::constructor]
     pub fn new(base_url: String, ca_certificate: Vec<u8>) -> Result<Arc<Self>, ServiceError> {
         let roots = client::certificates(&ca_certificate)?;
-        let http = Https::new(&base_url, &roots, None)?;
+        let http = Https::anonymous(&base_url, &roots)?;
         Ok(Arc::new(Self {
             http,
             device: Mutex::new(None),

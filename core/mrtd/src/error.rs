@@ -45,7 +45,7 @@ pub enum Error {
     #[error(transparent)]
     Mrz(#[from] MrzError),
     /// A face image could not be decoded or exported.
-    #[cfg(feature = "face-image")]
+    #[cfg(feature = "face-jpeg2000")]
     #[error(transparent)]
     FaceImage(#[from] crate::face_image::FaceImageError),
 }
@@ -60,7 +60,7 @@ impl Error {
             Self::Evidence(_) => "evidence",
             Self::Trust(_) => "trust",
             Self::Mrz(_) => "mrz",
-            #[cfg(feature = "face-image")]
+            #[cfg(feature = "face-jpeg2000")]
             Self::FaceImage(_) => "face_image",
         }
     }

@@ -1,10 +1,13 @@
-//! Decoding DG2/DG5 face images to pixels: JPEG through `image`, JPEG 2000 (JP2 file or raw
-//! codestream, trailing padding tolerated) through `hayro-jpeg2000`, PNG through `image`.
-//! The result is 8-bit RGB or RGBA, ready to show or to write as PNG (`face.png`).
+//! Decoding DG2/DG5 face images to pixels: JPEG 2000 (JP2 file or raw codestream, trailing
+//! padding tolerated) through `hayro-jpeg2000`; JPEG and PNG through `image` with the feature
+//! `face-image` only (the feature `face-jpeg2000` leaves them out, for the mobile library,
+//! whose app shows JPEG and PNG faces as stored). The result is 8-bit RGB or RGBA, ready to show
+//! or to write as PNG (`face.png`, with the `png` encoder in both features).
 //!
 //! Images come from the chip, so sizes are checked from the headers before any pixel buffer is
 //! allocated, and a panic inside a third-party decoder is caught and reported as an error.
 
+#[cfg(feature = "face-image")]
 use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -41,6 +44,9 @@ pub enum FaceImageError {
     /// The JPEG 2000 colour space has no RGB rendering here (e.g. unknown channel layouts).
     #[error("unsupported JPEG 2000 colour space with {0} channels")]
     UnsupportedColourSpace(u8),
+    /// Decoding this format is not built in (JPEG and PNG need the feature `face-image`).
+    #[error("decoding {0:?} face images is not built in")]
+    NotBuiltIn(ImageType),
     /// A third-party decoder panicked on this input.
     #[error("face image decoder failed on malformed data")]
     DecoderPanicked,
@@ -99,29 +105,39 @@ impl FaceImage {
             return Err(FaceImageError::TooLarge(bytes.len()));
         }
         catch_unwind(AssertUnwindSafe(|| match kind {
-            ImageType::Jpeg => decode_with_image(bytes, image::ImageFormat::Jpeg),
-            ImageType::Png => decode_with_image(bytes, image::ImageFormat::Png),
             ImageType::Jpeg2000 => decode_jpeg2000(bytes),
+            #[cfg(feature = "face-image")]
+            ImageType::Jpeg => decode_with_image(bytes, image::ImageFormat::Jpeg),
+            #[cfg(feature = "face-image")]
+            ImageType::Png => decode_with_image(bytes, image::ImageFormat::Png),
+            #[cfg(not(feature = "face-image"))]
+            ImageType::Jpeg | ImageType::Png => Err(FaceImageError::NotBuiltIn(kind)),
         }))
         .unwrap_or(Err(FaceImageError::DecoderPanicked))
     }
 
-    /// The image as a PNG file.
+    /// The image as a PNG file (balanced compression, adaptive filter: what `image` writes).
     pub fn encode_png(&self) -> Result<Vec<u8>, FaceImageError> {
-        use image::ImageEncoder;
+        let encode_err = |e: png::EncodingError| FaceImageError::Encode(e.to_string());
         let colour = if self.has_alpha {
-            image::ExtendedColorType::Rgba8
+            png::ColorType::Rgba
         } else {
-            image::ExtendedColorType::Rgb8
+            png::ColorType::Rgb
         };
         let mut out = Vec::new();
-        image::codecs::png::PngEncoder::new(&mut out)
-            .write_image(&self.pixels, self.width, self.height, colour)
-            .map_err(|e| FaceImageError::Encode(e.to_string()))?;
+        let mut encoder = png::Encoder::new(&mut out, self.width, self.height);
+        encoder.set_color(colour);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_compression(png::Compression::Balanced);
+        encoder.set_filter(png::Filter::Adaptive);
+        let mut writer = encoder.write_header().map_err(encode_err)?;
+        writer.write_image_data(&self.pixels).map_err(encode_err)?;
+        writer.finish().map_err(encode_err)?;
         Ok(out)
     }
 }
 
+#[cfg(feature = "face-image")]
 fn decode_with_image(
     bytes: &[u8],
     format: image::ImageFormat,
@@ -247,6 +263,7 @@ fn decode_jpeg2000(bytes: &[u8]) -> Result<FaceImage, FaceImageError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Cursor;
 
     fn png_of(width: u32, height: u32) -> Vec<u8> {
         FaceImage {
@@ -260,20 +277,58 @@ mod tests {
     }
 
     #[test]
-    fn png_round_trip_and_limits() {
+    fn png_encodes() {
+        // Read back with the `png` crate's decoder, which both features link.
         let png = png_of(4, 3);
-        let face = FaceImage::decode(&png).unwrap();
+        let mut reader = png::Decoder::new(Cursor::new(png.as_slice()))
+            .read_info()
+            .unwrap();
+        let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut pixels).unwrap();
+        assert_eq!((info.width, info.height), (4, 3));
+        assert_eq!(info.color_type, png::ColorType::Rgb);
+        assert_eq!(pixels, vec![0x80; 36]);
+        let short = FaceImage {
+            width: 4,
+            height: 3,
+            has_alpha: true,
+            pixels: vec![0; 36],
+        };
+        assert!(matches!(short.encode_png(), Err(FaceImageError::Encode(_))));
+    }
+
+    #[cfg(feature = "face-image")]
+    #[test]
+    fn png_round_trip() {
+        let face = FaceImage::decode(&png_of(4, 3)).unwrap();
         assert_eq!((face.width, face.height, face.pixels.len()), (4, 3, 36));
         assert_eq!(format!("{face:?}"), "FaceImage(4x3, alpha=false)");
         assert!(matches!(
             FaceImage::decode(&png_of(MAX_DIMENSION + 1, 1)),
             Err(FaceImageError::Decode(_) | FaceImageError::BadDimensions { .. })
         ));
+        assert!(FaceImage::decode(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]).is_err());
+    }
+
+    #[cfg(not(feature = "face-image"))]
+    #[test]
+    fn jpeg_and_png_are_not_built_in() {
+        assert_eq!(
+            FaceImage::decode(&png_of(4, 3)),
+            Err(FaceImageError::NotBuiltIn(ImageType::Png))
+        );
+        assert_eq!(
+            FaceImage::decode(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]),
+            Err(FaceImageError::NotBuiltIn(ImageType::Jpeg))
+        );
+    }
+
+    #[test]
+    fn limits() {
         assert_eq!(
             FaceImage::decode(&[1, 2, 3]),
             Err(FaceImageError::UnknownFormat)
         );
-        assert!(FaceImage::decode(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]).is_err());
         assert!(FaceImage::decode(&[0xFF, 0x4F, 0xFF, 0x51, 0, 0]).is_err());
         assert_eq!(
             check_dimensions(4096, 4096),

@@ -5,8 +5,9 @@
 //! [`tapid_card::CardTransport`].
 //!
 //! Feature `face-image` (off by default) adds the module `face_image`: decoding the DG2 face (JPEG,
-//! JPEG 2000) and exporting it as PNG, with the `image` and `hayro-jpeg2000` codecs. Parsing
-//! DG2 and its raw image bytes does not need it.
+//! JPEG 2000, PNG) and exporting it as PNG, with the `image`, `hayro-jpeg2000` and `png` codecs;
+//! `face-jpeg2000` is the same module for JPEG 2000 only (the mobile library's size). Parsing
+//! DG2 and its raw image bytes needs neither.
 //!
 //! Errors: each operation returns its own module error, and each of those converts into the
 //! crate's boundary [`Error`] (see [`error`]). Check outcomes are verdicts in the report.
@@ -17,7 +18,7 @@ pub mod bac;
 pub mod chip_authentication;
 pub mod crypto;
 pub mod error;
-#[cfg(feature = "face-image")]
+#[cfg(feature = "face-jpeg2000")]
 pub mod face_image;
 pub mod kdf;
 pub mod lds;

@@ -7,10 +7,11 @@
 )]
 //! DG2 and face images on real data: the ISO 19794-5 and ISO/IEC 39794-5 face containers give
 //! exactly the published image bytes, the BSI and Dutch DG2s parse, the emulator's DG2 layout
-//! parses, and every image decodes (JPEG, JPEG 2000 with and without padding) to PNG.
+//! parses, and every image decodes (JPEG, JPEG 2000 with and without padding) to PNG. JPEG
+//! (and decoding PNG) needs the feature `face-image`; `face-jpeg2000` alone refuses them.
 
 use tapid_card::tlv::{Tag, encode};
-use tapid_mrtd::face_image::FaceImage;
+use tapid_mrtd::face_image::{FaceImage, FaceImageError};
 use tapid_mrtd::lds::biometric::{self, FaceFormat, ImageType};
 use tapid_mrtd::lds::dg2::Dg2;
 use tapid_test_support::conformance::{self, conformance_dir};
@@ -33,12 +34,7 @@ fn iso19794_5_container_gives_the_published_jpeg() {
         face.iso19794_5.as_ref().unwrap().declared_image_data_type,
         "jpeg2000"
     );
-    let decoded = FaceImage::decode(&face.image).unwrap();
-    assert!(decoded.width > 0 && decoded.height > 0);
-    assert_eq!(
-        decoded.pixels.len(),
-        (decoded.width * decoded.height * 3) as usize
-    );
+    assert_decodes_as_jpeg(&face.image);
 
     // Wrapped in a DG2 the same record parses too.
     let mut header = encode(Tag(0x81), &[0x02]);
@@ -84,7 +80,13 @@ fn iso39794_5_dg2_gives_the_published_jp2() {
     padded.extend([0u8; 37]);
     assert_eq!(FaceImage::decode(&padded).unwrap(), decoded);
     let png = decoded.encode_png().unwrap();
+    #[cfg(feature = "face-image")]
     assert_eq!(FaceImage::decode(&png).unwrap(), decoded);
+    #[cfg(not(feature = "face-image"))]
+    assert_eq!(
+        FaceImage::decode(&png),
+        Err(FaceImageError::NotBuiltIn(ImageType::Png))
+    );
 
     // The raw codestream inside the `jp2c` box decodes to the same pixels, padded or not.
     let at = face.image.windows(4).position(|w| w == b"jp2c").unwrap();
@@ -161,8 +163,27 @@ fn emulator_dg2_layout_parses() {
     assert_eq!((face.width, face.height), (240, 320));
     assert_eq!(face.iso19794_5.as_ref().unwrap().gender, "female");
     assert_eq!(dg2.headers[0].version.as_deref(), Some("0101"));
-    let decoded = FaceImage::decode(&face.image).unwrap();
-    assert_eq!((decoded.width, decoded.height), (240, 320));
+    #[cfg(feature = "face-image")]
+    {
+        let decoded = FaceImage::decode(&face.image).unwrap();
+        assert_eq!((decoded.width, decoded.height), (240, 320));
+    }
+    assert_decodes_as_jpeg(&face.image);
+}
+
+/// A JPEG decodes to RGB with `face-image`, and is refused as not built in without it.
+fn assert_decodes_as_jpeg(image: &[u8]) {
+    let decoded = FaceImage::decode(image);
+    if cfg!(feature = "face-image") {
+        let decoded = decoded.unwrap();
+        assert!(decoded.width > 0 && decoded.height > 0);
+        assert_eq!(
+            decoded.pixels.len(),
+            (decoded.width * decoded.height * 3) as usize
+        );
+    } else {
+        assert_eq!(decoded, Err(FaceImageError::NotBuiltIn(ImageType::Jpeg)));
+    }
 }
 
 #[test]

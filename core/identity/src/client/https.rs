@@ -1,6 +1,10 @@
 //! JSON over HTTPS with rustls (`ring` provider): one POST or GET per connection, the server
 //! verified against the given roots, and a client certificate when the caller has one (a
 //! relying party or an issuer; the app needs none).
+//!
+//! TLS 1.3 only, with the AES-GCM suites and X25519/P-256 key exchange: tapid's service speaks
+//! them, and what the client leaves out (TLS 1.2, ChaCha20, P-384, and for [`Https::anonymous`]
+//! ring's private-key loading) stays out of the mobile library.
 
 use std::sync::Arc;
 
@@ -8,6 +12,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper::{Method, Request};
 use hyper_util::rt::TokioIo;
+use rustls::crypto::{CryptoProvider, KeyProvider};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -71,6 +76,92 @@ pub fn certificates(bytes: &[u8]) -> Result<Vec<CertificateDer<'static>>, Client
     Ok(certs)
 }
 
+/// The provider of the client's TLS (see the module docs), loading private keys with `keys`.
+/// Built without `rustls::crypto::ring::default_provider()`, whose every suite, group and
+/// key loader the linker would otherwise keep.
+fn provider(keys: &'static dyn KeyProvider) -> CryptoProvider {
+    use rustls::crypto::ring::{cipher_suite, kx_group};
+    CryptoProvider {
+        cipher_suites: vec![
+            cipher_suite::TLS13_AES_128_GCM_SHA256,
+            cipher_suite::TLS13_AES_256_GCM_SHA384,
+        ],
+        kx_groups: vec![kx_group::X25519, kx_group::SECP256R1],
+        signature_verification_algorithms: SIGNATURES,
+        secure_random: &SystemRandom,
+        key_provider: keys,
+    }
+}
+
+/// The server's signatures the client verifies (ring's, through webpki): certificates signed
+/// with ECDSA, Ed25519, RSA-PSS or RSA PKCS#1, and the TLS 1.3 handshake schemes for them.
+static SIGNATURES: rustls::crypto::WebPkiSupportedAlgorithms = {
+    use rustls::SignatureScheme as S;
+    use webpki::ring as alg;
+    rustls::crypto::WebPkiSupportedAlgorithms {
+        all: &[
+            alg::ECDSA_P256_SHA256,
+            alg::ECDSA_P256_SHA384,
+            alg::ECDSA_P384_SHA256,
+            alg::ECDSA_P384_SHA384,
+            alg::ED25519,
+            alg::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+            alg::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
+            alg::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
+            alg::RSA_PKCS1_2048_8192_SHA256,
+            alg::RSA_PKCS1_2048_8192_SHA384,
+            alg::RSA_PKCS1_2048_8192_SHA512,
+            alg::RSA_PKCS1_2048_8192_SHA256_ABSENT_PARAMS,
+            alg::RSA_PKCS1_2048_8192_SHA384_ABSENT_PARAMS,
+            alg::RSA_PKCS1_2048_8192_SHA512_ABSENT_PARAMS,
+        ],
+        // TLS 1.3 fixes the curve per scheme; PKCS#1 is advertised for certificate chains.
+        mapping: &[
+            (S::ECDSA_NISTP256_SHA256, &[alg::ECDSA_P256_SHA256]),
+            (S::ECDSA_NISTP384_SHA384, &[alg::ECDSA_P384_SHA384]),
+            (S::ED25519, &[alg::ED25519]),
+            (
+                S::RSA_PSS_SHA256,
+                &[alg::RSA_PSS_2048_8192_SHA256_LEGACY_KEY],
+            ),
+            (
+                S::RSA_PSS_SHA384,
+                &[alg::RSA_PSS_2048_8192_SHA384_LEGACY_KEY],
+            ),
+            (
+                S::RSA_PSS_SHA512,
+                &[alg::RSA_PSS_2048_8192_SHA512_LEGACY_KEY],
+            ),
+            (S::RSA_PKCS1_SHA256, &[alg::RSA_PKCS1_2048_8192_SHA256]),
+            (S::RSA_PKCS1_SHA384, &[alg::RSA_PKCS1_2048_8192_SHA384]),
+            (S::RSA_PKCS1_SHA512, &[alg::RSA_PKCS1_2048_8192_SHA512]),
+        ],
+    }
+};
+
+/// rustls' randomness (nonces, key shares) from the operating system.
+#[derive(Debug)]
+struct SystemRandom;
+
+impl rustls::crypto::SecureRandom for SystemRandom {
+    fn fill(&self, buf: &mut [u8]) -> Result<(), rustls::crypto::GetRandomFailed> {
+        getrandom::fill(buf).map_err(|_| rustls::crypto::GetRandomFailed)
+    }
+}
+
+/// The key provider of a client without a client certificate: it has no key to load.
+#[derive(Debug)]
+struct NoClientKey;
+
+impl KeyProvider for NoClientKey {
+    fn load_private_key(
+        &self,
+        _key: PrivateKeyDer<'static>,
+    ) -> Result<Arc<dyn rustls::sign::SigningKey>, rustls::Error> {
+        Err(rustls::Error::General("no client certificate".into()))
+    }
+}
+
 impl Https {
     /// A client of the service at `url` (`https://host:port`) trusting `roots`, presenting
     /// `identity` (certificate chain and key) when given.
@@ -79,6 +170,22 @@ impl Https {
         roots: &[CertificateDer<'static>],
         identity: Option<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>)>,
     ) -> Result<Self, ClientError> {
+        let keys = rustls::crypto::ring::default_provider().key_provider;
+        Self::build(url, roots, identity, keys)
+    }
+
+    /// A client without a client certificate (the app's): it links no private-key loader,
+    /// which `new` does, so the mobile library calls this one.
+    pub fn anonymous(url: &str, roots: &[CertificateDer<'static>]) -> Result<Self, ClientError> {
+        Self::build(url, roots, None, &NoClientKey)
+    }
+
+    fn build(
+        url: &str,
+        roots: &[CertificateDer<'static>],
+        identity: Option<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>)>,
+        keys: &'static dyn KeyProvider,
+    ) -> Result<Self, ClientError> {
         let (host, port) = split_url(url)?;
         let mut store = rustls::RootCertStore::empty();
         for r in roots {
@@ -86,9 +193,8 @@ impl Https {
                 .add(r.clone())
                 .map_err(|e| ClientError::Tls(e.to_string()))?;
         }
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let builder = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
+        let builder = rustls::ClientConfig::builder_with_provider(Arc::new(provider(keys)))
+            .with_protocol_versions(&[&rustls::version::TLS13])
             .map_err(|e| ClientError::Tls(e.to_string()))?
             .with_root_certificates(store);
         let mut config = match identity {

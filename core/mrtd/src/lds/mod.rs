@@ -21,7 +21,7 @@
 //! vocabulary of the protocols (PACE, Chip Authentication, Active Authentication) as much as
 //! of the files, and PACE and CA use them without any file. The files here parse into them.
 //! Verifying EF.SOD and EF.CardSecurity is passive authentication ([`crate::pa`]); decoding a
-//! DG2 face to pixels is `crate::face_image` (feature `face-image`).
+//! DG2 face to pixels is `crate::face_image` (feature `face-image`, or `face-jpeg2000`).
 
 pub mod atr_info;
 pub mod biometric;
