@@ -166,7 +166,7 @@ impl<const L: usize> Modulus<L> {
         if self.p.first().copied().unwrap_or(0) & 3 != 3 {
             return None;
         }
-        // (p + 1) / 4: p + 1 does not overflow (p is odd and below 2^(64·L) − 1).
+        // (p + 1) / 4; p + 1 overflows the limbs only for p = 2^(64·L) − 1 (no twist then).
         let mut e = self.p;
         let mut carry = 1u64;
         for w in e.iter_mut() {

@@ -17,7 +17,7 @@ use crypto_bigint::{BoxedUint, Choice, CtOption};
 use zeroize::Zeroize;
 
 /// What the formulas need of a field element. Implemented by `crypto-bigint`'s runtime-width
-/// `BoxedMontyForm` and by its stack-allocated `FixedMontyForm<L>` (`fixed_width.rs`).
+/// `BoxedMontyForm` and by the stack-allocated residues of `fixed_width.rs`.
 pub(crate) trait FieldElement: Clone + Zeroize {
     /// `self + rhs`.
     fn add(&self, rhs: &Self) -> Self;
