@@ -11,7 +11,10 @@
 //! "Analyzing and comparing Montgomery multiplication algorithms", 1996) with one final
 //! masked subtraction; inversion is Fermat's `a^(p−2)` with the public exponent's bits. A
 //! curve with `a ≠ −3` whose `−3/a` has a fourth root (every brainpool curve) is multiplied
-//! on its `a = −3` isomorphic twin, where the formulas are cheaper.
+//! on its `a = −3` isomorphic twin, where the formulas are cheaper. Only `a = −3` curves run
+//! here (every named curve does); the others (`a = 0`, or no fourth root: explicit
+//! parameters no issuer is known to use) stay on `BoxedMontyForm` with the general formulas,
+//! which keeps one set of formulas per width in the library.
 
 use crypto_bigint::modular::BoxedMontyForm;
 use crypto_bigint::{BoxedUint, Choice, CtOption};
@@ -271,6 +274,7 @@ impl<'m, const L: usize> Elem<'m, L> {
 }
 
 impl<const L: usize> FieldElement for Elem<'_, L> {
+    const GENERAL_A: bool = false;
     fn add(&self, rhs: &Self) -> Self {
         Self::from_limbs(self.m, self.m.add(&self.v, &rhs.v))
     }
@@ -318,15 +322,14 @@ fn limbs<const L: usize>(be: &[u8]) -> Option<[u64; L]> {
     Some(out)
 }
 
-/// A curve's field and constants at one fixed width.
+/// An `a = −3` curve's field and constants at one fixed width.
 pub(crate) struct Fixed<const L: usize> {
     modulus: Modulus<L>,
-    /// The coefficients the formulas run with: the curve's own, or those of its `a = −3`
-    /// isomorphic twin when [`Self::twist`] is set.
-    a: [u64; L],
+    /// `−3`, the `a` the formulas run with: the curve's own, or its twin's when
+    /// [`Self::twist`] is set.
+    minus_3: [u64; L],
+    /// The `b` that goes with it.
     b: [u64; L],
-    b3: [u64; L],
-    a_is_minus_3: bool,
     twist: Option<Twist<L>>,
 }
 
@@ -341,6 +344,8 @@ struct Twist<const L: usize> {
 }
 
 impl<const L: usize> Fixed<L> {
+    /// None when the field is wider than `L` limbs or the curve is not `a = −3`, itself or
+    /// through its twin.
     fn new(p: &[u8], a: &[u8], b: &[u8]) -> Option<Self> {
         let m = Modulus::new(p)?;
         let a = Elem::from_be(&m, a)?.v;
@@ -350,23 +355,24 @@ impl<const L: usize> Fixed<L> {
             *first = 3;
         }
         let minus_3 = m.neg(&m.to_mont(&three));
-        let twist = if a == minus_3 || a == [0u64; L] {
-            None
-        } else {
-            Twist::find(&m, &a, &minus_3)
-        };
-        let (a, b) = match &twist {
-            Some(t) => (minus_3, m.mont_mul(&b, &m.mont_mul(&t.u3, &t.u3))),
-            None => (a, b),
-        };
-        let b3 = m.add(&m.add(&b, &b), &b);
+        if a == minus_3 {
+            return Some(Self {
+                modulus: m,
+                minus_3,
+                b,
+                twist: None,
+            });
+        }
+        if a == [0u64; L] {
+            return None;
+        }
+        let twist = Twist::find(&m, &a, &minus_3)?;
+        let b = m.mont_mul(&b, &m.mont_mul(&twist.u3, &twist.u3));
         Some(Self {
-            a_is_minus_3: a == minus_3,
             modulus: m,
-            a,
+            minus_3,
             b,
-            b3,
-            twist,
+            twist: Some(twist),
         })
     }
 
@@ -378,11 +384,12 @@ impl<const L: usize> Fixed<L> {
         y: &[u8],
     ) -> Option<Option<(Vec<u8>, Vec<u8>)>> {
         let m = &self.modulus;
+        let b = Elem::from_limbs(m, self.b);
         let c = Constants {
-            a: Elem::from_limbs(m, self.a),
-            b: Elem::from_limbs(m, self.b),
-            b3: Elem::from_limbs(m, self.b3),
-            a_is_minus_3: self.a_is_minus_3,
+            a: Elem::from_limbs(m, self.minus_3),
+            b3: b.add(&b).add(&b),
+            b,
+            a_is_minus_3: true,
             zero: Elem::from_limbs(m, [0u64; L]),
             one: Elem::from_limbs(m, m.to_mont(&one_limbs::<L>())),
         };
@@ -466,6 +473,7 @@ macro_rules! widths {
 widths!(L3 = 3, L4 = 4, L5 = 5, L6 = 6, L7 = 7, L8 = 8, L9 = 9);
 
 impl FieldElement for BoxedMontyForm {
+    const GENERAL_A: bool = true;
     fn add(&self, rhs: &Self) -> Self {
         BoxedMontyForm::add(self, rhs)
     }
@@ -506,21 +514,29 @@ mod tests {
         )
         .unwrap();
         let bp512 = fixed::<8>(NamedCurve::BrainpoolP512r1);
-        assert!(bp512.twist.is_some() && bp512.a_is_minus_3);
+        assert!(bp512.twist.is_some());
         let b = Elem::from_limbs(&bp512.modulus, bp512.b).to_be();
         assert_eq!(b, t1_b);
         let bp320 = fixed::<5>(NamedCurve::BrainpoolP320r1);
-        assert!(bp320.twist.is_some() && bp320.a_is_minus_3);
+        assert!(bp320.twist.is_some());
         let p256 = fixed::<4>(NamedCurve::P256);
-        assert!(p256.twist.is_none() && p256.a_is_minus_3);
+        assert!(p256.twist.is_none());
+        for c in NamedCurve::ALL {
+            let p = EcCurveParams::named(c);
+            assert!(FixedCurve::new(p.p(), p.a(), p.b()).is_some(), "{c:?}");
+        }
     }
 
     #[test]
-    fn a_curve_without_a_fourth_root_keeps_the_general_formulas() {
-        // y² = x³ + 2x + 3 over p = 2^255 − 19 (p ≡ 1 mod 4: no square-root shortcut).
+    fn curves_that_are_not_a_minus_3_stay_at_runtime_width() {
+        // y² = x³ + 2x + 3 over p = 2^255 − 19 (p ≡ 1 mod 4: no fourth-root shortcut), and
+        // y² = x³ + 7 over secp256k1's field (a = 0: no twist onto a = −3).
         let p = hex::decode("7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFED")
             .unwrap();
-        let f = Fixed::<4>::new(&p, &[2], &[3]).unwrap();
-        assert!(f.twist.is_none() && !f.a_is_minus_3);
+        assert!(Fixed::<4>::new(&p, &[2], &[3]).is_none());
+        assert!(FixedCurve::new(&p, &[2], &[3]).is_none());
+        let k1 =
+            hex::decode("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F").unwrap();
+        assert!(FixedCurve::new(&k1, &[0], &[7]).is_none());
     }
 }

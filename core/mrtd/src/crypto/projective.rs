@@ -19,6 +19,10 @@ use zeroize::Zeroize;
 /// What the formulas need of a field element. Implemented by `crypto-bigint`'s runtime-width
 /// `BoxedMontyForm` and by the stack-allocated residues of `fixed_width.rs`.
 pub(crate) trait FieldElement: Clone + Zeroize {
+    /// Whether curves with `a ≠ −3` run on this representation. The fixed-width residues
+    /// carry only `a = −3` curves (brainpool's through their twin), so their scalar
+    /// multiplications are compiled without the general formulas: half the code per width.
+    const GENERAL_A: bool;
     /// `self + rhs`.
     fn add(&self, rhs: &Self) -> Self;
     /// `self − rhs`.
@@ -97,7 +101,7 @@ impl<F: FieldElement> Point<F> {
 
     /// Complete addition.
     pub(crate) fn add(&self, q: &Self, c: &Constants<F>) -> Self {
-        if c.a_is_minus_3 {
+        if c.a_is_minus_3 || !F::GENERAL_A {
             self.add_a_minus_3(q, &c.b)
         } else {
             self.add_general(q, c)
@@ -106,7 +110,7 @@ impl<F: FieldElement> Point<F> {
 
     /// Complete doubling: the same result as `self.add(self)` for fewer multiplications.
     pub(crate) fn double(&self, c: &Constants<F>) -> Self {
-        if c.a_is_minus_3 {
+        if c.a_is_minus_3 || !F::GENERAL_A {
             self.double_a_minus_3(&c.b)
         } else {
             self.double_general(c)
