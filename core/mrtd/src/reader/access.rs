@@ -129,46 +129,10 @@ async fn card_access<T: CardTransport + ?Sized>(
             .map(|f| Some(f.security_infos))
             .map_err(ReadError::CardAccess);
     }
-    // By short EF identifier first (it selects and reads the header in one APDU). A chip that
-    // does not take short EF identifiers, or answers 6A82 to one, is asked again by FID.
-    let mut header = Vec::new();
-    if policy.short_ef_identifiers() {
-        match files::read_header_by_sfi(ch, ElementaryFile::CardAccess, policy.block()).await? {
-            SfiRead::Header(bytes) => {
-                policy.record_read(bytes.len());
-                header = bytes;
-            }
-            SfiRead::Absent => {}
-            SfiRead::Unsupported(_) => policy.disable_short_ef_identifiers(),
-            SfiRead::Refused => {
-                return Err(ReadError::Chip {
-                    command: "READ BINARY EF.CardAccess",
-                    sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED,
-                });
-            }
-        }
-    }
-    if header.is_empty() {
-        match files::select_file(ch, ElementaryFile::CardAccess).await? {
-            Selected::Yes => {}
-            // The chip has no EF.CardAccess: it offers no PACE (a BAC-only chip).
-            Selected::Absent => return Ok(None),
-            Selected::Refused => {
-                return Err(ReadError::Chip {
-                    command: "SELECT EF.CardAccess",
-                    sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED,
-                });
-            }
-        }
-    }
-    let bytes = files::read_selected(
-        ch,
-        ElementaryFile::CardAccess,
-        policy,
-        &mut header,
-        &mut |_, _| {},
-    )
-    .await?;
+    let Some(bytes) = read_master_file(ch, policy, ElementaryFile::CardAccess).await? else {
+        // The chip has no EF.CardAccess: it offers no PACE (a BAC-only chip).
+        return Ok(None);
+    };
     let infos = CardAccess::parse(&bytes)
         .map_err(ReadError::CardAccess)?
         .security_infos;
@@ -261,27 +225,59 @@ async fn read_card_security<T: CardTransport + ?Sized>(
     if files_read.contains_key(&ElementaryFile::CardSecurity) {
         return Ok(());
     }
-    match files::select_file(ch, ElementaryFile::CardSecurity).await? {
-        Selected::Yes => {}
-        // No EF.CardSecurity: PACE-CAM then proves nothing, which the verdict says.
-        Selected::Absent => return Ok(()),
-        Selected::Refused => {
-            return Err(ReadError::Chip {
-                command: "SELECT EF.CardSecurity",
-                sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED,
-            });
+    // No EF.CardSecurity: PACE-CAM then proves nothing, which the verdict says.
+    if let Some(bytes) = read_master_file(ch, policy, ElementaryFile::CardSecurity).await? {
+        files_read.insert(ElementaryFile::CardSecurity, bytes);
+    }
+    Ok(())
+}
+
+/// Reads an EF of the master file (EF.CardAccess, EF.CardSecurity); none when the chip has
+/// no such file. By short EF identifier first (one APDU selects the file and reads its head,
+/// the whole file when it fits); a chip that does not take short EF identifiers, or answers
+/// 6A82 to one, is asked again by SELECT, so that one odd status cannot make a file absent.
+async fn read_master_file<T: CardTransport + ?Sized>(
+    ch: &mut Channel<'_, T>,
+    policy: &mut ReadPolicy,
+    ef: ElementaryFile,
+) -> Result<Option<Vec<u8>>, ReadError> {
+    let (read_command, select_command) = match ef {
+        ElementaryFile::CardAccess => ("READ BINARY EF.CardAccess", "SELECT EF.CardAccess"),
+        ElementaryFile::CardSecurity => ("READ BINARY EF.CardSecurity", "SELECT EF.CardSecurity"),
+        _ => ("READ BINARY", "SELECT file"),
+    };
+    let mut header = Vec::new();
+    if policy.short_ef_identifiers() {
+        match files::read_header_by_sfi(ch, ef, policy.block()).await? {
+            SfiRead::Header(bytes) => {
+                policy.record_read(bytes.len());
+                header = bytes;
+            }
+            SfiRead::Absent => {}
+            SfiRead::Unsupported(_) => policy.disable_short_ef_identifiers(),
+            SfiRead::Refused => {
+                return Err(ReadError::Chip {
+                    command: read_command,
+                    sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED,
+                });
+            }
         }
     }
-    let bytes = files::read_selected(
-        ch,
-        ElementaryFile::CardSecurity,
-        policy,
-        &mut Vec::new(),
-        &mut |_, _| {},
-    )
-    .await?;
-    files_read.insert(ElementaryFile::CardSecurity, bytes);
-    Ok(())
+    if header.is_empty() {
+        match files::select_file(ch, ef).await? {
+            Selected::Yes => {}
+            Selected::Absent => return Ok(None),
+            Selected::Refused => {
+                return Err(ReadError::Chip {
+                    command: select_command,
+                    sw: StatusWord::SECURITY_STATUS_NOT_SATISFIED,
+                });
+            }
+        }
+    }
+    files::read_selected(ch, ef, policy, &mut header, &mut |_, _| {})
+        .await
+        .map(Some)
 }
 
 async fn pace<T, R>(
