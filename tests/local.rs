@@ -80,4 +80,126 @@ async fn a_local_service_answers_over_its_pki_and_stops_gracefully(db: TestDb) {
     assert!(anonymous.get::<Value>("/health").await.is_err());
 }
 
-tapid_test_support::on_both_backends!(a_local_service_answers_over_its_pki_and_stops_gracefully);
+/// Reads one HTTP/1.1 answer (headers and a `Content-Length` body) from `tls`: its status
+/// line and headers, lower-cased, then its body.
+async fn answer<S: tokio::io::AsyncRead + Unpin>(tls: &mut S) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut head = Vec::new();
+    while !head.ends_with(b"\r\n\r\n") {
+        let mut byte = [0u8; 1];
+        let n = tls.read(&mut byte).await.unwrap();
+        assert_eq!(n, 1, "the connection closed after {} bytes", head.len());
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8(head).unwrap().to_ascii_lowercase();
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .map_or(0, |v| v.trim().parse().unwrap());
+    let mut body = vec![0u8; length];
+    tls.read_exact(&mut body).await.unwrap();
+    head + &String::from_utf8(body).unwrap()
+}
+
+/// A request the service refuses before reading its body (here a wrong `Content-Type`, whose
+/// body arrives after the service could have answered) leaves the connection usable for the
+/// next request: the service reads the body first. Before, hyper closed the connection after
+/// such an answer and a client's next request on it (keep-alive) failed.
+async fn a_refused_body_leaves_the_keep_alive_connection_usable(db: TestDb) {
+    use tokio::io::AsyncWriteExt;
+    let pki = LocalPki::generate(b"keep-alive test", 1_767_225_600, 2_082_758_400, &[]).unwrap();
+    let state = AppState {
+        store: Store::open(db.spec()).await.unwrap(),
+        clock: Arc::new(ManualClock::new(START_MS)),
+        entropy: Arc::new(SeededEntropy::new(b"keep-alive")),
+        keys: Arc::new(ServiceKeys::generate(&SeededEntropy::new(b"keys"))),
+        config: Arc::new(Config::default()),
+        trust: Arc::new(TrustStore::new()),
+    };
+    let running = local::start(state, pki.server_tls().unwrap(), "127.0.0.1:0")
+        .await
+        .unwrap();
+    let mut roots = rustls::RootCertStore::empty();
+    for r in pki.roots() {
+        roots.add(r).unwrap();
+    }
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let tcp = tokio::net::TcpStream::connect(running.addr())
+        .await
+        .unwrap();
+    let name = rustls::pki_types::ServerName::try_from("127.0.0.1").unwrap();
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let mut tls = connector.connect(name.clone(), tcp).await.unwrap();
+    let body = vec![b'x'; 4096];
+    tls.write_all(
+        format!(
+            "POST /app/v1/decline HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n\
+             Content-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+    tls.flush().await.unwrap();
+    // Room for the service to answer before the body comes, as it did.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    tls.write_all(&body).await.unwrap();
+    tls.flush().await.unwrap();
+    let refused = answer(&mut tls).await;
+    assert!(refused.starts_with("http/1.1 415"), "{refused}");
+    assert!(!refused.contains("connection: close"), "{refused}");
+    tls.write_all(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .await
+        .unwrap();
+    let health = answer(&mut tls).await;
+    assert!(health.starts_with("http/1.1 200"), "{health}");
+    // A body over the limit is refused unread, and the answer says the connection ends.
+    tls.write_all(
+        b"POST /app/v1/decline HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+          Content-Length: 2000000\r\n\r\n",
+    )
+    .await
+    .unwrap();
+    let too_large = answer(&mut tls).await;
+    assert!(too_large.starts_with("http/1.1 400"), "{too_large}");
+    assert!(too_large.contains("connection: close"), "{too_large}");
+    assert!(
+        too_large
+            .ends_with(r#"{"details":"Request body too large","errorCode":"invalidParameters"}"#),
+        "{too_large}"
+    );
+    // So is one that says nothing of its length and turns out longer (1 MiB and a byte).
+    let tcp = tokio::net::TcpStream::connect(running.addr())
+        .await
+        .unwrap();
+    let mut tls = connector.connect(name, tcp).await.unwrap();
+    let over = (1usize << 20) + 1;
+    tls.write_all(
+        format!(
+            "POST /app/v1/decline HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+             Transfer-Encoding: chunked\r\n\r\n{over:x}\r\n"
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+    tls.write_all(&vec![b' '; over]).await.unwrap();
+    tls.write_all(b"\r\n0\r\n\r\n").await.unwrap();
+    tls.flush().await.unwrap();
+    let chunked = answer(&mut tls).await;
+    assert!(chunked.starts_with("http/1.1 400"), "{chunked}");
+    assert!(chunked.contains("connection: close"), "{chunked}");
+    assert!(chunked.contains("Request body too large"), "{chunked}");
+}
+
+tapid_test_support::on_both_backends!(
+    a_local_service_answers_over_its_pki_and_stops_gracefully,
+    a_refused_body_leaves_the_keep_alive_connection_usable,
+);

@@ -12,6 +12,7 @@ pub mod openapi;
 pub mod push;
 pub mod renewal;
 pub mod rp;
+pub mod whole_body;
 pub mod wire;
 
 use std::net::SocketAddr;
@@ -205,6 +206,8 @@ pub fn router(state: AppState) -> Router {
     }
     with_routes(router)
         .fallback(not_found)
+        // Bodies are read before any handler answers, so no answer leaves a body unread.
+        .layer(axum::middleware::from_fn(whole_body::read_whole_body))
         // This instance's relays (the in-flight reads of relay mode), shared by the router's
         // clones: see `crate::relay` on why a relay is pinned to its instance.
         .layer(axum::Extension(crate::relay::Relays::new(
