@@ -105,9 +105,16 @@ pub fn serve(
             let mut stop = stopped.clone();
             tokio::spawn(async move {
                 let _alive = alive;
-                let Ok(Ok(stream)) = tokio::time::timeout(HANDSHAKE, acceptor.accept(tcp)).await
-                else {
-                    return;
+                let stream = match tokio::time::timeout(HANDSHAKE, acceptor.accept(tcp)).await {
+                    Ok(Ok(stream)) => stream,
+                    Ok(Err(e)) => {
+                        tracing::info!(error = %e, "TLS handshake failed");
+                        return;
+                    }
+                    Err(_) => {
+                        tracing::info!("TLS handshake timed out");
+                        return;
+                    }
                 };
                 let party = stream
                     .get_ref()
@@ -124,7 +131,11 @@ pub fn serve(
                 let conn = builder.serve_connection(TokioIo::new(stream), service);
                 tokio::pin!(conn);
                 tokio::select! {
-                    _ = conn.as_mut() => {}
+                    ended = conn.as_mut() => {
+                        if let Err(e) = ended {
+                            tracing::info!(error = %e, "connection ended with an error");
+                        }
+                    }
                     _ = stopped_when(&mut stop) => {
                         // Finish the request in flight, then close (keep-alive ends here).
                         conn.as_mut().graceful_shutdown();
