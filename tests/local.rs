@@ -26,8 +26,24 @@ use tapid_service::entropy::SeededEntropy;
 use tapid_service::keys::ServiceKeys;
 use tapid_service::local::{self, LocalPki, PartyName};
 use tapid_service::pki::role;
+use tapid_service::server::Running;
 use tapid_service::store::Store;
 use tapid_test_support::backend::TestDb;
+
+/// One instance on `db` serving `pki`'s server certificate, its entropy seeded with `seed`.
+async fn start(db: &TestDb, pki: &LocalPki, seed: &[u8]) -> Running {
+    let state = AppState {
+        store: Store::open(db.spec()).await.unwrap(),
+        clock: Arc::new(ManualClock::new(START_MS)),
+        entropy: Arc::new(SeededEntropy::new(seed)),
+        keys: Arc::new(ServiceKeys::generate(&SeededEntropy::new(b"keys"))),
+        config: Arc::new(Config::default()),
+        trust: Arc::new(TrustStore::new()),
+    };
+    local::start(state, pki.server_tls().unwrap(), "127.0.0.1:0")
+        .await
+        .unwrap()
+}
 
 async fn a_local_service_answers_over_its_pki_and_stops_gracefully(db: TestDb) {
     let pki = LocalPki::generate(
@@ -41,17 +57,7 @@ async fn a_local_service_answers_over_its_pki_and_stops_gracefully(db: TestDb) {
         }],
     )
     .unwrap();
-    let state = AppState {
-        store: Store::open(db.spec()).await.unwrap(),
-        clock: Arc::new(ManualClock::new(START_MS)),
-        entropy: Arc::new(SeededEntropy::new(b"local")),
-        keys: Arc::new(ServiceKeys::generate(&SeededEntropy::new(b"keys"))),
-        config: Arc::new(Config::default()),
-        trust: Arc::new(TrustStore::new()),
-    };
-    let running = local::start(state, pki.server_tls().unwrap(), "127.0.0.1:0")
-        .await
-        .unwrap();
+    let running = start(&db, &pki, b"local").await;
     let url = running.url();
     let anonymous = Https::new(&url, &pki.roots(), None).unwrap();
     let health: Value = anonymous.get("/health").await.unwrap();
@@ -108,17 +114,7 @@ async fn answer<S: tokio::io::AsyncRead + Unpin>(tls: &mut S) -> String {
 async fn a_refused_body_leaves_the_keep_alive_connection_usable(db: TestDb) {
     use tokio::io::AsyncWriteExt;
     let pki = LocalPki::generate(b"keep-alive test", 1_767_225_600, 2_082_758_400, &[]).unwrap();
-    let state = AppState {
-        store: Store::open(db.spec()).await.unwrap(),
-        clock: Arc::new(ManualClock::new(START_MS)),
-        entropy: Arc::new(SeededEntropy::new(b"keep-alive")),
-        keys: Arc::new(ServiceKeys::generate(&SeededEntropy::new(b"keys"))),
-        config: Arc::new(Config::default()),
-        trust: Arc::new(TrustStore::new()),
-    };
-    let running = local::start(state, pki.server_tls().unwrap(), "127.0.0.1:0")
-        .await
-        .unwrap();
+    let running = start(&db, &pki, b"keep-alive").await;
     let mut roots = rustls::RootCertStore::empty();
     for r in pki.roots() {
         roots.add(r).unwrap();
